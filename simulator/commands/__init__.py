@@ -1,0 +1,1 @@
+"""Sub-commands of `python -m simulator`; each module has `register(subparsers)`."""

@@ -1,0 +1,156 @@
+"""The call timeline: the stable interchange format between the live call, storage and analysis.
+
+Times are seconds from the call start. See README "Call timeline format" and
+simulator/data/timeline.schema.json.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import jsonschema
+
+FORMAT_VERSION = 1
+Speaker = Literal["customer", "trainee"]
+SPEAKERS: tuple[str, ...] = ("customer", "trainee")
+
+
+class TimelineError(ValueError):
+    """A timeline file or object that does not follow the format."""
+
+
+@dataclass(frozen=True)
+class Word:
+    word: str
+    start: float
+    end: float
+    conf: float = 1.0
+
+
+@dataclass
+class Turn:
+    speaker: Speaker
+    start: float
+    end: float
+    text: str
+    words: list[Word] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def duration(self) -> float:
+        return max(0.0, self.end - self.start)
+
+    def timed_words(self) -> list[Word]:
+        """Words with times; without recognised words, spread the text evenly over the turn."""
+        if self.words:
+            return list(self.words)
+        tokens = _tokens(self.text)
+        if not tokens:
+            return []
+        step = self.duration / len(tokens)
+        return [Word(t, self.start + i * step, self.start + (i + 1) * step) for i, t in enumerate(tokens)]
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"speaker": self.speaker, "start": self.start, "end": self.end, "text": self.text}
+        if self.words is not None:
+            out["words"] = [{"word": w.word, "start": w.start, "end": w.end, "conf": w.conf} for w in self.words]
+        out.update(self.extra)
+        return out
+
+
+@dataclass
+class Timeline:
+    language: str
+    persona: str
+    turns: list[Turn] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def by(self, speaker: Speaker) -> list[Turn]:
+        return [t for t in self.turns if t.speaker == speaker]
+
+    @property
+    def duration(self) -> float:
+        return max((t.end for t in self.turns), default=0.0)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "version": FORMAT_VERSION,
+            "language": self.language,
+            "persona": self.persona,
+            "turns": [t.to_json() for t in self.turns],
+        }
+        out.update(self.extra)
+        return out
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Timeline":
+        validate(data)
+        turns = []
+        for t in data["turns"]:
+            words = None
+            if "words" in t:
+                words = [Word(w["word"], float(w["start"]), float(w["end"]), float(w.get("conf", 1.0))) for w in t["words"]]
+            extra = {k: v for k, v in t.items() if k not in {"speaker", "start", "end", "text", "words"}}
+            turns.append(Turn(t["speaker"], float(t["start"]), float(t["end"]), t["text"], words, extra))
+        extra = {k: v for k, v in data.items() if k not in {"version", "language", "persona", "turns"}}
+        return cls(data["language"], data["persona"], turns, extra)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Timeline":
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise TimelineError(f"{path}: cannot read ({exc.strerror})") from exc
+        except json.JSONDecodeError as exc:
+            raise TimelineError(f"{path}: not JSON (line {exc.lineno}: {exc.msg})") from exc
+        try:
+            return cls.from_json(data)
+        except TimelineError as exc:
+            raise TimelineError(f"{path}: {exc}") from exc
+
+
+def schema() -> dict[str, Any]:
+    text = resources.files("simulator.data").joinpath("timeline.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def validate(data: Any) -> None:
+    """Raise TimelineError naming the first offending field."""
+    try:
+        jsonschema.validate(data, schema())
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
+        raise TimelineError(f"invalid timeline at {where}: {exc.message}") from None
+    for i, t in enumerate(data["turns"]):
+        if t["end"] < t["start"]:
+            raise TimelineError(f"invalid timeline at turns/{i}: end {t['end']} is before start {t['start']}")
+
+
+def _tokens(text: str) -> list[str]:
+    """Chinese characters count one each; other scripts split on spaces."""
+    out: list[str] = []
+    for chunk in text.split():
+        latin = ""
+        for ch in chunk:
+            if _is_cjk(ch):
+                if latin:
+                    out.append(latin)
+                    latin = ""
+                out.append(ch)
+            elif ch.isalnum() or ch in "'-":
+                latin += ch
+        if latin:
+            out.append(latin)
+    return out
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"

@@ -1,0 +1,1 @@
+"""Adapters to speech engines and audio devices: TTS, audio I/O, recognition, models."""

@@ -1,0 +1,1 @@
+"""Qt widgets. No business rules here: they live in simulator.core."""
