@@ -1,0 +1,119 @@
+"""The deterministic dialogue engine: the customer's side of the call.
+
+Its input is the analysed trainee turn (TurnAssessment: text + detected events), so it runs without
+audio. Per turn it moves the mood (see mood.py), checks the three endings, and picks the next line:
+the ending line if the call is over, else the line of the strongest reaction that fired, else a line
+from the pool of the current mood band. Same persona, scenario, seed and turns -> same lines.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from simulator.core.dialogue.lines import LineChooser
+from simulator.core.dialogue.mood import Mood
+from simulator.core.events import Event, TurnAssessment
+from simulator.core.personas.model import Persona, Reaction, band_of
+
+
+@dataclass(frozen=True)
+class CustomerLine:
+    text: str
+    mood: float
+    band: str
+    trigger: str   # "opening" | an Event name | "pool" | "ending:<kind>" | "interrupt_monologue"
+
+
+@dataclass(frozen=True)
+class Ending:
+    kind: str      # "resolved" | "escalated" | "turn_limit"
+    reason: str
+
+
+class CallEndedError(RuntimeError):
+    """respond() was called after the call ended."""
+
+
+class DialogueEngine:
+    def __init__(self, persona: Persona, scenario_id: str | None = None, seed: int = 0) -> None:
+        self.persona = persona
+        self._rng = random.Random(seed)
+        self.scenario = persona.scenario(scenario_id) if scenario_id else self._rng.choice(persona.scenarios)
+        self._mood = Mood(persona)
+        self._chooser = LineChooser(self._rng)
+        self.turns = 0
+        self.ending: Ending | None = None
+        self.history: list[CustomerLine] = []
+        self.mood_trace: list[float] = [self._mood.value]
+        self.commitment_made = False
+        self._interrupted_at_turn: int | None = None
+
+    @property
+    def mood(self) -> float:
+        return self._mood.value
+
+    def opening(self) -> CustomerLine:
+        return self._say(self.scenario.opening, "opening")
+
+    def respond(self, turn: TurnAssessment) -> CustomerLine:
+        """React to one trainee turn; when the call ends, sets .ending and returns the ending line."""
+        if self.ending is not None:
+            raise CallEndedError(f"the call already ended ({self.ending.kind})")
+        events = frozenset(str(e) for e in turn.events)
+        self.turns += 1
+        fired = sorted((r for r in self.persona.reactions if r.fires(events)), key=lambda r: -r.priority)
+        overrides: dict[str, float] = {}
+        for reaction in fired:
+            if reaction.mood is not None:
+                overrides.setdefault(reaction.on, reaction.mood)
+        change = self._mood.apply(events, overrides)
+        self.mood_trace.append(self.mood)
+        self.commitment_made = self.commitment_made or Event.COMMITMENT in events
+        self.ending = self._ending(events, change)
+        if self.ending is not None:
+            return self._say(self.persona.endings[self.ending.kind], f"ending:{self.ending.kind}")
+        return self._react(fired) or self._say(self._band_pool(), "pool")
+
+    def interrupt_monologue(self, speaking_seconds: float) -> CustomerLine | None:
+        """The persona cuts in once per trainee turn when the trainee talks longer than monologue_seconds."""
+        if (self.ending is not None or speaking_seconds <= self.persona.mood.monologue_seconds
+                or self._interrupted_at_turn == self.turns):
+            return None
+        self._interrupted_at_turn = self.turns
+        return self._say(self.persona.endings["interrupt_monologue"], "interrupt_monologue")
+
+    def _band_pool(self) -> tuple[str, ...]:
+        return self.persona.pool(band_of(self.mood), self.scenario)
+
+    def _react(self, fired: list[Reaction]) -> CustomerLine | None:
+        """The line of the highest-priority reaction (ties broken by the seeded rng) that has a fresh line."""
+        while fired:
+            top = [r for r in fired if r.priority == fired[0].priority]
+            reaction = self._rng.choice(top)
+            text = self._chooser.choose(reaction.lines, ordered=reaction.ordered)
+            if text is not None:
+                return self._record(text, reaction.on)
+            fired = [r for r in fired if r is not reaction]
+        return None
+
+    def _ending(self, events: frozenset[str], change: float) -> Ending | None:
+        mood = self.persona.mood
+        done = ", ".join(sorted(events)) or "nothing detected"
+        if self.mood >= mood.escalate_at:
+            return Ending("escalated", f"mood reached {self.mood:.0f} (hang-up at {mood.escalate_at:.0f}) after: {done}")
+        if self.mood < mood.resolve_below and self.commitment_made and change <= 0:
+            return Ending("resolved", f"mood fell to {self.mood:.0f} (below {mood.resolve_below:.0f}) and a concrete commitment was made")
+        if self.turns >= mood.max_turns:
+            return Ending("turn_limit", f"{self.turns} trainee turns without resolution (limit {mood.max_turns}); mood {self.mood:.0f}")
+        return None
+
+    def _say(self, pool: tuple[str, ...], trigger: str) -> CustomerLine:
+        text = self._chooser.choose(pool)
+        return self._record(text if text is not None else pool[0], trigger)
+
+    def _record(self, text: str, trigger: str) -> CustomerLine:
+        self._chooser.mark(text)
+        line = CustomerLine(text, self.mood, band_of(self.mood), trigger)
+        self.history.append(line)
+        return line

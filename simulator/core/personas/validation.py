@@ -1,0 +1,101 @@
+"""Checks a parsed persona file against simulator/data/persona.schema.json plus the rules a schema
+cannot express (unique scenario ids, thresholds in order), and words each problem for a trainer."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from simulator.core.events import Event
+from simulator.core.personas.model import BAND_NAMES, PERSONA_TYPES
+
+Problem = tuple[tuple[str | int, ...], str]   # (field path, message)
+
+_TOML_TYPES = {"string": "text", "integer": "whole number", "number": "number", "array": "list",
+               "object": "table", "boolean": "true/false"}
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    """The persona JSON Schema with the event, persona-type and band names filled in from the code."""
+    text = resources.files("simulator.data").joinpath("persona.schema.json").read_text(encoding="utf-8")
+    loaded = json.loads(text)
+    defs = loaded["$defs"]
+    defs["event"]["enum"] = [e.value for e in Event]
+    defs["persona_type"]["enum"] = list(PERSONA_TYPES)
+    defs["band"]["enum"] = list(BAND_NAMES)
+    return loaded
+
+
+def problems(data: dict[str, Any]) -> list[Problem]:
+    """Every problem of a parsed persona file (semantic rules only once the structure is valid)."""
+    validator = jsonschema.Draft202012Validator(copy.deepcopy(schema()))
+    found = [p for error in validator.iter_errors(data) for p in _describe(error)]
+    if not found:
+        found = list(_semantic_problems(data))
+    return list(dict.fromkeys(found))
+
+
+def _describe(error: jsonschema.ValidationError) -> Iterator[Problem]:
+    path = tuple(error.absolute_path)
+    kind = error.validator
+    if "propertyNames" in error.schema_path:
+        yield path + (error.instance,), f"unknown name {error.instance!r}; expected one of: {_names(error.validator_value)}"
+    elif kind == "required":
+        for name in error.validator_value:
+            if isinstance(error.instance, dict) and name not in error.instance:
+                yield path + (name,), "required field is missing"
+    elif kind == "additionalProperties":
+        known = set(error.schema.get("properties", {}))
+        for name in sorted(set(error.instance) - known):
+            yield path + (name,), f"unknown field (expected one of: {_names(sorted(known))})"
+    elif kind == "type":
+        yield path, f"expected {_TOML_TYPES.get(error.validator_value, error.validator_value)}, got {_describe_value(error.instance)}"
+    elif kind in ("enum", "const"):
+        choices = error.validator_value if kind == "enum" else [error.validator_value]
+        yield path, f"{error.instance!r} is not one of: {_names(choices)}"
+    elif kind == "pattern":
+        yield path, _pattern_message(error)
+    elif kind == "minItems":
+        yield path, "is empty" if not error.instance else f"needs at least {error.validator_value} entries"
+    elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        sign = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[kind]
+        yield path, f"must be {sign} {error.validator_value} (got {error.instance!r})"
+    else:
+        yield path, error.message
+
+
+def _pattern_message(error: jsonschema.ValidationError) -> str:
+    if error.validator_value == r"\S":
+        return "must not be empty"
+    return f"{error.instance!r} may only use lowercase letters, digits and _ - . (and start with a letter or digit)"
+
+
+def _names(values: Sequence[Any]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def _describe_value(value: Any) -> str:
+    kinds = ((bool, "true/false"), (int, "whole number"), (float, "number"), (str, "text"),
+             (list, "list"), (dict, "table"))
+    name = next((label for kind, label in kinds if isinstance(value, kind)), type(value).__name__)
+    return f"{name} {value!r}"[:80]
+
+
+def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for index, scenario in enumerate(data["scenarios"]):
+        if scenario["id"] in seen:
+            yield ("scenarios", index, "id"), f"scenario id {scenario['id']!r} is used twice in this file"
+        seen.add(scenario["id"])
+    mood = data["mood"]
+    if mood["resolve_below"] >= mood["escalate_at"]:
+        yield ("mood", "resolve_below"), f"must be below escalate_at ({mood['escalate_at']})"
+    if mood["initial"] >= mood["escalate_at"]:
+        yield ("mood", "initial"), f"must be below escalate_at ({mood['escalate_at']}), or the call ends at once"
