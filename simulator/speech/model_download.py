@@ -1,0 +1,179 @@
+"""Download a Vosk model: resumable HTTP, SHA-256 check, safe unzip, atomic install.
+
+The partial file stays in place after a network error or a cancel so the next attempt resumes
+with an HTTP Range request; a file that fails the checksum is deleted because resuming it
+cannot help.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import re
+import shutil
+import stat
+import tempfile
+import threading
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+from simulator.speech.models import REQUIRED_FILES, ModelError, ModelInfo, check_model_dir, models_dir
+
+Progress = Callable[[int, int], None]
+CHUNK = 64 * 1024
+TIMEOUT_S = 30
+USER_AGENT = "roleplay-sim model downloader"
+
+
+class DownloadCancelled(ModelError):
+    """The user stopped the download; the partial file is kept for resuming."""
+
+
+def download_model(
+    info: ModelInfo,
+    dest: Path | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Path:
+    """Fetch, verify and unpack `info` into dest (default models_dir()); returns the model folder."""
+    dest = Path(dest) if dest is not None else models_dir()
+    target = dest / info.name
+    if target.exists():
+        try:
+            check_model_dir(target)
+        except ModelError as exc:
+            raise ModelError(f"{exc}; delete {target} and download again") from None
+        return target
+    dest.mkdir(parents=True, exist_ok=True)
+    part = dest / f"{info.name}.zip.part"
+    _fetch(info, part, progress, cancel)
+    _verify(info, part)
+    _unpack(info, part, dest, target)
+    part.unlink()
+    return target
+
+
+def _fetch(info: ModelInfo, part: Path, progress: Progress | None, cancel: threading.Event | None) -> None:
+    have = part.stat().st_size if part.exists() else 0
+    if have and have >= info.size_bytes:
+        return  # complete already (or too long): the checksum decides
+    headers = {"User-Agent": USER_AGENT}
+    if have:
+        headers["Range"] = f"bytes={have}-"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(info.url, headers=headers), timeout=TIMEOUT_S) as response:
+            if have and response.status != 206:
+                have = 0  # the server ignored the range: start over
+            total = _total_size(response, have, info.size_bytes)
+            done = _copy(response, part, have, total, progress, cancel, info.name)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 416 and have:
+            return  # nothing left to fetch: the checksum decides
+        raise ModelError(f"download of {info.name} failed: HTTP {exc.code} {exc.reason} from {info.url}") from None
+    except (OSError, http.client.HTTPException) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise ModelError(f"download of {info.name} failed ({reason}); run the download again to resume") from None
+    if done < total:
+        raise ModelError(
+            f"download of {info.name} stopped early ({done} of {total} bytes); run the download again to resume"
+        )
+
+
+def _total_size(response: http.client.HTTPResponse, have: int, fallback: int) -> int:
+    match = re.search(r"/(\d+)\s*$", response.headers.get("Content-Range", ""))
+    if match:
+        return int(match.group(1))
+    length = response.headers.get("Content-Length")
+    return have + int(length) if length and length.isdigit() else fallback
+
+
+def _copy(
+    response: http.client.HTTPResponse,
+    part: Path,
+    have: int,
+    total: int,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+    name: str,
+) -> int:
+    done = have
+    with part.open("ab" if have else "wb") as out:
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise DownloadCancelled(f"download of {name} cancelled; run it again to resume")
+            chunk = response.read(CHUNK)
+            if not chunk:
+                return done
+            out.write(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+
+
+def _verify(info: ModelInfo, part: Path) -> None:
+    digest = hashlib.sha256()
+    with part.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    got = digest.hexdigest()
+    if got != info.sha256:
+        part.unlink()
+        raise ModelError(
+            f"download of {info.name} is corrupt (SHA-256 {got[:12]}… instead of {info.sha256[:12]}…); "
+            "the file was deleted, run the download again"
+        )
+
+
+def _unpack(info: ModelInfo, archive: Path, dest: Path, target: Path) -> None:
+    """Unpack into a hidden staging folder next to the target, then move the model folder into place."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{info.name}.unpack-", dir=dest))
+    try:
+        _extract(info.name, archive, staging)
+        root = _model_root(staging, info.name)
+        try:
+            check_model_dir(root)
+        except ModelError as exc:
+            raise ModelError(f"the archive of {info.name} holds no usable model ({exc})") from None
+        os.replace(root, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _extract(name: str, archive: Path, staging: Path) -> None:
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            for member in zf.infolist():
+                problem = _unsafe(member)
+                if problem:
+                    archive.unlink()
+                    raise ModelError(f"the archive of {name} has an unsafe entry '{member.filename}' ({problem}); not unpacked")
+            zf.extractall(staging)
+    except zipfile.BadZipFile as exc:
+        archive.unlink()
+        raise ModelError(f"the archive of {name} is not a valid zip ({exc}); the file was deleted") from None
+
+
+def _unsafe(member: zipfile.ZipInfo) -> str | None:
+    """Why an entry could write outside the staging folder, or None when it cannot."""
+    path = PurePosixPath(member.filename.replace("\\", "/"))
+    if path.is_absolute() or re.match(r"^[A-Za-z]:", member.filename):
+        return "absolute path"
+    if ".." in path.parts:
+        return "parent-folder path"
+    if stat.S_ISLNK(member.external_attr >> 16):
+        return "symbolic link"
+    return None
+
+
+def _model_root(staging: Path, name: str) -> Path:
+    """Official zips hold one top folder named like the model; accept a bare model too."""
+    subdirs = [d for d in staging.iterdir() if d.is_dir()]
+    candidates = [staging / name, staging, *subdirs]
+    for folder in candidates:
+        if all((folder / f).is_file() for f in REQUIRED_FILES):
+            return folder
+    return subdirs[0] if len(subdirs) == 1 else staging

