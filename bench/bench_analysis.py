@@ -1,0 +1,88 @@
+"""Benchmark: analyse a 10-minute stereo call (target: under 3 s on the 2-core build machine).
+
+The call is built from espeak-ng speech (customer left, trainee right, alternating turns with pauses,
+backchannels and a few interruptions, over low noise), written as a 16 kHz WAV, then analysed end to
+end exactly as `python -m simulator analyze --audio` does, with and without a timeline.
+Run: python bench/bench_analysis.py
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import soundfile
+
+from simulator.core.analysis.call import analyze_call
+from simulator.core.timeline import Timeline, Turn
+
+SR = 16000
+CALL_SECONDS = 600.0
+TARGET_SECONDS = 3.0
+CUSTOMER_LINES = ["我的宽带已经断了三天了，你们到底什么时候能修好", "我已经打了好几次电话了，每次都说会处理", "你们这样的服务太让人失望了"]
+TRAINEE_LINES = ["非常抱歉给您带来不便，我马上帮您查询一下", "我理解您的心情，我们今天下午五点前安排师傅上门", "感谢您的耐心，我会跟进到问题解决为止"]
+
+
+def speak(text: str, pitch: int, folder: Path) -> np.ndarray:
+    path = folder / f"{abs(hash((text, pitch)))}.wav"
+    subprocess.run(["espeak-ng", "-v", "cmn", "-p", str(pitch), "-w", str(path), text], check=True)
+    x, sr = soundfile.read(str(path), dtype="float32")
+    return np.interp(np.arange(int(len(x) * SR / sr)) / SR, np.arange(len(x)) / sr, x).astype(np.float32)
+
+
+def build_call(folder: Path) -> tuple[Path, Timeline]:
+    rng = np.random.default_rng(1)
+    customer = [speak(t, 30, folder) for t in CUSTOMER_LINES]
+    trainee = [speak(t, 70, folder) for t in TRAINEE_LINES]
+    uh = speak("嗯", 70, folder)
+    n = int(CALL_SECONDS * SR)
+    left = rng.normal(0, 0.002, n).astype(np.float32)
+    right = rng.normal(0, 0.002, n).astype(np.float32)
+    turns: list[Turn] = []
+    t, k = 0.5, 0
+    while True:
+        c, r = customer[k % 3], trainee[k % 3]
+        if t + (len(c) + len(r)) / SR + 3.0 > CALL_SECONDS:
+            break
+        _put(left, c, t)
+        turns.append(Turn("customer", t, t + len(c) / SR, CUSTOMER_LINES[k % 3]))
+        if k % 4 == 1:
+            _put(right, uh, t + 1.0)
+            turns.append(Turn("trainee", t + 1.0, t + 1.0 + len(uh) / SR, "嗯"))
+        start = t + len(c) / SR + (-0.8 if k % 7 == 3 else 0.6 + 0.2 * (k % 3))
+        _put(right, r, start)
+        turns.append(Turn("trainee", start, start + len(r) / SR, TRAINEE_LINES[k % 3]))
+        t, k = start + len(r) / SR + 0.7, k + 1
+    path = folder / "call.wav"
+    soundfile.write(str(path), np.stack([left, right], axis=1), SR, subtype="PCM_16")
+    return path, Timeline("zh", "angry", turns)
+
+
+def _put(channel: np.ndarray, clip: np.ndarray, at: float) -> None:
+    a = int(at * SR)
+    channel[a : a + len(clip)] += clip
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        path, timeline = build_call(Path(tmp))
+        print(f"| case | call (s) | turns | analysis (s) | real-time factor | target < {TARGET_SECONDS:.0f} s |")
+        print("|---|---|---|---|---|---|")
+        worst = 0.0
+        for case, tl in (("stereo audio only", None), ("stereo audio + timeline", timeline)):
+            analyze_call(tl, path, language="zh")  # warm-up: imports, phrase lists, caches
+            t0 = time.perf_counter()
+            result = analyze_call(tl, path, language="zh")
+            elapsed = time.perf_counter() - t0
+            worst = max(worst, elapsed)
+            ok = "yes" if elapsed < TARGET_SECONDS else "NO"
+            print(f"| {case} | {CALL_SECONDS:.0f} | {len(result.timeline.turns)} | {elapsed:.2f} | {elapsed / CALL_SECONDS:.4f} | {ok} |")
+    return 0 if worst < TARGET_SECONDS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

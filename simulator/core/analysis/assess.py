@@ -1,0 +1,86 @@
+"""Live assessment of one trainee turn: the events the persona reacts to, with the words that caused them."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+
+from simulator.core.analysis.phrases import load_phrase_lists, match_text, restated
+from simulator.core.analysis.scorecard import load_scoring_config
+from simulator.core.analysis.text import is_content, normalise
+from simulator.core.events import Event, TurnAssessment
+
+_BY_CATEGORY = {
+    "empathy": Event.EMPATHY, "restate": Event.RESTATE, "thanks": Event.THANKS, "apology": Event.APOLOGY,
+    "cancelled_apology": Event.CANCELLED_APOLOGY, "follow_up": Event.FOLLOW_UP, "options": Event.OPTIONS,
+    "boundary": Event.BOUNDARY, "escalation_path": Event.ESCALATION_PATH, "explain_rule": Event.EXPLAIN_RULE,
+    "taboo": Event.TABOO, "retaliation": Event.RETALIATION, "over_promise": Event.OVER_PROMISE,
+    "vague_promise": Event.VAGUE_PROMISE,
+}
+_BY_TAG = {("taboo", "defensive"): Event.DEFENSIVE, ("resolution", "commitment"): Event.COMMITMENT}
+
+
+def event_for(category: str, tag: str = "") -> Event | None:
+    """The engine event a phrase hit stands for (negative words, fillers and steps have none)."""
+    if (category, tag) in _BY_TAG:
+        return _BY_TAG[(category, tag)]
+    return None if category == "resolution" else _BY_CATEGORY.get(category)
+
+
+def _units(norm: str, language: str) -> list[str]:
+    """Bigrams of content characters (zh) or of words (en): what a repeated explanation shares."""
+    if language == "zh":
+        chars = [c for c in norm if is_content(c)]
+        return [a + b for a, b in zip(chars, chars[1:])]
+    words = re.findall(r"[a-z0-9']+", norm)
+    return [a + " " + b for a, b in zip(words, words[1:])]
+
+
+def similarity(a: str, b: str, language: str) -> float:
+    """Dice overlap of bigrams between two texts, 0..1."""
+    x, y = _units(normalise(a, language), language), _units(normalise(b, language), language)
+    if not x or not y:
+        return 0.0
+    pool = list(y)
+    shared = 0
+    for u in x:
+        if u in pool:
+            pool.remove(u)
+            shared += 1
+    return 2.0 * shared / (len(x) + len(y))
+
+
+def is_repeat(text: str, previous: str, language: str) -> bool:
+    """Long enough and mostly the same bigrams as an earlier reply (固执己见型: 重复同一解释 backfires)."""
+    cfg = load_scoring_config()
+    size = len(_units(normalise(text, language), language))
+    return size >= cfg.knob("text", f"repeat_min_units_{language}") and similarity(text, previous, language) >= cfg.knob("text", "repeat_similarity")
+
+
+def assess_turn(
+    text: str,
+    language: str,
+    customer_text: str = "",
+    key_words: Sequence[str] = (),
+    previous_trainee_texts: Sequence[str] = (),
+    start: float = 0.0,
+    end: float = 0.0,
+    latency: float | None = None,
+    pace: float | None = None,
+    loudness_db: float | None = None,
+    measured: Iterable[Event] = (),
+) -> TurnAssessment:
+    """Text events of one reply plus the measured ones passed in; evidence quotes the first words for each."""
+    lists = load_phrase_lists(language)
+    _, matches = match_text(text, language, lists)
+    again = restated(text, customer_text, key_words, language, lists)
+    evidence: dict[str, str] = {}
+    for m in matches + ([again] if again else []):
+        event = event_for(m.category, m.tag)
+        if event is not None:
+            evidence.setdefault(event.value, m.text)
+    earlier = next((p for p in previous_trainee_texts if is_repeat(text, p, language)), None)
+    if earlier is not None:
+        evidence[Event.REPEATED_EXPLANATION.value] = earlier
+    events = frozenset(Event(e) for e in evidence) | frozenset(Event(e) for e in measured)
+    return TurnAssessment(text, language, events, start, end, latency, pace, loudness_db, evidence)

@@ -1,0 +1,215 @@
+"""One entry point for analysing a call: timeline and/or stereo recording in, measures + phrases + score out.
+
+Used by `python -m simulator analyze` and by review after a live call, so both report the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import mean, median
+from typing import Any
+
+import numpy as np
+
+from simulator.core.analysis.audio import (
+    AnalysisInputError,
+    load_mono,
+    load_stereo,
+    loudness_db,
+    pitch_track,
+    voice_activity,
+)
+from simulator.core.analysis.intervals import clip, join_close
+from simulator.core.analysis.measures import CallMeasures, Interval
+from simulator.core.analysis.thresholds import Thresholds, load_thresholds
+from simulator.core.analysis.timing import measure_timing
+from simulator.core.timeline import Timeline, Turn
+
+UNKNOWN_PERSONA = "unknown"
+MIN_VOICED_FRAMES = 20  # 0.2 s of voicing before a turn's pitch spread or end rise means anything
+
+
+@dataclass
+class CallAnalysis:
+    timeline: Timeline
+    measures: CallMeasures
+    hits: dict
+    scorecard: Any
+    fillers: float = 0.0
+    pronouns: dict | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The `analyze --json` object."""
+        m = self.measures
+        card = self.scorecard
+        return {
+            "language": m.language,
+            "pace": {"value": m.pace, "unit": m.pace_unit, "band": list(m.pace_band), "customer": m.customer_pace},
+            "response_latency": {
+                "mean": round(mean(m.latencies), 3) if m.latencies else None,
+                "max": max(m.latencies) if m.latencies else None,
+                "values": m.latencies,
+            },
+            "dead_air": [_span(d) for d in m.dead_air],
+            "interruptions": [{**_span(x), "text": x.text, "turn": x.turn} for x in m.interruptions],
+            "backchannels": m.backchannels,
+            "overtalk_seconds": m.overtalk_seconds,
+            "loudness": m.loudness,
+            "pitch": m.pitch,
+            "turns": [
+                {
+                    "turn": t.turn, "start": t.start, "end": t.end, "pace": t.pace, "latency": t.latency,
+                    "cut_in_early": t.cut_in_early, "dead_air": [_span(d) for d in t.dead_air],
+                    "loudness_rel_db": t.loudness_rel_db, "pitch_mean_hz": t.pitch_mean_hz,
+                    "pitch_sd_semitones": t.pitch_sd_semitones,
+                }
+                for t in m.turns
+            ],
+            "phrases": {k: [{"turn": h.turn, "time": round(h.time, 3), "text": h.text} for h in v] for k, v in self.hits.items()},
+            "fillers": round(self.fillers, 2),
+            "pronouns": self.pronouns or {},
+            "clear": {**card.clear.steps(), "emotion_before_solution": card.clear.emotion_before_solution},
+            "score": {"overall": card.overall, **card.criteria, "not_measured": card.not_measured},
+            "findings": [
+                {"code": f.code, "turn": f.turn, "time": f.time, "message": f.message,
+                 "criterion": f.criterion, "severity": f.severity}
+                for f in card.findings
+            ],
+        }
+
+
+def _span(d: Interval) -> dict[str, float]:
+    return {"start": round(d.start, 3), "end": round(d.end, 3)}
+
+
+def analyze_call(
+    timeline: Timeline | None,
+    audio: Path | None = None,
+    text: str | None = None,
+    language: str = "zh",
+    persona_type: str | None = None,
+    thresholds: Thresholds | None = None,
+) -> CallAnalysis:
+    """Analyse a timeline, a stereo call recording (customer left, trainee right), both, or one speaker's
+    recording with its text. With audio, loudness and pitch are measured and silences inside turns come
+    from voice activity; without a timeline, turns are the voice-activity spans of each channel."""
+    from simulator.core.analysis.phrases import filler_density, find_phrases, pronoun_use
+    from simulator.core.analysis.scoring import score_call
+
+    thr = thresholds or load_thresholds()
+    if audio is not None:
+        channels, sr = _load_channels(Path(audio), single=text is not None)
+        timeline, measures = measure_recording(channels, sr, thr, timeline, text, language)
+    elif timeline is not None:
+        measures = measure_timing(timeline, thr)
+    else:
+        raise AnalysisInputError("nothing to analyse: give a timeline, a recording, or both")
+    hits = find_phrases(timeline)
+    card = score_call(timeline, hits, measures, persona_type)
+    return CallAnalysis(timeline, measures, hits, card, filler_density(timeline), pronoun_use(timeline))
+
+
+def measure_recording(
+    channels: dict[str, np.ndarray],
+    sr: int,
+    thr: Thresholds,
+    timeline: Timeline | None = None,
+    text: str | None = None,
+    language: str = "zh",
+) -> tuple[Timeline, CallMeasures]:
+    """Timing, loudness and pitch of a recording. `channels` holds "trainee" and, for a call, "customer".
+    The timeline is the one given, else one trainee turn with `text`, else each channel's voice activity."""
+    speech = {who: _vad(x, sr, thr) for who, x in channels.items()}
+    if text is not None:
+        timeline = _single_speaker_timeline(speech["trainee"], text, language)
+    elif timeline is None:
+        timeline = _timeline_from_speech(speech, language, thr.turn_gap)
+    measures = measure_timing(timeline, thr, speech)
+    _add_audio_measures(measures, channels, sr, speech, thr)
+    return timeline, measures
+
+
+def _load_channels(path: Path, single: bool) -> tuple[dict[str, np.ndarray], int]:
+    if single:
+        samples, sr = load_mono(path)
+        return {"trainee": samples}, sr
+    customer, trainee, sr = load_stereo(path)
+    return {"customer": customer, "trainee": trainee}, sr
+
+
+def _vad(samples: np.ndarray, sr: int, thr: Thresholds) -> list[Interval]:
+    return voice_activity(samples, sr, thr.vad_aggressiveness, thr.vad_merge_gap, thr.vad_min_speech, thr.vad_pad)
+
+
+def _single_speaker_timeline(spans: list[Interval], text: str, language: str) -> Timeline:
+    if not spans:
+        raise AnalysisInputError("no speech found in the recording")
+    return Timeline(language, UNKNOWN_PERSONA, [Turn("trainee", spans[0].start, spans[-1].end, text)])
+
+
+def _timeline_from_speech(speech: dict[str, list[Interval]], language: str, turn_gap: float) -> Timeline:
+    """Turns from voice activity: each channel's speech, with pauses shorter than `turn_gap` kept inside a turn."""
+    turns = []
+    for who, spans in speech.items():
+        for span in join_close(spans, turn_gap):
+            turns.append(Turn(who, span.start, span.end, ""))  # type: ignore[arg-type]
+    if not turns:
+        raise AnalysisInputError("no speech found on either channel of the recording")
+    turns.sort(key=lambda t: (t.start, t.end))
+    return Timeline(language, UNKNOWN_PERSONA, turns)
+
+
+def _add_audio_measures(
+    m: CallMeasures,
+    channels: dict[str, np.ndarray],
+    sr: int,
+    speech: dict[str, list[Interval]],
+    thr: Thresholds,
+) -> None:
+    """Loudness against the trainee's own median turn and the customer; pitch level, spread and end rises."""
+    trainee = channels["trainee"]
+    levels: dict[int, float] = {}
+    tracks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for t in m.turns:
+        spans = clip(speech.get("trainee", []), t.start, t.end) or [Interval(t.start, t.end)]
+        levels[t.turn] = loudness_db(trainee, sr, spans)
+        a, b = int(spans[0].start * sr), int(spans[-1].end * sr)
+        tracks[t.turn] = pitch_track(trainee[a:b], sr, thr.pitch_floor_hz, thr.pitch_ceiling_hz)
+    voiced = np.concatenate([f0 for _, f0 in tracks.values()]) if tracks else np.zeros(0)
+    ref = float(np.median(voiced)) if voiced.size else None
+    baseline = median(levels.values()) if levels else None
+    customer_db = loudness_db(channels["customer"], sr, speech.get("customer") or []) if "customer" in channels else None
+    sharp: list[int] = []
+    flat: list[int] = []
+    for t in m.turns:
+        if baseline is not None:
+            t.loudness_rel_db = round(levels[t.turn] - baseline, 2)
+        times, f0 = tracks[t.turn]
+        if ref is None or f0.size < MIN_VOICED_FRAMES:
+            continue
+        st = 12 * np.log2(f0 / ref)
+        t.pitch_mean_hz = round(float(f0.mean()), 1)
+        t.pitch_sd_semitones = round(float(st.std()), 2)
+        end = st[times >= times[-1] - thr.pitch_end_window]
+        if float(np.median(end) - np.median(st)) > thr.sharp_rise_semitones:
+            sharp.append(t.turn)
+        if t.pitch_sd_semitones < thr.monotone_sd:
+            flat.append(t.turn)
+    has_customer = customer_db is not None and customer_db > -100 and baseline is not None
+    m.loudness = {
+        "trainee_db": None if baseline is None else round(baseline, 2),
+        "customer_db": None if not has_customer else round(customer_db, 2),
+        "vs_customer_db": None if not has_customer else round(baseline - customer_db, 2),
+        "louder_than_customer": bool(has_customer and baseline - customer_db > thr.louder_than_customer_db),
+        "shouting_turns": [t.turn for t in m.turns if (t.loudness_rel_db or 0.0) > thr.shouting_db],
+    }
+    sd = float((12 * np.log2(voiced / ref)).std()) if ref else None
+    m.pitch = {
+        "median_hz": None if ref is None else round(ref, 1),
+        "sd_semitones": None if sd is None else round(sd, 2),
+        "monotone": sd is not None and sd < thr.monotone_sd,
+        "monotone_turns": flat,
+        "sharp_rise_turns": sharp,
+    }
+

@@ -1,0 +1,402 @@
+"""The scorecard: a 0-100 score per criterion and overall, with findings tied to turns and the course.
+
+Criteria that need audio or timing (pauses, pace, loudness, intonation, interruptions) are left out when
+they were not measured, so a typed call is scored on its words only. Weights, penalties and feedback
+texts live in simulator/data/scoring.toml with their sources.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from simulator.core.analysis.assess import event_for, is_repeat
+from simulator.core.analysis.clear import SOLUTION, ClearCoverage, clear_coverage, first_hit, shouting_turns
+from simulator.core.analysis.phrases import PhraseHit, filler_density, pronoun_use
+from simulator.core.analysis.scorecard import CRITERIA, Finding, Scorecard, ScoringConfig, load_scoring_config
+from simulator.core.analysis.text import normalise
+from simulator.core.analysis.thresholds import load_thresholds
+from simulator.core.timeline import Timeline
+
+Occurrence = tuple[int | None, float | None, str]
+
+
+@dataclass
+class _Call:
+    """Everything a criterion looks at, and the findings it adds."""
+
+    timeline: Timeline
+    hits: dict[str, list[PhraseHit]]
+    measures: Any
+    cfg: ScoringConfig
+    clear: ClearCoverage
+    persona: str | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def language(self) -> str:
+        return self.timeline.language
+
+    def knob(self, section: str, name: str) -> float:
+        return self.cfg.knob(section, name)
+
+    def add(self, code: str, criterion: str, severity: str, turn: int | None, time: float | None, **values: Any) -> None:
+        message = self.cfg.message(code, self.language, **values)
+        self.findings.append(Finding(code, turn, None if time is None else round(time, 2), message, criterion, severity))
+
+    def add_hit(self, code: str, criterion: str, severity: str, hit: PhraseHit) -> None:
+        self.add(code, criterion, severity, hit.turn, hit.time, text=hit.text)
+
+    def trainee(self) -> list[int]:
+        return [i for i, t in enumerate(self.timeline.turns) if t.speaker == "trainee"]
+
+    def at_turn(self, index: int | None) -> tuple[int | None, float | None]:
+        """(turn, start time) of a turn index, or (None, None) when there is no such turn."""
+        if index is None or not 0 <= index < len(self.timeline.turns):
+            return None, None
+        return index, self.timeline.turns[index].start
+
+    def first_trainee(self) -> tuple[int | None, float | None]:
+        return self.at_turn(next(iter(self.trainee()), None))
+
+    def last_trainee(self) -> tuple[int | None, float | None]:
+        return self.at_turn(self.trainee()[-1] if self.trainee() else None)
+
+    def turn_at(self, time: float) -> int | None:
+        """The trainee turn that contains a moment, else the first one after it (dead air before a reply)."""
+        own = self.trainee()
+        inside = [i for i in own if self.timeline.turns[i].start <= time <= self.timeline.turns[i].end]
+        after = [i for i in own if self.timeline.turns[i].start >= time]
+        return (inside or after or own[-1:] or [None])[0]
+
+    def measured(self, name: str) -> Any:
+        return None if self.measures is None else getattr(self.measures, name, None)
+
+
+def _clamp(x: float) -> int:
+    return int(round(max(0.0, min(100.0, x))))
+
+
+# ---------------------------------------------------------------- measured criteria
+
+def _pauses(c: _Call) -> float | None:
+    if c.measures is None:
+        return None
+    max_latency = load_thresholds().max_latency
+    score = 100.0
+    for d in c.measured("dead_air") or []:
+        score -= c.knob("pauses", "dead_air_penalty")
+        c.add("dead_air", "pauses", "bad", c.turn_at(d.start), d.start, seconds=round(d.end - d.start, 1))
+    for t in c.measured("turns") or []:
+        latency = getattr(t, "latency", None)
+        if latency is not None and latency > max_latency:
+            score -= c.knob("pauses", "slow_reply_penalty")
+            c.add("slow_reply", "pauses", "warn", t.turn, t.start, seconds=round(latency, 1))
+        if getattr(t, "cut_in_early", False):
+            score -= c.knob("pauses", "cut_in_penalty")
+            c.add("cut_in_early", "pauses", "warn", t.turn, t.start)
+    return score
+
+
+def _pace_band(c: _Call) -> tuple[float, float]:
+    return tuple(c.measured("pace_band") or load_thresholds().pace_band(c.language))  # type: ignore[return-value]
+
+
+def _pace(c: _Call) -> float | None:
+    pace = c.measured("pace")
+    if pace is None:
+        return None
+    low, high = _pace_band(c)
+    outside = (pace - high) / high if pace > high else (low - pace) / low if pace < low else 0.0
+    score = 100.0 - c.knob("pace", "per_10pct_outside") * outside * 10
+    for t in c.measured("turns") or []:
+        p = getattr(t, "pace", None)
+        if p is not None and not low <= p <= high:
+            score -= c.knob("pace", "turn_penalty")
+            c.add("pace_fast" if p > high else "pace_slow", "pace", "warn", t.turn, t.start, pace=round(p), low=round(low), high=round(high))
+    customer = c.measured("customer_pace")
+    if customer and pace > customer:
+        score -= c.knob("pace", "faster_than_customer_penalty")
+        c.add("faster_than_customer", "pace", "warn", *c.first_trainee(), pace=round(pace), customer=round(customer))
+    return score
+
+
+def _loudness(c: _Call) -> float | None:
+    loud = c.measured("loudness") or {}
+    if not {"shouting_turns", "shouting"} & set(loud):
+        return None
+    score = 100.0
+    for turn in shouting_turns(c.measures):
+        score -= c.knob("loudness", "shouting_penalty")
+        c.add("shouting", "loudness", "bad", *c.at_turn(turn))
+    if loud.get("louder_than_customer"):
+        score -= c.knob("loudness", "louder_than_customer_penalty")
+        levels = [(getattr(t, "loudness_rel_db", None) or 0.0, t.turn) for t in c.measured("turns") or []]
+        c.add("louder_than_customer", "loudness", "warn", *c.at_turn(max(levels)[1] if levels else c.first_trainee()[0]))
+    return score
+
+
+def _intonation(c: _Call) -> float | None:
+    pitch = c.measured("pitch") or {}
+    if pitch.get("sd_semitones") is None:
+        return None
+    score = 100.0
+    if pitch.get("monotone"):
+        score -= c.knob("intonation", "monotone_penalty")
+        flat = pitch.get("monotone_turns") or []
+        c.add("monotone", "intonation", "warn", *(c.at_turn(flat[0]) if flat else c.first_trainee()))
+    for turn in pitch.get("sharp_rise_turns") or []:
+        score -= c.knob("intonation", "sharp_rise_penalty")
+        c.add("sharp_rise", "intonation", "warn", *c.at_turn(turn))
+    return score
+
+
+def _interruptions(c: _Call) -> float | None:
+    found = c.measured("interruptions")
+    if found is None:
+        return None
+    for x in found:
+        c.add("interruption", "interruptions", "bad", x.turn, x.start, text=x.text)
+    overtalk = float(c.measured("overtalk_seconds") or 0.0)
+    return 100.0 - c.knob("interruptions", "per_interruption") * len(found) - c.knob("interruptions", "per_overtalk_second") * overtalk
+
+
+# ---------------------------------------------------------------- text criteria
+
+def _empathy(c: _Call) -> float:
+    empathy, restate = c.hits.get("empathy", []), c.hits.get("restate", [])
+    score = 0.0
+    if empathy:
+        score += c.knob("empathy", "empathy")
+        c.add_hit("empathy_good", "empathy", "good", empathy[0])
+    else:
+        c.add("no_empathy", "empathy", "bad", *c.first_trainee())
+    if any(h.tag == "emotion" for h in empathy):
+        score += c.knob("empathy", "emotion")
+    if restate:
+        score += c.knob("empathy", "restate")
+        c.add_hit("restate_good", "empathy", "good", restate[0])
+    return score
+
+
+def _first_turn_with(c: _Call, needle: str) -> tuple[int | None, float | None]:
+    turn = next((i for i in c.trainee() if needle in normalise(c.timeline.turns[i].text, c.language).replace("你们", "")), None)
+    return c.at_turn(turn)
+
+
+def _courtesy(c: _Call) -> float:
+    thanks = c.hits.get("thanks", [])
+    score = 0.0
+    if thanks:
+        score += c.knob("courtesy", "thanks")
+        c.add_hit("thanks_good", "courtesy", "good", thanks[0])
+    else:
+        c.add("no_thanks", "courtesy", "warn", *c.last_trainee())
+    use = pronoun_use(c.timeline)
+    polite, plain, we, me = (use["您"], use["你"], use["我们"], use["我"]) if c.language == "zh" else (1, 0, use["we"], use["i"])
+    polite_share = polite / (polite + plain) if polite + plain else 1.0
+    we_share = we / (we + me) if we + me else 0.5
+    score += c.knob("courtesy", "polite_address") * polite_share + c.knob("courtesy", "we") * min(1.0, 2 * we_share)
+    if plain:
+        c.add("ni_not_nin", "courtesy", "warn", *_first_turn_with(c, "你"), count=plain)
+    if we_share < 0.25 and me >= 3:
+        c.add("few_we", "courtesy", "warn", *c.first_trainee())
+    return score
+
+
+def _apology(c: _Call) -> float:
+    sincere, cancelled = c.hits.get("apology", []), c.hits.get("cancelled_apology", [])
+    if sincere:
+        c.add_hit("apology_good", "apology", "good", sincere[0])
+    else:
+        c.add("no_apology", "apology", "warn", *c.first_trainee())
+    for h in cancelled:
+        c.add_hit("cancelled_apology", "apology", "bad", h)
+    base = c.knob("apology", "sincere") if sincere else c.knob("apology", "none")
+    return base - c.knob("apology", "cancelled_penalty") * len(cancelled)
+
+
+def _resolution(c: _Call) -> float:
+    res = c.hits.get("resolution", [])
+    commitment = [h for h in res if h.tag == "commitment"]
+    steps = [h for h in res if h.tag == "steps"]
+    score = 0.0
+    if commitment:
+        score += c.knob("resolution", "commitment")
+        c.add_hit("commitment_good", "resolution", "good", commitment[0])
+    else:
+        c.add("no_commitment", "resolution", "bad", *c.last_trainee())
+    if c.hits.get("follow_up"):
+        score += c.knob("resolution", "follow_up")
+    elif commitment:
+        c.add("no_follow_up", "resolution", "warn", commitment[0].turn, commitment[0].time)
+    if steps:
+        score += c.knob("resolution", "steps")
+        c.add_hit("steps_good", "resolution", "good", steps[0])
+    if c.hits.get("options"):
+        score += c.knob("resolution", "options")
+    for h in c.hits.get("vague_promise", []):
+        score -= c.knob("resolution", "vague_penalty")
+        c.add_hit("vague_promise", "resolution", "warn", h)
+    for h in c.hits.get("over_promise", []):
+        score -= c.knob("resolution", "over_promise_penalty")
+        c.add_hit("over_promise", "resolution", "bad", h)
+    return score
+
+
+def _taboo(c: _Call) -> float:
+    score = 100.0
+    for h in c.hits.get("taboo", []):
+        score -= c.knob("taboo", "taboo_penalty")
+        c.add_hit("defensive" if h.tag == "defensive" else "taboo", "taboo", "bad", h)
+    for h in c.hits.get("retaliation", []):
+        score -= c.knob("taboo", "retaliation_penalty")
+        c.add_hit("retaliation", "taboo", "bad", h)
+    negative = c.hits.get("negative", [])
+    free = int(c.knob("taboo", "negative_free"))
+    for h in negative[free:]:
+        score -= c.knob("taboo", "negative_penalty")
+        c.add_hit("negative", "taboo", "warn", h)
+    return score
+
+
+def _fillers(c: _Call) -> float:
+    density = filler_density(c.timeline)
+    ok, bad = c.knob("fillers", f"ok_{c.language}"), c.knob("fillers", f"bad_{c.language}")
+    if density > ok:
+        per_turn = defaultdict(int)
+        for h in c.hits.get("filler", []):
+            per_turn[h.turn] += 1
+        worst = max(per_turn, key=per_turn.__getitem__, default=None)
+        c.add("fillers", "fillers", "warn", *c.at_turn(worst), density=round(density, 1))
+    return 100.0 * (bad - density) / (bad - ok) if density > ok else 100.0
+
+
+def _clear(c: _Call) -> float:
+    cov = c.clear
+    where = {
+        "control": _first_at(c, ("retaliation", "taboo")) or c.first_trainee(),
+        "listen": _first_interruption(c),
+        "establish": c.first_trainee(),
+        "apologize": c.first_trainee(),
+        "resolve": c.last_trainee(),
+    }
+    score = 0.0
+    for step, ok in cov.steps().items():
+        if ok:
+            score += c.knob("clear", "per_step")
+        else:
+            c.add(f"clear_{step}", "clear", "warn", *where[step])
+    if cov.emotion_before_solution:
+        score += c.knob("clear", "order")
+    elif cov.emotion_before_solution is False:
+        solution = first_hit(c.hits, SOLUTION)
+        assert solution is not None
+        c.add("solution_before_emotion", "clear", "bad", solution.turn, solution.time, text=solution.text)
+    return score
+
+
+def _first_at(c: _Call, categories: tuple[str, ...]) -> tuple[int | None, float | None] | None:
+    hit = first_hit(c.hits, categories)
+    return None if hit is None else (hit.turn, hit.time)
+
+
+def _first_interruption(c: _Call) -> tuple[int | None, float | None]:
+    found = c.measured("interruptions") or []
+    return (found[0].turn, found[0].start) if found else c.first_trainee()
+
+
+# ---------------------------------------------------------------- persona rubric (DESIGN §3)
+
+def persona_key(cfg: ScoringConfig, persona: str | None) -> str | None:
+    """Canonical persona type from a type name, an alias or a persona id that contains one."""
+    if not persona:
+        return None
+    name = persona.lower()
+    for key, table in cfg.personas.items():
+        names = [key, *table.get("aliases", [])]
+        if name in names or any(n in name for n in names):
+            return key
+    return None
+
+
+def occurrences(c: _Call) -> dict[str, list[Occurrence]]:
+    """Every engine event seen in the call, from phrases, repeated replies and measures."""
+    occ: dict[str, list[Occurrence]] = defaultdict(list)
+    for hits in c.hits.values():
+        for h in hits:
+            event = event_for(h.category, h.tag)
+            if event is not None:
+                occ[event.value].append((h.turn, h.time, h.text))
+    own = c.trainee()
+    turns = c.timeline.turns
+    for k, j in enumerate(own):
+        if any(is_repeat(turns[j].text, turns[i].text, c.language) for i in own[:k]):
+            occ["repeated_explanation"].append((j, turns[j].start, turns[j].text))
+    for x in c.measured("interruptions") or []:
+        occ["interruption"].append((x.turn, x.start, x.text))
+    for d in c.measured("dead_air") or []:
+        occ["dead_air"].append((c.turn_at(d.start), d.start, ""))
+    for turn in shouting_turns(c.measures):
+        occ["shouting"].append((*c.at_turn(turn), ""))
+    if c.measures is not None:
+        high = _pace_band(c)[1]
+        for t in c.measured("turns") or []:
+            if getattr(t, "pace", None) is not None and t.pace > high:
+                occ["rushed"].append((t.turn, t.start, ""))
+    return occ
+
+
+def _persona(c: _Call) -> float | None:
+    if c.persona is None:
+        return None
+    table = c.cfg.personas[c.persona]
+    name = table["name"].get(c.language, table["name"]["en"])
+    advice = table["advice"].get(c.language, table["advice"]["en"])
+    occ = occurrences(c)
+    reward = list(table["reward"])
+    shown = [e for e in reward if occ.get(e)]
+    score = 100.0 * len(shown) / len(reward) if reward else 100.0
+    missing = [c.cfg.label(e, c.language) for e in reward if e not in shown]
+    if missing:
+        joiner = "、" if c.language == "zh" else ", "
+        c.add("persona_missing", "persona", "warn", *c.first_trainee(), persona=name, what=joiner.join(missing), advice=advice)
+    for event in table["penalise"]:
+        seen = occ.get(event, [])
+        if seen:
+            score -= c.knob("persona", "backfire_penalty") * min(len(seen), int(c.knob("persona", "backfire_max_count")))
+            turn, time, _ = min(seen, key=lambda o: (o[1] is None, o[1] or 0.0))
+            c.add("persona_backfire", "persona", "bad", turn, time, persona=name, what=c.cfg.label(event, c.language), advice=advice)
+    return score
+
+
+_CRITERIA: dict[str, Callable[[_Call], float | None]] = {
+    "pauses": _pauses, "pace": _pace, "loudness": _loudness, "intonation": _intonation,
+    "interruptions": _interruptions, "empathy": _empathy, "courtesy": _courtesy, "apology": _apology,
+    "resolution": _resolution, "taboo": _taboo, "fillers": _fillers, "clear": _clear, "persona": _persona,
+}
+assert tuple(_CRITERIA) == CRITERIA
+MEASURED_ONLY = ("pauses", "pace", "loudness", "intonation", "interruptions")
+
+
+def score_call(timeline: Timeline, hits: dict[str, list[PhraseHit]], measures: object | None = None, persona_type: str | None = None) -> Scorecard:
+    """Score a call; `measures` is duck-typed (None for a typed call) and `persona_type` may be a persona id.
+
+    Criteria that could not be judged are left out of `criteria` and of the overall score: the measured ones
+    without measures, the text ones when the trainee turns carry no words (audio without a transcript)."""
+    cfg = load_scoring_config()
+    persona = persona_key(cfg, persona_type or timeline.extra.get("persona_type") or timeline.persona)
+    call = _Call(timeline, hits, measures, cfg, clear_coverage(timeline, hits, measures), persona)
+    has_words = any(t.text.strip() for t in timeline.by("trainee"))
+    criteria: dict[str, int] = {}
+    for name, criterion in _CRITERIA.items():
+        if not has_words and name not in MEASURED_ONLY:
+            continue  # a recording without a transcript: the words were not "measured" either
+        value = criterion(call)
+        if value is not None:
+            criteria[name] = _clamp(value)
+    weight = sum(cfg.weights[k] for k in criteria)
+    overall = _clamp(sum(cfg.weights[k] * v for k, v in criteria.items()) / weight) if weight else 0
+    findings = sorted(call.findings, key=lambda f: (f.time is None, f.time or 0.0, f.turn or 0))
+    return Scorecard(overall, criteria, findings, call.clear, [k for k in CRITERIA if k not in criteria])

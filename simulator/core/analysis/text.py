@@ -1,0 +1,74 @@
+"""Text normalisation shared by every phrase check.
+
+Recognised Chinese arrives with spaces between words (Vosk), typed Chinese may be traditional and full
+width; matching has to see one canonical form, and a pinyin form that survives homophone errors.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from opencc import OpenCC
+from pypinyin import Style, lazy_pinyin
+
+_T2S = OpenCC("t2s")
+# NFKC already turns full-width ，！？；：（） and digits into ASCII; these are the marks it leaves alone.
+_PUNCT = str.maketrans({"。": ".", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'", "…": "...", "—": "-", "～": "~"})
+_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff])\s+(?=[\u3400-\u4dbf\u4e00-\u9fff])")
+_SPACES = re.compile(r"\s+")
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def is_content(ch: str) -> bool:
+    """A character that carries speech (not punctuation or space): what word times are spread over."""
+    return ch.isalnum()
+
+
+def normalise_zh(text: str) -> str:
+    """Simplified characters, ASCII punctuation, no spaces between Chinese characters."""
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
+    text = _T2S.convert(text)
+    text = _SPACE_BETWEEN_CJK.sub("", text)
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+def normalise_en(text: str) -> str:
+    """Lower case, straight apostrophes, single spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+def normalise(text: str, language: str) -> str:
+    return normalise_zh(text) if language == "zh" else normalise_en(text)
+
+
+def to_pinyin(text: str) -> list[str]:
+    """Toneless pinyin, one item per Chinese character; runs of other characters kept as one item."""
+    return lazy_pinyin(text, style=Style.NORMAL)
+
+
+@lru_cache(maxsize=4096)
+def char_readings(text: str) -> tuple[str, ...]:
+    """One toneless reading per character of `text`, chosen in context (重复 -> chong); others read as themselves."""
+    out = list(text)
+    pos = 0
+    for item in to_pinyin(text):
+        while pos < len(text) and not is_cjk(text[pos]) and not item.startswith(text[pos]):
+            pos += 1
+        if pos >= len(text):
+            break
+        if is_cjk(text[pos]):
+            out[pos] = item
+            pos += 1
+        else:
+            pos += len(item)
+    return tuple(out)
+
+
+def content_count(text: str) -> int:
+    return sum(1 for ch in text if is_content(ch))

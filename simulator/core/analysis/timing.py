@@ -1,0 +1,152 @@
+"""Timing measures from turn and word times: pace, response latency, dead air, interruptions, overtalk.
+
+Works on any timeline (typed, recognised or derived from voice activity), so the live call and the
+`analyze` command judge pauses and overlaps the same way. Audio only refines what is inside a turn.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from simulator.core.analysis.intervals import clip, gaps, overlap_seconds, union
+from simulator.core.analysis.measures import CallMeasures, Interruption, Interval, TurnMeasures
+from simulator.core.analysis.thresholds import Thresholds
+from simulator.core.timeline import Timeline, Turn
+
+UNIT_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[^\W_\u3400-\u4dbf\u4e00-\u9fff]+(?:['’-][^\W_]+)*")
+PACE_UNITS = {"zh": "chars/min", "en": "words/min"}
+NON_WORD_RE = re.compile(r"[\W_]+")
+
+
+def speech_units(text: str) -> int:
+    """What pace counts: each Chinese character, and each word of other scripts (mixed zh/en text works)."""
+    return len(UNIT_RE.findall(text))
+
+
+def is_backchannel_text(text: str, phrases: Iterable[str]) -> bool:
+    """True for text made only of listener tokens (嗯嗯, 对对对, "OK, I see"); blank text counts too."""
+    norm = _normalise(text)
+    return not norm or _backchannel_re(tuple(phrases)).fullmatch(norm) is not None
+
+
+@lru_cache(maxsize=8)
+def _backchannel_re(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """Any run of the phrases (longest first, so 嗯嗯 and "I see" win over their parts)."""
+    options = sorted({_normalise(p) for p in phrases} - {""}, key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, options)) + ")+")
+
+
+def _normalise(text: str) -> str:
+    return NON_WORD_RE.sub("", text.lower())
+
+
+def measure_timing(
+    timeline: Timeline, thr: Thresholds, speech: dict[str, list[Interval]] | None = None
+) -> CallMeasures:
+    """Per-turn and per-call timing. `speech` (voice activity per speaker) finds silences inside turns
+    when the timeline has no word times."""
+    turns = timeline.turns
+    order = sorted(range(len(turns)), key=lambda i: (turns[i].start, turns[i].end))
+    customer = [turns[i] for i in order if turns[i].speaker == "customer"]
+    backchannels, interruptions = _trainee_overlaps(turns, order, customer, thr)
+    interrupted = {x.turn for x in interruptions}
+    main = [i for i in order if i not in backchannels]
+
+    measures: list[TurnMeasures] = []
+    for pos, i in enumerate(main):
+        turn = turns[i]
+        if turn.speaker != "trainee":
+            continue
+        latency = None
+        before = [j for j in main[:pos] if turns[j].start < turn.start]
+        if i not in interrupted and before:
+            prev = max(before, key=lambda j: turns[j].end)
+            if turns[prev].speaker == "customer":
+                latency = round(turn.start - turns[prev].end, 3)
+        inner = _inner_silences(turn, thr.dead_air, (speech or {}).get("trainee"))
+        measures.append(
+            TurnMeasures(
+                turn=i,
+                start=turn.start,
+                end=turn.end,
+                pace=_pace([turn], [inner], thr.pace_min_turn, thr.pace_min_units),
+                latency=latency,
+                cut_in_early=latency is not None and latency < thr.cut_in_early,
+                dead_air=inner,
+                loudness_rel_db=None,
+                pitch_mean_hz=None,
+                pitch_sd_semitones=None,
+            )
+        )
+
+    trainee_main = [turns[m.turn] for m in measures]
+    between = gaps(union(Interval(t.start, t.end) for t in turns), thr.dead_air)
+    customer_spans = union(Interval(t.start, t.end) for t in customer)
+    trainee_spans = union(Interval(t.start, t.end) for t in trainee_main)
+    return CallMeasures(
+        language=timeline.language,
+        pace=_pace(trainee_main, [m.dead_air for m in measures]),
+        pace_unit=PACE_UNITS.get(timeline.language, "words/min"),
+        pace_band=thr.pace_band(timeline.language),
+        latencies=[m.latency for m in measures if m.latency is not None],
+        dead_air=sorted(between + [d for m in measures for d in m.dead_air], key=lambda d: d.start),
+        interruptions=interruptions,
+        backchannels=len(backchannels),
+        overtalk_seconds=round(overlap_seconds(customer_spans, trainee_spans), 3),
+        loudness={},
+        pitch={},
+        turns=measures,
+        customer_pace=_pace(customer, [[] for _ in customer]),
+        backchannel_turns=backchannels,
+    )
+
+
+def _trainee_overlaps(
+    turns: list[Turn], order: list[int], customer: list[Turn], thr: Thresholds
+) -> tuple[list[int], list[Interruption]]:
+    """Trainee turns that start while the customer talks: short listener tokens, or interruptions."""
+    backchannels: list[int] = []
+    interruptions: list[Interruption] = []
+    for i in order:
+        turn = turns[i]
+        over = _customer_talking_at(turn.start, customer, thr.min_overlap) if turn.speaker == "trainee" else None
+        if over is None:
+            continue
+        if turn.duration <= thr.backchannel_max and is_backchannel_text(turn.text, thr.backchannel_phrases):
+            backchannels.append(i)
+        else:
+            interruptions.append(Interruption(turn.start, min(turn.end, over.end), turn.text, i))
+    return backchannels, interruptions
+
+
+def _customer_talking_at(t: float, customer: list[Turn], min_overlap: float) -> Turn | None:
+    """The customer turn under way at time t, if it still has at least `min_overlap` to go."""
+    for c in customer:
+        if c.start <= t < c.end - min_overlap:
+            return c
+    return None
+
+
+def _inner_silences(turn: Turn, min_gap: float, speech: list[Interval] | None) -> list[Interval]:
+    """Dead air inside a turn: between its words, or between voice-activity spans within it."""
+    if turn.words:
+        spans = [Interval(w.start, w.end) for w in turn.words]
+    elif speech is not None:
+        spans = clip(speech, turn.start, turn.end)
+    else:
+        return []
+    if not spans:
+        return [Interval(turn.start, turn.end)] if turn.duration > min_gap else []
+    edges = [Interval(turn.start, turn.start), *union(spans), Interval(turn.end, turn.end)]
+    return gaps(edges, min_gap)
+
+
+def _pace(turns: list[Turn], silences: list[list[Interval]], min_seconds: float = 0.0, min_units: int = 1) -> float | None:
+    """Units per minute of speaking time (turn spans minus dead air inside them)."""
+    units = sum(speech_units(t.text) for t in turns)
+    seconds = sum(t.duration - sum(d.duration for d in s) for t, s in zip(turns, silences))
+    if units < min_units or seconds <= 0 or seconds < min_seconds:
+        return None
+    return round(units / seconds * 60.0, 1)

@@ -1,0 +1,90 @@
+"""One call as a pure state machine: customer lines and trainee turns in, timeline and reactions out.
+
+The live runner (simulator.speech.live_call) and the typed-reply mode both drive this class, so the
+dialogue logic is the same with or without audio and is testable from data alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from simulator.core.analysis.assess import assess_turn
+from simulator.core.analysis.thresholds import Thresholds, load_thresholds
+from simulator.core.analysis.timing import measure_timing
+from simulator.core.dialogue.engine import CustomerLine, DialogueEngine, Ending
+from simulator.core.events import Event, TurnAssessment
+from simulator.core.personas.model import Persona, Scenario
+from simulator.core.timeline import Timeline, Turn, Word
+
+
+@dataclass
+class TraineeReply:
+    """What the trainee said, as recognised (words) or typed (no words)."""
+
+    text: str
+    start: float
+    end: float
+    words: list[Word] | None = None
+    measured: frozenset[Event] = field(default_factory=frozenset)
+
+
+class CallSession:
+    def __init__(self, persona: Persona, scenario_id: str | None = None, seed: int = 0,
+                 thresholds: Thresholds | None = None) -> None:
+        self.persona = persona
+        self.engine = DialogueEngine(persona, scenario_id, seed)
+        self.scenario: Scenario = next(
+            (s for s in persona.scenarios if s.id == scenario_id), persona.scenarios[0])
+        self.thresholds = thresholds or load_thresholds()
+        self.timeline = Timeline(persona.language, persona.id, extra={
+            "persona_type": persona.type, "scenario": self.scenario.id,
+            "key_words": list(self.scenario.key_words), "seed": seed})
+        self.assessments: list[TurnAssessment] = []
+
+    @property
+    def ending(self) -> Ending | None:
+        return self.engine.ending
+
+    @property
+    def mood(self) -> float:
+        return self.engine.mood
+
+    def opening(self) -> CustomerLine:
+        return self.engine.opening()
+
+    def customer_spoke(self, line: CustomerLine, start: float, end: float) -> None:
+        """Record a customer line once its playback times are known."""
+        self.timeline.turns.append(Turn("customer", start, end, line.text,
+                                        extra={"mood": round(line.mood, 1), "trigger": line.trigger}))
+
+    def trainee_replied(self, reply: TraineeReply) -> tuple[TurnAssessment, CustomerLine]:
+        """Add the trainee's turn, measure it against the call so far, and get the customer's answer."""
+        turn = Turn("trainee", reply.start, reply.end, reply.text, reply.words)
+        self.timeline.turns.append(turn)
+        self.timeline.turns.sort(key=lambda t: t.start)
+        index = self.timeline.turns.index(turn)
+        assessment = self._assess(index, reply.measured)
+        turn.extra["events"] = sorted(assessment.events)
+        self.assessments.append(assessment)
+        return assessment, self.engine.respond(assessment)
+
+    def monologue_check(self, speaking_seconds: float) -> CustomerLine | None:
+        return self.engine.interrupt_monologue(speaking_seconds)
+
+    def _assess(self, index: int, measured: Iterable[Event]) -> TurnAssessment:
+        turn = self.timeline.turns[index]
+        measures = measure_timing(self.timeline, self.thresholds)
+        mine = next((m for m in measures.turns if m.turn == index), None)
+        events = set(measured)
+        if any(i.turn == index for i in measures.interruptions):
+            events.add(Event.INTERRUPTION)
+        if mine is not None and (mine.dead_air or (mine.latency or 0.0) > self.thresholds.max_latency):
+            events.add(Event.DEAD_AIR)
+        previous_customer = next((t.text for t in reversed(self.timeline.turns[:index]) if t.speaker == "customer"), "")
+        previous_trainee = [t.text for t in self.timeline.turns[:index] if t.speaker == "trainee"]
+        return assess_turn(
+            turn.text, self.persona.language, customer_text=previous_customer,
+            key_words=self.scenario.key_words, previous_trainee_texts=previous_trainee,
+            start=turn.start, end=turn.end, latency=mine.latency if mine else None,
+            pace=mine.pace if mine else None, measured=events)
