@@ -19,3 +19,23 @@ def realspeech() -> Path:
     if not (REALSPEECH / "manifest.tsv").is_file():
         pytest.skip(f"real-speech recordings not found at {REALSPEECH} (../shared/realspeech beside the repo)")
     return REALSPEECH
+
+
+@pytest.fixture(scope="session")
+def pulse(tmp_path_factory: pytest.TempPathFactory):
+    """A private PulseAudio server with a virtual speaker and microphone (see tests/pulse.py)."""
+    from tests.pulse import pulse_session, pulseaudio_missing
+
+    if (missing := pulseaudio_missing()) is not None:
+        pytest.skip(missing)
+    yield from pulse_session(tmp_path_factory.mktemp("pulse"))
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A private PostgreSQL server, started once per test session (see tests/postgres.py)."""
+    from tests.postgres import postgres_missing, postgres_session
+
+    if (missing := postgres_missing()) is not None:
+        pytest.skip(missing)
+    yield from postgres_session()

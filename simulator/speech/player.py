@@ -1,0 +1,179 @@
+"""The persona's voice: its own sounddevice OutputStream at 48 kHz, open for the whole call.
+
+A separate output stream (not a duplex Stream) because duplex streams and playrec fail silently on
+PulseAudio, and 48 kHz because 16 kHz output underruns while an input stream is open. The callback only
+copies queued samples out and notes what was played; on_played runs on the Player's own thread.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .audio_devices import AudioUnavailable, load_sounddevice, open_failed, require_device
+from .call_clock import CallClock
+from .resample import resample
+
+PLAYED_RATE = 16000  # rate of the copies handed to on_played (the recorder's rate)
+FLOWING_SECONDS = 0.1  # audio pulled beyond the initial buffer fill before the stream counts as running
+START_TIMEOUT = 5.0
+
+
+@dataclass
+class _Clip:
+    """One queued line: the samples at the output rate, a 16 kHz copy for on_played, and the read position."""
+
+    audio: np.ndarray
+    played_copy: np.ndarray
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class _Played:
+    call_time: float
+    clip: _Clip
+    start: int
+    stop: int
+
+
+class Player:
+    """Queues persona lines for playback and reports when each block actually reaches the speaker."""
+
+    def __init__(self, clock: CallClock, device: int | str | None = None, sample_rate: int = 48000) -> None:
+        self._clock = clock
+        self.device = device
+        self.sample_rate = sample_rate
+        self.on_played: Callable[[float, np.ndarray], None] | None = None
+        self._clips: deque[_Clip] = deque()
+        self._lock = threading.Lock()
+        self._queued_until = 0.0  # call time at which the queued audio ends
+        self._next_block_at = 0.0  # call time at which the next callback's block reaches the speaker
+        self._audible_until = 0.0
+        self._fallback_latency = 0.0
+        self._played: queue.SimpleQueue[_Played | None] = queue.SimpleQueue()
+        self._worker: threading.Thread | None = None
+        self._stream = None
+        self._frames_pulled = 0
+        self._flowing = threading.Event()
+        self._flowing_after = 0
+        self._stopping = False
+        self.error: str | None = None  # set when the output device fails mid-call
+        self.underflows = 0
+
+    def start(self) -> None:
+        """Open the output stream; starts the clock if the call has not started yet. Raises AudioUnavailable."""
+        sd = load_sounddevice()
+        require_device(sd, "output", self.device)
+        if not self._clock.started:
+            self._clock.start()
+        try:
+            stream = sd.OutputStream(samplerate=self.sample_rate, device=self.device, channels=1,
+                                     dtype="float32", callback=self._callback, finished_callback=self._finished)
+            self._fallback_latency = stream.latency
+            self._frames_pulled = 0
+            self._stopping = False
+            self.error = None
+            self._flowing.clear()
+            self._flowing_after = int((stream.latency + FLOWING_SECONDS) * self.sample_rate)
+            stream.start()
+        except (sd.PortAudioError, ValueError) as exc:
+            raise open_failed("speaker or headset", exc) from exc
+        self._stream = stream
+        self._worker = threading.Thread(target=self._report_played, name="player-on-played", daemon=True)
+        self._worker.start()
+        self._wait_until_flowing()
+
+    def _wait_until_flowing(self) -> None:
+        """PulseAudio (through ALSA) may hold a new output stream for ~2 s after its first buffer fill; until it
+        runs, the times reported for played blocks are wrong, so the call should not start before."""
+        if not self._flowing.wait(START_TIMEOUT):
+            self.stop()
+            raise AudioUnavailable("The speaker or headset does not play audio (output stream stalled); "
+                                   "check the sound settings.")
+
+    def stop(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
+        self._stopping = True
+        stream.stop()
+        stream.close()
+        self.stop_playback()
+        self._played.put(None)
+        if self._worker is not None:
+            self._worker.join()
+            self._worker = None
+
+    def __enter__(self) -> Player:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def play(self, samples: np.ndarray, sample_rate: int) -> float:
+        """Queue a line after whatever is already queued; returns the call time at which it will start."""
+        clip = _Clip(resample(samples, sample_rate, self.sample_rate), resample(samples, sample_rate, PLAYED_RATE))
+        with self._lock:
+            start = max(self._queued_until, self._next_block_at, self._clock.now() + self._fallback_latency)
+            self._queued_until = start + clip.audio.size / self.sample_rate
+            self._clips.append(clip)
+        return start
+
+    def stop_playback(self) -> None:
+        """Cut the current and queued lines (the persona was interrupted)."""
+        with self._lock:
+            self._clips.clear()
+            self._queued_until = 0.0
+
+    def is_playing(self) -> bool:
+        """True while queued audio remains or the last played block has not yet left the speaker."""
+        with self._lock:
+            return bool(self._clips) or self._clock.now() < self._audible_until
+
+    def _callback(self, outdata: np.ndarray, frames: int, time_info, status) -> None:
+        lead = time_info.outputBufferDacTime - time_info.currentTime
+        if time_info.outputBufferDacTime <= 0 or not 0 <= lead < 2.0:
+            lead = self._fallback_latency
+        block_at = self._clock.now() + lead
+        if status.output_underflow:
+            self.underflows += 1
+        self._frames_pulled += frames
+        if self._frames_pulled >= self._flowing_after:
+            self._flowing.set()
+        out = outdata[:, 0]
+        filled = 0
+        with self._lock:
+            while filled < frames and self._clips:
+                clip = self._clips[0]
+                n = min(frames - filled, clip.audio.size - clip.position)
+                out[filled:filled + n] = clip.audio[clip.position:clip.position + n]
+                self._played.put(_Played(block_at + filled / self.sample_rate, clip, clip.position, clip.position + n))
+                clip.position += n
+                filled += n
+                if clip.position >= clip.audio.size:
+                    self._clips.popleft()
+            self._next_block_at = block_at + frames / self.sample_rate
+            if filled:
+                self._audible_until = block_at + filled / self.sample_rate
+        out[filled:] = 0.0
+
+    def _finished(self) -> None:
+        if not self._stopping:
+            self.error = "The speaker or headset stopped unexpectedly (device unplugged or sound server gone)."
+            self.stop_playback()
+
+    def _report_played(self) -> None:
+        ratio = PLAYED_RATE / self.sample_rate
+        while (played := self._played.get()) is not None:
+            callback = self.on_played
+            if callback is None:
+                continue
+            first, last = round(played.start * ratio), round(played.stop * ratio)
+            if last > first:
+                callback(played.call_time, played.clip.played_copy[first:last])
