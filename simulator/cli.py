@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("gui", "analyze", "personas", "models")
+COMMAND_MODULES = ("gui", "analyze", "personas", "models", "attempts")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,138 @@
+"""`python -m simulator attempts list|show|export|import`: the recorded attempts from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from simulator.storage import AttemptStore
+
+USAGE_ERROR = 2
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("attempts", help="list, show, export and import recorded attempts")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: ROLEPLAY_SIM_DB_URL or the local SQLite)")
+    actions = parser.add_subparsers(dest="attempts_command", required=True)
+
+    listing = actions.add_parser("list", help="list attempts, newest first")
+    listing.add_argument("--trainee")
+    listing.add_argument("--persona", help="persona id or type")
+    listing.add_argument("--scenario")
+    listing.add_argument("--ending")
+    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+    listing.set_defaults(func=_run(list_command))
+
+    show = actions.add_parser("show", help="one attempt with its scores and findings")
+    show.add_argument("id", type=int)
+    show.add_argument("--json", action="store_true", help="the full record, timeline included")
+    show.set_defaults(func=_run(show_command))
+
+    export = actions.add_parser("export", help="one attempt as a zip bundle, or the list as CSV")
+    export.add_argument("id", type=int, nargs="?")
+    export.add_argument("--out", type=Path, help="bundle file to write (with ID)")
+    export.add_argument("--csv", type=Path, help="CSV file of all attempts to write (without ID)")
+    export.add_argument("--anonymous", action="store_true", help="leave out trainee names and notes")
+    export.set_defaults(func=_run(export_command))
+
+    imported = actions.add_parser("import", help="add an exported attempt bundle to this database")
+    imported.add_argument("file", type=Path)
+    imported.set_defaults(func=_run(import_command))
+
+
+def list_command(store: AttemptStore, args: argparse.Namespace) -> int:
+    import json
+
+    rows = store.list_attempts(trainee=args.trainee, persona=args.persona, scenario=args.scenario,
+                               ending=args.ending, limit=args.limit)
+    if args.json:
+        for row in rows:
+            print(json.dumps(_as_json(row), ensure_ascii=False))
+        return 0
+    for row in rows:
+        score = "-" if row.overall is None else str(row.overall)
+        print(f"{row.id:>6}  {row.started_at:%Y-%m-%d %H:%M}  {row.trainee:<16}  {row.persona_id:<20}  "
+              f"{row.scenario_id:<16}  {row.status:<11}  {row.ending or '-':<10}  {score:>3}")
+    total = store.count_attempts(trainee=args.trainee, persona=args.persona, scenario=args.scenario,
+                                 ending=args.ending)
+    print(f"{len(rows)} of {total} attempt(s)")
+    return 0
+
+
+def show_command(store: AttemptStore, args: argparse.Namespace) -> int:
+    import json
+
+    record = store.get_attempt(args.id)
+    if args.json:
+        print(json.dumps(_as_json(record), ensure_ascii=False, indent=1))
+        return 0
+    duration = f"{record.duration:.0f} s" if record.duration is not None else "-"
+    print(f"attempt {record.id}: {record.trainee}, {record.persona_id} ({record.persona_type}), "
+          f"scenario {record.scenario_id}, {record.language}")
+    print(f"started {record.started_at:%Y-%m-%d %H:%M:%S} UTC, {duration}, {record.status}, "
+          f"ending {record.ending or '-'}" + (f" ({record.ending_reason})" if record.ending_reason else ""))
+    print(f"overall {'-' if record.overall is None else record.overall}, "
+          f"{len(record.timeline.get('turns', []))} turn(s), recording {record.recording or 'none'}")
+    if record.recording_error:
+        print(f"recording problem: {record.recording_error}")
+    for name, value in record.scores.items():
+        print(f"  {name}: {value}")
+    for finding in record.findings:
+        at = f"{finding['time']:.1f}s " if isinstance(finding.get("time"), (int, float)) else ""
+        print(f"  - {at}{finding.get('code', '')}: {finding.get('message', '')}")
+    if record.notes:
+        print(f"notes: {record.notes}")
+    return 0
+
+
+def export_command(store: AttemptStore, args: argparse.Namespace) -> int:
+    from simulator.storage import StorageError
+    from simulator.storage.export import export_attempt, export_csv
+
+    if args.csv is not None and args.id is None:
+        count = export_csv(store, args.csv, anonymous=args.anonymous)
+        print(f"wrote {count} attempt(s) to {args.csv}")
+    elif args.id is not None and args.out is not None and args.csv is None:
+        print(f"wrote {export_attempt(store, args.id, args.out, anonymous=args.anonymous)}")
+    else:
+        raise StorageError("give either an attempt ID with --out FILE, or --csv FILE")
+    return 0
+
+
+def import_command(store: AttemptStore, args: argparse.Namespace) -> int:
+    from simulator.storage.export import import_attempt
+
+    print(f"imported {args.file} as attempt {import_attempt(store, args.file)}")
+    return 0
+
+
+def _run(command):
+    """Open the store, run the command, and turn storage errors into one line and exit status 2."""
+
+    def run(args: argparse.Namespace) -> int:
+        from simulator.storage import StorageError, open_store
+
+        try:
+            store = open_store(args.db)
+            try:
+                return command(store, args)
+            finally:
+                store.close()
+        except StorageError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return USAGE_ERROR
+
+    return run
+
+
+def _as_json(record: Any) -> dict[str, Any]:
+    """A record or summary dataclass with ISO times and its duration in seconds."""
+    from dataclasses import asdict
+
+    data = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in asdict(record).items()}
+    data["duration"] = record.duration
+    return data

@@ -1,0 +1,143 @@
+"""Getting attempts out of one store and into another: a CSV of the list, and a zip bundle per attempt.
+
+A bundle holds attempt.json (everything but the timeline), timeline.json and the recording, so an attempt
+can be reviewed on a machine that never saw it. The anonymous options replace the trainee's name by
+"trainee N" (numbered in order of appearance, so one person's attempts still group together) wherever it
+appears, and leave out the manager's notes, which may name people.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+import zipfile
+from dataclasses import asdict, fields
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import StorageError
+from .repository import AttemptRecord, AttemptStore, AttemptSummary
+
+BUNDLE_FORMAT = 1
+CSV_PAGE = 1000
+CSV_COLUMNS = ("id", "trainee", "persona_id", "persona_type", "scenario_id", "language", "started_at", "ended_at",
+               "duration_s", "status", "ending", "overall", "has_recording")
+
+
+class Pseudonyms:
+    """Stable stand-ins for names within one export."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        return self._names.setdefault(name, f"trainee {len(self._names) + 1}")
+
+
+def export_csv(store: AttemptStore, path: Path, anonymous: bool = False, **filters: Any) -> int:
+    """Write the (filtered) attempts list; returns the number of rows."""
+    pseudonym = Pseudonyms()
+    count = 0
+    try:
+        with Path(path).open("w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(CSV_COLUMNS)
+            while page := store.list_attempts(**filters, limit=CSV_PAGE, offset=count):
+                for row in page:
+                    writer.writerow(_csv_row(row, pseudonym(row.trainee) if anonymous else row.trainee))
+                count += len(page)
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
+    return count
+
+
+def export_attempt(store: AttemptStore, attempt_id: int, path: Path, anonymous: bool = False) -> Path:
+    """Write one attempt as a zip bundle (attempt.json, timeline.json, recording.*); returns the path."""
+    record = store.get_attempt(attempt_id)
+    recording = store.recording_path(attempt_id)
+    if anonymous:
+        record = anonymised(record, Pseudonyms()(record.trainee))
+    meta = {k: v for k, v in _jsonable(asdict(record)).items() if k not in ("timeline", "id", "recording")}
+    meta["bundle_format"] = BUNDLE_FORMAT
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+            z.writestr("attempt.json", json.dumps(meta, ensure_ascii=False, indent=1))
+            z.writestr("timeline.json", json.dumps(record.timeline, ensure_ascii=False, indent=1))
+            if recording is not None:
+                z.write(recording, "recording" + recording.suffix.lower(), compress_type=zipfile.ZIP_STORED)
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
+    return path
+
+
+def import_attempt(store: AttemptStore, path: Path) -> int:
+    """Add an exported attempt to this store as a new attempt; returns its id here."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as z, tempfile.TemporaryDirectory() as tmp:
+            meta = json.loads(z.read("attempt.json"))
+            timeline = json.loads(z.read("timeline.json"))
+            audio_names = [n for n in z.namelist() if n.startswith("recording.")]
+            audio = Path(z.extract(audio_names[0], tmp)) if audio_names else None
+            record = _record_from(meta, timeline)
+            return store.add_records([record], [audio])[0]
+    except FileNotFoundError as exc:
+        raise StorageError(f"{path}: no such file") from exc
+    except (zipfile.BadZipFile, KeyError, TypeError, ValueError) as exc:
+        raise StorageError(f"{path}: not an attempt bundle ({exc})") from exc
+
+
+def anonymised(record: AttemptRecord, stand_in: str) -> AttemptRecord:
+    """The record with the trainee's name replaced everywhere it appears, notes left out."""
+    data = _replace_in_values(_jsonable(asdict(record)), record.trainee, stand_in)
+    data["trainee"], data["notes"] = stand_in, ""
+    return _record_from(data, data.pop("timeline"))
+
+
+def _replace_in_values(value: Any, old: str, new: str) -> Any:
+    """Replace text in every string value (never in keys, so the structure stays intact)."""
+    if isinstance(value, str):
+        return value.replace(old, new)
+    if isinstance(value, dict):
+        return {k: _replace_in_values(v, old, new) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_in_values(v, old, new) for v in value]
+    return value
+
+
+def _record_from(meta: dict[str, Any], timeline: dict[str, Any]) -> AttemptRecord:
+    if meta.get("bundle_format", BUNDLE_FORMAT) > BUNDLE_FORMAT:
+        raise StorageError("the bundle was made by a newer version of the simulator")
+    if timeline:
+        from simulator.core.timeline import TimelineError, validate
+
+        try:
+            validate(timeline)
+        except TimelineError as exc:
+            raise StorageError(f"the bundle's timeline is broken: {exc}") from exc
+    names = {f.name for f in fields(AttemptRecord)}
+    values = {k: v for k, v in meta.items() if k in names}
+    values.update(id=0, timeline=timeline, recording=None,
+                  started_at=datetime.fromisoformat(meta["started_at"]),
+                  ended_at=datetime.fromisoformat(meta["ended_at"]) if meta.get("ended_at") else None)
+    return AttemptRecord(**values)
+
+
+def _csv_row(row: AttemptSummary, trainee: str) -> list[Any]:
+    duration = f"{row.duration:.1f}" if row.duration is not None else ""
+    return [row.id, _cell(trainee), _cell(row.persona_id), _cell(row.persona_type), _cell(row.scenario_id),
+            row.language, row.started_at.isoformat(), row.ended_at.isoformat() if row.ended_at else "", duration,
+            row.status, _cell(row.ending or ""), "" if row.overall is None else row.overall, int(row.has_recording)]
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in data.items()}

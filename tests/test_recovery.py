@@ -1,0 +1,145 @@
+"""Nothing a trainee did may be lost: a call whose process is killed is recovered on the next start with a
+playable recording and its last saved timeline, and a full disk ends the recording, not the attempt."""
+
+from __future__ import annotations
+
+import json
+import signal
+import stat
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from simulator.speech.recorder import CallRecorder
+from simulator.storage import open_store
+from simulator.storage.recovery import salvage
+from tests.storage_fixtures import db_url, dominant_frequency, read_audio, timeline, tone
+
+__all__ = ["db_url"]
+
+RATE = 16000
+
+CALL = """
+import json, sys, time
+from simulator.speech.recorder import CallRecorder
+from simulator.storage import open_store
+from tests.storage_fixtures import timeline, tone
+
+store = open_store(sys.argv[1])
+attempt_id, path = store.begin_attempt("王小明", "angry_zh", "angry", "heating", "zh")
+recorder = CallRecorder(path)
+block = 0.1
+for i in range(10_000):
+    t = i * block
+    recorder.add_customer(t, tone(block, 300, offset=round(t * 16000)))
+    recorder.add_trainee(t, tone(block, 800, offset=round(t * 16000)))
+    if i % 10 == 9:
+        store.save_progress(attempt_id, timeline(i // 10 + 1))
+    print(json.dumps({"id": attempt_id, "fed": t + block, "turns": i // 10}), flush=True)
+    time.sleep(block)
+"""
+
+
+def test_a_killed_call_is_recovered_with_its_audio_and_last_saved_timeline(db_url: str, tmp_path: Path) -> None:
+    call = subprocess.Popen([sys.executable, "-c", CALL, db_url], stdout=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    state = {"fed": 0.0}
+    while state["fed"] < 3.5:
+        line = call.stdout.readline()
+        assert line, "the call process ended early"
+        state = json.loads(line)
+    call.send_signal(signal.SIGKILL)
+    call.wait(timeout=10)
+    for line in call.stdout.read().split("\n"):
+        state = json.loads(line) if line else state
+
+    store = open_store(db_url)
+    live_id, _ = store.begin_attempt("Li Na", "angry_zh", "angry", "heating", "zh")  # this process: still live
+    assert store.get_attempt(state["id"]).status == "in_progress"
+    assert store.recover_interrupted() == [state["id"]]
+    assert store.recover_interrupted() == []
+
+    got = store.get_attempt(state["id"])
+    assert got.status == "recovered" and "interrupted" in got.ending_reason and got.ending is None
+    assert got.timeline == timeline(state["turns"]) and state["turns"] >= 3
+    assert store.get_attempt(live_id).status == "in_progress"
+    assert [r.status for r in store.list_attempts()] == ["in_progress", "recovered"]
+
+    path = store.recording_path(state["id"])
+    assert path.suffix == ".flac" and not path.with_suffix(".partial.wav").exists()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    data = read_audio(path)
+    kept = len(data) / RATE
+    assert state["fed"] - 1.5 <= kept <= state["fed"]
+    assert got.duration >= kept - 0.2
+    expected = np.stack([tone(kept, 300), tone(kept, 800)], axis=1)
+    assert np.abs(data - expected).max() < 1e-3
+    store.close()
+
+
+def wav_with_stale_header(path: Path, seconds: float) -> np.ndarray:
+    """What a kill between writing samples and updating the header leaves: sizes of an empty file."""
+    audio = np.stack([tone(seconds, 300), tone(seconds, 800)], axis=1)
+    sf.write(path, audio, RATE, subtype="PCM_16")
+    raw = bytearray(path.read_bytes())
+    data_at = raw.index(b"data") + 8
+    raw[4:8] = struct.pack("<I", data_at - 8)
+    raw[data_at - 4:data_at] = struct.pack("<I", 0)
+    path.write_bytes(bytes(raw) + b"\x01")  # and half a sample frame at the end
+    return audio
+
+
+def test_salvage_takes_the_samples_from_the_file_when_the_header_is_stale(tmp_path: Path) -> None:
+    final = tmp_path / "attempt-1.flac"
+    audio = wav_with_stale_header(final.with_suffix(".partial.wav"), 1.5)
+    assert salvage(final) == final and not final.with_suffix(".partial.wav").exists()
+    data = read_audio(final)
+    assert len(data) == len(audio) and np.abs(data - audio).max() < 1e-3
+    assert salvage(tmp_path / "attempt-2.flac") is None
+
+
+@pytest.fixture()
+def tiny_disk(tmp_path: Path):
+    """A 64 KiB tmpfs (about 1 s of 16 kHz stereo), unmounted afterwards; skipped where mounting is refused."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_full_disk_ends_the_recording_and_the_attempt_keeps_what_was_written(tiny_disk: Path, tmp_path,
+                                                                               monkeypatch) -> None:
+    monkeypatch.setenv("ROLEPLAY_SIM_DATA", str(tmp_path / "data"))
+    store = open_store(f"sqlite:///{tmp_path / 'a.sqlite3'}", recordings_dir=tiny_disk)
+    attempt_id, path = store.begin_attempt("王小明", "angry_zh", "angry", "heating", "zh")
+    recorder = CallRecorder(path)
+    for i in range(40):
+        recorder.add_customer(i * 0.1, tone(0.1, 300, offset=i * 1600))
+    recorder.close()
+    assert recorder.error is not None and "disk is full" in recorder.error
+    store.finish_attempt(attempt_id, "resolved", None, timeline(3), 70, {"empathy": 70}, [],
+                         recording_error=recorder.error)
+    got = store.get_attempt(attempt_id)
+    assert got.status == "complete" and got.overall == 70 and got.timeline == timeline(3)
+    assert got.recording_error == recorder.error
+    data = read_audio(store.recording_path(attempt_id))
+    assert 0.5 * RATE < len(data) < 2 * RATE
+    assert np.abs(data[:, 0] - tone(len(data) / RATE, 300)).max() < 1e-3 and not data[:, 1].any()
+    store.close()
+
+
+def test_recovery_on_a_full_disk_keeps_the_repaired_wav(tiny_disk: Path) -> None:
+    final = tiny_disk / "attempt-1.flac"
+    audio = wav_with_stale_header(final.with_suffix(".partial.wav"), 0.9)  # leaves no room for the FLAC
+    kept = salvage(final)
+    assert kept == final.with_suffix(".partial.wav") and not final.exists()
+    data = read_audio(kept)
+    assert len(data) == len(audio) and dominant_frequency(data[:, 0]) == pytest.approx(300, abs=5)
