@@ -108,3 +108,18 @@ def test_same_seed_same_call_different_seed_different_lines() -> None:
     lines = [[t.text for t in c.timeline.turns if t.speaker == "customer"] for c in calls]
     assert lines[0] == lines[1]
     assert lines[0] != lines[2]
+
+
+def test_typed_replies_never_interrupt_and_are_scored_on_words_only() -> None:
+    from simulator.core.analysis.call import analyze_call
+
+    session = _session()
+    session.customer_spoke(session.opening(), 0.0, 6.0)
+    assessment, answer = session.trainee_replied(TraineeReply("我跟您说一下我们这边的处理流程", 2.0, 2.0, typed=True))
+    assert Event.INTERRUPTION not in assessment.events and Event.DEAD_AIR not in assessment.events
+    assert answer.trigger != "interruption"
+    typed = session.timeline.by("trainee")[0]
+    assert typed.start == typed.end == 6.0 and typed.extra["typed"] is True
+    card = analyze_call(session.timeline, language="zh", persona_type="angry_threatening").scorecard
+    assert {"pauses", "interruptions"} <= set(card.not_measured)
+    assert "empathy" in card.criteria

@@ -27,6 +27,7 @@ class TraineeReply:
     end: float
     words: list[Word] | None = None
     measured: frozenset[Event] = field(default_factory=frozenset)
+    typed: bool = False
 
 
 class CallSession:
@@ -59,12 +60,18 @@ class CallSession:
                                         extra={"mood": round(line.mood, 1), "trigger": line.trigger}))
 
     def trainee_replied(self, reply: TraineeReply) -> tuple[TurnAssessment, CustomerLine]:
-        """Add the trainee's turn, measure it against the call so far, and get the customer's answer."""
-        turn = Turn("trainee", reply.start, reply.end, reply.text, reply.words)
+        """Add the trainee's turn, measure it against the call so far, and get the customer's answer.
+
+        A typed reply is not speech: it is placed after the customer's line and has no timing events."""
+        if reply.typed:
+            at = max([reply.start] + [t.end for t in self.timeline.turns if t.speaker == "customer"])
+            turn = Turn("trainee", at, at, reply.text, extra={"typed": True})
+        else:
+            turn = Turn("trainee", reply.start, reply.end, reply.text, reply.words)
         self.timeline.turns.append(turn)
         self.timeline.turns.sort(key=lambda t: t.start)
         index = self.timeline.turns.index(turn)
-        assessment = self._assess(index, reply.measured)
+        assessment = self._assess(index, reply.measured, timed=not reply.typed)
         turn.extra["events"] = sorted(assessment.events)
         self.assessments.append(assessment)
         return assessment, self.engine.respond(assessment)
@@ -72,12 +79,12 @@ class CallSession:
     def monologue_check(self, speaking_seconds: float) -> CustomerLine | None:
         return self.engine.interrupt_monologue(speaking_seconds)
 
-    def _assess(self, index: int, measured: Iterable[Event]) -> TurnAssessment:
+    def _assess(self, index: int, measured: Iterable[Event], timed: bool) -> TurnAssessment:
         turn = self.timeline.turns[index]
-        measures = measure_timing(self.timeline, self.thresholds)
-        mine = next((m for m in measures.turns if m.turn == index), None)
         events = set(measured)
-        if any(i.turn == index for i in measures.interruptions):
+        measures = measure_timing(self.timeline, self.thresholds)
+        mine = next((m for m in measures.turns if m.turn == index), None) if timed else None
+        if timed and any(i.turn == index for i in measures.interruptions):
             events.add(Event.INTERRUPTION)
         if mine is not None and (mine.dead_air or (mine.latency or 0.0) > self.thresholds.max_latency):
             events.add(Event.DEAD_AIR)

@@ -106,8 +106,14 @@ def analyze_call(
     else:
         raise AnalysisInputError("nothing to analyse: give a timeline, a recording, or both")
     hits = find_phrases(timeline)
-    card = score_call(timeline, hits, measures, persona_type)
+    card = score_call(timeline, hits, None if audio is None and _typed(timeline) else measures, persona_type)
     return CallAnalysis(timeline, measures, hits, card, filler_density(timeline), pronoun_use(timeline))
+
+
+def _typed(timeline: Timeline) -> bool:
+    """A call typed throughout has no timing worth scoring: it is judged on its words."""
+    replies = timeline.by("trainee")
+    return bool(replies) and all(t.extra.get("typed") for t in replies)
 
 
 def measure_recording(

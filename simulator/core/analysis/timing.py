@@ -61,7 +61,7 @@ def measure_timing(
             continue
         latency = None
         before = [j for j in main[:pos] if turns[j].start < turn.start]
-        if i not in interrupted and before:
+        if i not in interrupted and before and not turn.extra.get("typed"):
             prev = max(before, key=lambda j: turns[j].end)
             if turns[prev].speaker == "customer":
                 latency = round(turn.start - turns[prev].end, 3)

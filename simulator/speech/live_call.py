@@ -1,0 +1,233 @@
+"""Runs one call on real devices: plays the customer, listens to the trainee, feeds the dialogue.
+
+Threads: the audio callbacks only fill buffers (Microphone, Player); a listening thread moves
+microphone blocks to the recorder and the recogniser; one dialogue thread owns the CallSession,
+so the session needs no locks. Results go to a CallListener (the Qt bridge turns them into signals).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from simulator.core.call_session import CallSession, TraineeReply
+from simulator.core.dialogue.engine import CustomerLine, Ending
+from simulator.core.events import TurnAssessment
+from simulator.core.timeline import Word
+from simulator.speech.audio_io import CallClock, Microphone, Player
+from simulator.speech.recognizer import RecognizedWords, StreamingRecognizer
+from simulator.speech.recorder import CallRecorder
+from simulator.speech.tts import SpeechRenderer, load_audio
+
+
+class CallListener(Protocol):
+    def customer_line(self, line: CustomerLine, start: float, end: float) -> None: ...
+    def partial(self, text: str) -> None: ...
+    def trainee_turn(self, assessment: TurnAssessment) -> None: ...
+    def ended(self, ending: Ending) -> None: ...
+    def problem(self, message: str) -> None: ...
+
+
+@dataclass
+class LiveCallOptions:
+    end_of_turn_silence: float = 1.2     # seconds of silence that end the trainee's turn
+    push_to_talk: bool = False           # the turn ends on release instead of on silence
+    recording: Path | None = None
+
+
+@dataclass
+class _Pending:
+    """Recognised utterances of the trainee turn in progress."""
+
+    words: list[Word]
+    texts: list[str]
+    start: float
+    last_voice: float
+
+
+class LiveCall:
+    def __init__(self, session: CallSession, renderer: SpeechRenderer, listener: CallListener,
+                 options: LiveCallOptions | None = None, clock: CallClock | None = None,
+                 player: Player | None = None, microphone: Microphone | None = None,
+                 model_path: Path | None = None) -> None:
+        self.session = session
+        self.renderer = renderer
+        self.listener = listener
+        self.options = options or LiveCallOptions()
+        self.clock = clock or CallClock()
+        self.player = player
+        self.microphone = microphone
+        self.recorder = CallRecorder(self.options.recording) if self.options.recording else None
+        self._model_path = model_path
+        self._commands: queue.Queue[tuple[str, object]] = queue.Queue()
+        self._pending: _Pending | None = None
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._talk_held = False
+
+    # -- control (any thread) -------------------------------------------------------------------
+    def start(self) -> None:
+        self.clock.start()
+        voice = self.session.persona.voice
+        self.renderer.prefetch((text, voice) for text in sorted(self.session.persona.all_lines()))
+        if self.player is not None:
+            if self.recorder is not None:
+                self.player.on_played = self.recorder.add_customer
+            self.player.start()
+        if self.microphone is not None:
+            self.microphone.start()
+            self._spawn(self._listen_loop, "listen")
+        self._spawn(self._dialogue_loop, "dialogue")
+        self._commands.put(("opening", None))
+
+    def submit_text(self, text: str) -> None:
+        """A typed reply: always possible, with or without a microphone."""
+        if text.strip():
+            self._commands.put(("typed", text.strip()))
+
+    def set_talk(self, held: bool) -> None:
+        """Push-to-talk: releasing the key ends the trainee's turn."""
+        self._talk_held = held
+        if not held:
+            self._commands.put(("turn_end", None))
+
+    def wait_for_playback(self, timeout: float = 20.0) -> None:
+        """Let the customer's last line finish before the call is closed."""
+        deadline = self.clock.now() + timeout
+        while self.player is not None and self.player.is_playing() and self.clock.now() < deadline:
+            self._stopping.wait(0.05)
+
+    def stop(self) -> Path | None:
+        self._stopping.set()
+        self._commands.put(("stop", None))
+        for t in self._threads:
+            t.join(timeout=5)
+        if self.microphone is not None:
+            self.microphone.stop()
+        if self.player is not None:
+            self.player.stop()
+        return self.recorder.close() if self.recorder is not None else None
+
+    # -- threads ----------------------------------------------------------------------------------
+    def _spawn(self, target, name: str) -> None:
+        thread = threading.Thread(target=target, name=f"call-{name}", daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _listen_loop(self) -> None:
+        assert self.microphone is not None
+        blocks = self.microphone.subscribe()
+        recognizer: StreamingRecognizer | None = None
+        while not self._stopping.is_set():
+            try:
+                call_time, block = blocks.get(timeout=0.1)
+            except queue.Empty:
+                if self.microphone.error:
+                    self.listener.problem(self.microphone.error)
+                    return
+                continue
+            if self.recorder is not None:
+                self.recorder.add_trainee(call_time, block)
+            if self._model_path is None:
+                continue
+            if recognizer is None:
+                recognizer = StreamingRecognizer(self._model_path, time_offset=call_time)
+            partial, final = recognizer.accept(_shift(block))
+            if partial:
+                self._commands.put(("voice", self.clock.now()))
+                self.listener.partial(partial)
+            if final is not None and final.text:
+                self._commands.put(("final", final))
+
+    def _dialogue_loop(self) -> None:
+        while True:
+            try:
+                kind, payload = self._commands.get(timeout=0.1)
+            except queue.Empty:
+                self._tick()
+                continue
+            if kind == "stop":
+                return
+            if self.session.ending is not None:
+                continue
+            if kind == "opening":
+                self._say(self.session.opening())
+            elif kind == "typed":
+                now = self.clock.now()
+                self._reply(TraineeReply(str(payload), now, now, typed=True))
+            elif kind == "voice":
+                self._heard(float(payload))
+            elif kind == "final":
+                self._utterance(payload)  # type: ignore[arg-type]
+            elif kind == "turn_end":
+                self._finish_turn()
+
+    # -- dialogue thread only -----------------------------------------------------------------------
+    def _heard(self, when: float) -> None:
+        if self._pending is None:
+            self._pending = _Pending([], [], when, when)
+        self._pending.last_voice = when
+
+    def _utterance(self, utt: RecognizedWords) -> None:
+        self._heard(utt.end)
+        assert self._pending is not None
+        self._pending.start = min(self._pending.start, utt.start)
+        self._pending.words += utt.words
+        self._pending.texts.append(utt.text)
+
+    def _tick(self) -> None:
+        pending = self._pending
+        if pending is None:
+            return
+        now = self.clock.now()
+        line = self.session.monologue_check(now - pending.start)
+        if line is not None:
+            self._finish_turn()
+            return
+        if not self.options.push_to_talk and pending.texts and now - pending.last_voice >= self.options.end_of_turn_silence:
+            self._finish_turn()
+
+    def _finish_turn(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is None or not pending.texts:
+            return
+        end = max((w.end for w in pending.words), default=pending.last_voice)
+        self._reply(TraineeReply(" ".join(pending.texts), pending.start, end, pending.words))
+
+    def _reply(self, reply: TraineeReply) -> None:
+        if not reply.typed and self.player is not None and self.player.is_playing():
+            self.player.stop_playback()
+            self._trim_customer(reply.start)
+        assessment, line = self.session.trainee_replied(reply)
+        self.listener.trainee_turn(assessment)
+        self._say(line)
+        if self.session.ending is not None:
+            self.listener.ended(self.session.ending)
+
+    def _trim_customer(self, cut: float) -> None:
+        last = next((t for t in reversed(self.session.timeline.turns) if t.speaker == "customer"), None)
+        if last is not None and last.end > cut:
+            last.end = max(last.start, cut)
+
+    def _say(self, line: CustomerLine) -> None:
+        try:
+            rendered = self.renderer.render(line.text, self.session.persona.voice)
+        except RuntimeError as exc:
+            self.listener.problem(str(exc))
+            rendered = None
+        duration = rendered.duration if rendered else 0.0
+        start = self.clock.now()
+        if self.player is not None and rendered is not None:
+            samples, rate = load_audio(rendered.path)
+            start = self.player.play(samples, rate)
+        self.session.customer_spoke(line, start, start + duration)
+        self.listener.customer_line(line, start, start + duration)
+
+
+def _shift(block: np.ndarray) -> bytes:
+    return np.ascontiguousarray(block, dtype=np.int16).tobytes()

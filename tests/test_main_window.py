@@ -1,0 +1,88 @@
+"""The minimal call window, driven like a trainee: a whole typed call with a Chinese persona."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.speech.tts import SpeechRenderer
+from simulator.ui.call_controller import CallController, Capabilities
+from simulator.ui.main_window import MainWindow
+
+TYPED_ONLY = Capabilities(audio=False, model_path=None, problems=("no microphone (test)",))
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    controller = CallController(renderer=SpeechRenderer(tmp_path / "tts"), capabilities=TYPED_ONLY)
+    win = MainWindow(controller, "zh")
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    controller.end_call()
+
+
+def _pick(window: MainWindow, persona_id: str) -> None:
+    index = next(i for i, e in enumerate(window.entries) if e.persona_id == persona_id)
+    window.picker.setCurrentIndex(index)
+
+
+def test_picker_lists_every_chinese_persona_with_its_situation(window) -> None:
+    ids = {e.persona_id for e in window.entries}
+    assert {"zh.angry_threatening", "zh.stubborn", "zh.habitual_complainer", "zh.insulting"} <= ids
+    assert window.picker.count() == len(window.entries) >= 8
+    _pick(window, "zh.stubborn")
+    entry = window.entries[window.picker.currentIndex()]
+    assert window.situation.text() == entry.situation and entry.situation
+
+
+def test_whole_typed_call_reaches_an_ending_and_a_score(window, qtbot) -> None:
+    _pick(window, "zh.angry_threatening")
+    qtbot.mouseClick(window.start_button, qtbot_button())
+    qtbot.waitUntil(lambda: window.transcript.count() >= 1, timeout=30000)
+    assert "no microphone (test)" in window.problems.text()
+    assert window.mood.value() >= 50
+    replies = [
+        "王先生，我非常理解您的心情，家里老人生病了，换了谁都着急。",
+        "真的很抱歉让您和家人受冻了，您说暖气两天不达标，老人还生病了，对吧？",
+        "我现在马上给您派维修师傅，今天下午三点前到您家，到了以后我再给您回电确认。",
+        "您的工单号是二零一一，明天上午我再回访一次，确保温度达标。",
+    ] * 3
+    for text in replies:
+        if not window.reply.isEnabled():
+            break
+        count = window.transcript.count()
+        window.reply.setText(text)  # Chinese arrives committed from the input method
+        qtbot.keyClick(window.reply, qtbot_enter())
+        qtbot.waitUntil(lambda: window.transcript.count() >= count + 2, timeout=30000)
+    qtbot.waitUntil(lambda: window.result.isVisible(), timeout=60000)
+    lines = [window.transcript.item(i).text() for i in range(window.transcript.count())]
+    assert any(replies[0] in line for line in lines)
+    assert any("resolved" in line for line in lines)
+    assert window.mood.value() < 40
+    html = window.result.toHtml()
+    assert "Overall score" in html and "empathy" in html
+    assert window.start_button.isEnabled() and not window.reply.isEnabled()
+
+
+def test_ending_a_call_early_still_gives_a_result(window, qtbot) -> None:
+    _pick(window, "zh.insulting")
+    window.start_call()
+    qtbot.waitUntil(lambda: window.transcript.count() >= 1, timeout=30000)
+    window.reply.setText("这不是我们的问题。")
+    window.send_reply()
+    qtbot.waitUntil(lambda: window.transcript.count() >= 3, timeout=30000)
+    qtbot.mouseClick(window.end_button, qtbot_button())
+    qtbot.waitUntil(lambda: window.result.isVisible(), timeout=60000)
+    assert "taboo" in window.result.toHtml()
+
+
+def qtbot_button():
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
+
+
+def qtbot_enter():
+    from PySide6.QtCore import Qt
+
+    return Qt.Key.Key_Return
