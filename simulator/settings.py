@@ -1,0 +1,182 @@
+"""The user's settings: one typed, versioned JSON file in the per-user config folder.
+
+Typed so that every reader gets valid values (a bad value falls back to its default with a warning
+instead of failing later), versioned so that an older file is upgraded rather than thrown away, and
+written atomically with mode 0600 because it may hold a database URL with a password.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "roleplay-sim"
+ENV_CONFIG = "ROLEPLAY_SIM_CONFIG"
+FILE_NAME = "settings.json"
+SETTINGS_VERSION = 2
+UI_LANGUAGES = ("system", "zh", "en")
+PERSONA_LANGUAGES = ("zh", "en")
+SILENCE_RANGE = (0.3, 5.0)  # seconds of silence that end a turn: shorter cuts people off, longer feels dead
+
+
+class SettingsError(RuntimeError):
+    """The settings file cannot be written; str() is for the user."""
+
+
+@dataclass
+class Settings:
+    version: int = SETTINGS_VERSION
+    ui_language: str = "system"
+    persona_language: str = "zh"
+    model_dirs: dict[str, str] = field(default_factory=dict)  # language -> model folder
+    input_device: str | None = None  # PortAudio device name; None = the system default
+    output_device: str | None = None
+    end_of_turn_silence: float = 1.2
+    push_to_talk: bool = False
+    baseline_loudness_db: float | None = None
+    trainee_name: str = ""
+    db_url: str | None = None
+    window_geometry: str = ""  # base64 of QWidget.saveGeometry()
+    setup_done: bool = False
+    # What went wrong while loading (shown to the user once); never saved.
+    load_warnings: list[str] = field(default_factory=list, compare=False, repr=False)
+
+
+_NOT_SAVED = {"load_warnings"}
+_FLOATS = {"end_of_turn_silence", "baseline_loudness_db"}  # JSON may hold them as ints
+
+
+def settings_path() -> Path:
+    """settings.json in the user config folder (env ROLEPLAY_SIM_CONFIG names another folder)."""
+    override = os.environ.get(ENV_CONFIG)
+    folder = Path(override).expanduser() if override else Path(platformdirs.user_config_dir(APP_NAME))
+    return folder / FILE_NAME
+
+
+def _is_optional_str(v: Any) -> bool:
+    return v is None or isinstance(v, str)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+_VALID: dict[str, Callable[[Any], bool]] = {
+    "ui_language": lambda v: v in UI_LANGUAGES,
+    "persona_language": lambda v: v in PERSONA_LANGUAGES,
+    "model_dirs": lambda v: isinstance(v, dict) and all(isinstance(k, str) and isinstance(p, str) for k, p in v.items()),
+    "input_device": _is_optional_str,
+    "output_device": _is_optional_str,
+    "end_of_turn_silence": lambda v: _is_number(v) and SILENCE_RANGE[0] <= v <= SILENCE_RANGE[1],
+    "push_to_talk": lambda v: isinstance(v, bool),
+    "baseline_loudness_db": lambda v: v is None or _is_number(v),
+    "trainee_name": lambda v: isinstance(v, str),
+    "db_url": _is_optional_str,
+    "window_geometry": lambda v: isinstance(v, str),
+    "setup_done": lambda v: isinstance(v, bool),
+}
+
+
+def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 had one `language` for both the interface and the persona, and one `model_dir`."""
+    data = dict(data)
+    language = data.pop("language", None)
+    if language in PERSONA_LANGUAGES:
+        data.setdefault("ui_language", language)
+        data.setdefault("persona_language", language)
+    model_dir = data.pop("model_dir", None)
+    if isinstance(model_dir, str) and model_dir:
+        data.setdefault("model_dirs", {data.get("persona_language", "zh"): model_dir})
+    return data
+
+
+# MIGRATIONS[n] turns a version-n dict into a version-(n+1) dict.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_v1}
+
+
+def _migrate(data: dict[str, Any]) -> dict[str, Any]:
+    version = data.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        version = 1
+    while version < SETTINGS_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+    return data
+
+
+def _corrupt(path: Path, reason: str) -> Settings:
+    """Keep the bad file for inspection (settings.json.bad) and start from defaults."""
+    kept = path.with_name(path.name + ".bad")
+    try:
+        os.replace(path, kept)
+        where = f"; it was kept as {kept}"
+    except OSError:
+        where = ""
+    return Settings(load_warnings=[f"The settings file {path} could not be read ({reason}); "
+                                   f"default settings are used{where}."])
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The saved settings, upgraded to the current version; defaults when there is no file yet.
+
+    Never raises for a bad file: the user gets defaults and a warning in `load_warnings`.
+    """
+    path = Path(path) if path is not None else settings_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as exc:
+        return _corrupt(path, getattr(exc, "strerror", None) or str(exc))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return _corrupt(path, f"not valid JSON: {exc.msg} at line {exc.lineno}")
+    if not isinstance(data, dict):
+        return _corrupt(path, "not a JSON object")
+    data = _migrate(data)
+    settings = Settings()
+    for name, valid in _VALID.items():
+        if name not in data:
+            continue
+        value = data[name]
+        if valid(value):
+            setattr(settings, name, float(value) if name in _FLOATS and value is not None else value)
+        else:
+            settings.load_warnings.append(
+                f"The setting '{name}' in {path} has an invalid value {value!r}; the default is used.")
+    return settings
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write atomically (temp file + rename) with mode 0600; returns the file written. Raises SettingsError."""
+    path = Path(path) if path is not None else settings_path()
+    data = {k: v for k, v in asdict(settings).items() if k not in _NOT_SAVED}
+    data["version"] = SETTINGS_VERSION
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise SettingsError(f"Cannot save the settings in {path.parent}: {exc.strerror}") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            os.fchmod(out.fileno(), 0o600)
+            json.dump(data, out, ensure_ascii=False, indent=2, sort_keys=True)
+            out.write("\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise SettingsError(f"Cannot save the settings to {path}: {exc.strerror}") from exc
+    return path
+
+
+__all__ = ["SETTINGS_VERSION", "Settings", "SettingsError", "load_settings", "save_settings", "settings_path"]
