@@ -1,0 +1,312 @@
+"""The scorecard after a call: overall and per-criterion scores, CLEAR steps, findings tied to their
+moments (activating one replays it), praise, the persona's coping notes, the timeline, and "Try again".
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QGridLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTextBrowser, QVBoxLayout, QWidget,
+)
+
+from simulator.core.analysis.audio import AnalysisInputError, load_stereo
+from simulator.core.review import call_markers, moment_window, score_band, split_findings
+from simulator.speech.audio_devices import AudioUnavailable
+from simulator.speech.clip_player import ClipPlayer, NoRecording
+from simulator.ui.timeline_view import TimelineView, clock
+
+BAND_COLOUR = {"good": "#27ae60", "fair": "#e6a100", "poor": "#c0392b"}
+POLL_MS = 50
+MOMENT_SCHEME = "moment"
+
+
+class ScorecardView(QWidget):
+    """set_result() fills it; retryRequested when the trainee wants another go; seeked(seconds) whenever
+    review moves to a moment (a finding, a click on the timeline, the keyboard)."""
+
+    retryRequested = Signal()
+    seeked = Signal(float)
+
+    def __init__(self, player: ClipPlayer | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.player = player or ClipPlayer()
+        self.has_audio = False
+        self.call_seconds = 0.0
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._follow_playback)
+
+        self.persona_label = QLabel()
+        self.persona_label.setTextFormat(Qt.PlainText)
+        title_font = QFont(self.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
+        title_font.setBold(True)
+        self.persona_label.setFont(title_font)
+        self.retry_button = QPushButton(self.tr("&Try again"))
+        self.retry_button.setToolTip(self.tr("Start a new call with the same customer"))
+        self.retry_button.clicked.connect(self._retry)
+
+        self.overall_label = QLabel(alignment=Qt.AlignCenter)
+        self.overall_label.setToolTip(self.tr("Overall score out of 100"))
+        self.criteria_box = QGroupBox(self.tr("Scores"))
+        self.criteria_grid = QGridLayout(self.criteria_box)
+        self.criteria_grid.setVerticalSpacing(2)
+        self.not_measured_label = QLabel(wordWrap=True)
+        self.criterion_rows: dict[str, QProgressBar] = {}
+        self.clear_box = QGroupBox(self.tr("CLEAR steps"))
+        self.clear_box.setToolTip(self.tr("Control, Listen, Establish, Apologize, Resolve"))
+        clear_layout = QVBoxLayout(self.clear_box)
+        self.clear_labels: dict[str, QLabel] = {}
+        for step, (name, tip) in self._clear_steps().items():
+            label = QLabel(toolTip=tip)
+            self.clear_labels[step] = label
+            clear_layout.addWidget(label)
+        self.order_label = QLabel(wordWrap=True)
+        clear_layout.addWidget(self.order_label)
+        clear_layout.addStretch(1)
+
+        self.play_button = QPushButton(self.tr("&Play"))
+        self.play_button.setToolTip(self.tr("Play the recording from the playhead (Space on the timeline)"))
+        self.play_button.clicked.connect(self.toggle_play)
+        self.status_label = QLabel(wordWrap=True)
+        self.timeline = TimelineView()
+        self.timeline.setMinimumHeight(220)
+        self.timeline.setMaximumHeight(340)
+        self.timeline.seekRequested.connect(self.play_from)
+        self.timeline.playToggleRequested.connect(self.toggle_play)
+
+        self.findings_list = self._moment_browser()
+        self.praise_list = self._moment_browser()
+        self._moments: list[float] = []
+        self.coping_text = QTextBrowser()
+        self.coping_text.setOpenLinks(False)
+        self._build_layout()
+
+    # ------------------------------------------------------------ layout
+
+    def _clear_steps(self) -> dict[str, tuple[str, str]]:
+        return {
+            "control": (self.tr("Control"), self.tr("Stay in control of yourself: no taboo words, no raised voice")),
+            "listen": (self.tr("Listen"), self.tr("Let the customer finish without interrupting")),
+            "establish": (self.tr("Establish"), self.tr("Show understanding: name the feeling, repeat their words")),
+            "apologize": (self.tr("Apologize"), self.tr("A sincere apology, without \"but\"")),
+            "resolve": (self.tr("Resolve"), self.tr("A concrete action with a time and a follow-up")),
+        }
+
+    def criterion_label(self, name: str) -> str:
+        return {
+            "pauses": self.tr("Pauses"), "pace": self.tr("Pace"), "loudness": self.tr("Loudness"),
+            "intonation": self.tr("Intonation"), "interruptions": self.tr("Interruptions"),
+            "empathy": self.tr("Empathy"), "courtesy": self.tr("Courtesy"), "apology": self.tr("Apology"),
+            "resolution": self.tr("Resolution"), "taboo": self.tr("Taboo phrases"), "fillers": self.tr("Fillers"),
+            "clear": self.tr("CLEAR order"), "persona": self.tr("Coping with this customer"),
+        }.get(name, name)
+
+    def _moment_browser(self) -> QTextBrowser:
+        """Findings as wrapped text; each time is a link (mouse, or Tab then Enter) that replays the moment."""
+        browser = QTextBrowser()
+        browser.setOpenLinks(False)
+        browser.setToolTip(self.tr("Click a time, or Tab to it and press Enter, to play that moment"))
+        browser.anchorClicked.connect(self._moment_link)
+        return browser
+
+    def _build_layout(self) -> None:
+        header = QHBoxLayout()
+        header.addWidget(self.persona_label, 1)
+        header.addWidget(self.retry_button)
+
+        scores = QHBoxLayout()
+        scores.addWidget(self.overall_label)
+        criteria_column = QVBoxLayout()
+        criteria_column.addWidget(self.criteria_box)
+        criteria_column.addWidget(self.not_measured_label)
+        scores.addLayout(criteria_column, 3)
+        scores.addWidget(self.clear_box, 1)
+
+        playback = QHBoxLayout()
+        playback.addWidget(self.play_button)
+        playback.addWidget(self.status_label, 1)
+
+        praise_box = QVBoxLayout()
+        praise_box.addWidget(self.praise_list, 1)
+        self.coping_box = QGroupBox()
+        coping_layout = QVBoxLayout(self.coping_box)
+        coping_layout.addWidget(self.coping_text)
+        praise_box.addWidget(self.coping_box, 1)
+        lists = QHBoxLayout()
+        lists.addWidget(self.findings_list, 3)
+        lists.addLayout(praise_box, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(scores)
+        layout.addLayout(playback)
+        layout.addWidget(self.timeline, 3)
+        layout.addLayout(lists, 4)
+        order = [self.play_button, self.timeline, self.findings_list, self.praise_list, self.coping_text,
+                 self.retry_button]
+        for first, second in zip(order, order[1:]):
+            QWidget.setTabOrder(first, second)
+
+    # ------------------------------------------------------------ filling
+
+    def set_result(self, analysis: Any, persona: Any, recording: Path | None) -> None:
+        """Show one attempt: a CallAnalysis, its Persona, and the stereo recording (None: no playback)."""
+        self.stop()
+        card = analysis.scorecard
+        self.persona_label.setText(self.tr("Call with %s") % persona.display_name)
+        self._show_overall(card.overall)
+        self._show_criteria(card.criteria, card.not_measured)
+        self._show_clear(card.clear)
+        advice, praise = split_findings(card.findings)
+        self._moments = []
+        self.findings_list.setHtml(self._findings_html(self.tr("What to do next time"), advice))
+        self.praise_list.setHtml(self._findings_html(self.tr("What went well"), praise))
+        self._show_coping(persona)
+        audio = self._load_audio(recording)
+        self.timeline.set_call(analysis.timeline, audio, call_markers(analysis))
+        self.call_seconds = self.timeline.duration
+
+    def _show_overall(self, overall: int) -> None:
+        colour = BAND_COLOUR[score_band(overall)]
+        self.overall_label.setText(
+            f"<div style='font-size:54pt; font-weight:bold; color:{colour}'>{overall}</div>"
+            f"<div>{escape(self.tr('Overall score'))}</div>")
+
+    def _show_criteria(self, criteria: dict[str, int], not_measured: list[str]) -> None:
+        while self.criteria_grid.count():
+            self.criteria_grid.takeAt(0).widget().deleteLater()
+        self.criterion_rows = {}
+        columns = 2
+        for i, (name, score) in enumerate(criteria.items()):
+            row, col = divmod(i, columns)
+            label = QLabel(self.criterion_label(name))
+            bar = QProgressBar(minimum=0, maximum=100, value=score, format="%v", textVisible=True)
+            bar.setMaximumHeight(16)
+            bar.setAccessibleName(self.criterion_label(name))
+            bar.setStyleSheet(f"QProgressBar::chunk {{ background: {BAND_COLOUR[score_band(score)]}; }}"
+                              "QProgressBar { text-align: center; }")
+            self.criteria_grid.addWidget(label, row, 2 * col)
+            self.criteria_grid.addWidget(bar, row, 2 * col + 1)
+            self.criterion_rows[name] = bar
+        names = ", ".join(self.criterion_label(n) for n in not_measured)
+        self.not_measured_label.setText(self.tr("Not measured: %s") % names if names else "")
+
+    def _show_clear(self, clear: Any) -> None:
+        steps = clear.steps()
+        for step, (name, _) in self._clear_steps().items():
+            done = steps.get(step, False)
+            colour = BAND_COLOUR["good" if done else "poor"]
+            mark = "✓" if done else "✗"
+            self.clear_labels[step].setText(f"<span style='color:{colour}; font-weight:bold'>{mark}</span> {escape(name)}")
+            self.clear_labels[step].setAccessibleName(f"{name}: {self.tr('done') if done else self.tr('missing')}")
+        order = clear.emotion_before_solution
+        if order is None:
+            note = self.tr("No solution offered, so the order could not be judged.")
+        elif order:
+            note = self.tr("Feelings before facts: you acknowledged the emotion before the solution.")
+        else:
+            note = self.tr("The solution came before acknowledging the emotion: feelings first, then facts.")
+        self.order_label.setText(note)
+
+    def _findings_html(self, title: str, findings: list[Any]) -> str:
+        rows = []
+        for f in findings:
+            when = "—"
+            if f.time is not None:
+                self._moments.append(f.time)
+                when = f"<a href='{MOMENT_SCHEME}:{len(self._moments) - 1}'>▶&nbsp;{clock(f.time)}</a>"
+            rows.append(f"<tr><td style='white-space:nowrap'>{when}</td>"
+                        f"<td style='color:#555555; white-space:nowrap'>{escape(self.criterion_label(f.criterion))}</td>"
+                        f"<td>{escape(f.message)}</td></tr>")
+        body = "".join(rows) or f"<tr><td>{escape(self.tr('(none)'))}</td></tr>"
+        return f"<h3>{escape(title)}</h3><table cellspacing='0' cellpadding='3' width='100%'>{body}</table>"
+
+    def _show_coping(self, persona: Any) -> None:
+        coping = persona.coping
+        self.coping_box.setTitle(self.tr("Coping with %s") % persona.display_name)
+
+        def bullets(title: str, lines: tuple[str, ...]) -> str:
+            items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+            return f"<b>{escape(title)}</b><ul style='margin-top:0'>{items}</ul>" if lines else ""
+
+        notes = f"<p>{escape(coping.notes)}</p>" if coping.notes else ""
+        self.coping_text.setHtml(bullets(self.tr("What works"), coping.works)
+                                 + bullets(self.tr("What backfires"), coping.backfires) + notes)
+
+    def _load_audio(self, recording: Path | None):
+        """The recording's channels for waveform and playback, or None with the reason shown."""
+        self.has_audio = False
+        audio = None
+        if recording is None:
+            self.status_label.setText(self.tr("No recording of this call: the timeline shows turns and markers only."))
+        else:
+            try:
+                audio = load_stereo(recording)
+            except AnalysisInputError as exc:
+                self.status_label.setText(self.tr("The recording cannot be played: %s") % str(exc))
+            else:
+                self.player.set_audio(*audio)
+                self.has_audio = True
+                self.status_label.setText(self.tr("Click a finding or the timeline to hear that moment."))
+        self.play_button.setEnabled(self.has_audio)
+        return audio
+
+    # ------------------------------------------------------------ playback
+
+    def _moment_link(self, url: QUrl) -> None:
+        if url.scheme() == MOMENT_SCHEME:
+            self.play_moment(self._moments[int(url.path())])
+
+    def play_moment(self, time: float) -> None:
+        """Replay a finding's moment: from a second before it to a few seconds after."""
+        start, end = moment_window(time, duration=self.call_seconds)
+        self.play_from(start, end - start)
+
+    def play_from(self, seconds: float, duration: float | None = None) -> None:
+        """Move the playhead to `seconds` and, with a recording, play from there."""
+        self.timeline.set_playhead(seconds)
+        self.seeked.emit(seconds)
+        if not self.has_audio:
+            return
+        try:
+            self.player.play_from(seconds, duration)
+        except (AudioUnavailable, NoRecording) as exc:
+            self.status_label.setText(str(exc))
+            return
+        self.play_button.setText(self.tr("&Stop"))
+        self._poll.start()
+
+    def toggle_play(self) -> None:
+        if self.player.is_playing():
+            self.stop()
+        elif self.has_audio:
+            start = self.timeline.playhead_time
+            self.play_from(0.0 if start >= self.call_seconds else start)
+
+    def stop(self) -> None:
+        self.player.stop()
+        self._poll.stop()
+        self.play_button.setText(self.tr("&Play"))
+
+    def release_audio(self) -> None:
+        """Stop and close the output stream (before the next live call opens its own)."""
+        self.stop()
+        self.player.close()
+
+    def _follow_playback(self) -> None:
+        self.timeline.set_playhead(self.player.position())
+        if not self.player.is_playing():
+            self.stop()
+
+    def _retry(self) -> None:
+        self.release_audio()
+        self.retryRequested.emit()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        self.release_audio()
+        super().hideEvent(event)
