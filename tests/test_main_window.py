@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.settings import Settings
 from simulator.speech.tts import SpeechRenderer
 from simulator.ui.call_controller import CallController, Capabilities
 from simulator.ui.main_window import MainWindow
@@ -12,8 +13,19 @@ TYPED_ONLY = Capabilities(audio=False, model_path=None, problems=("no microphone
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    controller = CallController(renderer=SpeechRenderer(tmp_path / "tts"), capabilities=TYPED_ONLY)
+def store(tmp_path):
+    from simulator.storage.db import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'attempts.db'}", tmp_path / "recordings")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, store):
+    settings = Settings(trainee_name="张三")
+    controller = CallController(renderer=SpeechRenderer(tmp_path / "tts"), capabilities=TYPED_ONLY,
+                                store=store, settings=settings)
     win = MainWindow(controller, "zh")
     qtbot.addWidget(win)
     win.show()
@@ -48,7 +60,8 @@ def test_whole_typed_call_reaches_an_ending_and_a_score(window, qtbot) -> None:
         "您的工单号是二零一一，明天上午我再回访一次，确保温度达标。",
     ] * 3
     for text in replies:
-        if not window.reply.isEnabled():
+        call = window.controller.call
+        if call is None or call.session.ending is not None:
             break
         count = window.transcript.count()
         window.reply.setText(text)  # Chinese arrives committed from the input method
@@ -62,6 +75,13 @@ def test_whole_typed_call_reaches_an_ending_and_a_score(window, qtbot) -> None:
     html = window.result.toHtml()
     assert "Overall score" in html and "empathy" in html
     assert window.start_button.isEnabled() and not window.reply.isEnabled()
+    qtbot.waitUntil(lambda: window.controller.store.count_attempts() == 1, timeout=10000)
+    saved = window.controller.store.list_attempts()[0]
+    record = window.controller.store.get_attempt(saved.id)
+    assert record.trainee == "张三" and record.persona_id == "zh.angry_threatening"
+    assert record.ending == "resolved" and record.status == "complete"
+    assert record.scores["empathy"] > 50 and record.overall is not None
+    assert [t["speaker"] for t in record.timeline["turns"]][:2] == ["customer", "trainee"]
 
 
 def test_ending_a_call_early_still_gives_a_result(window, qtbot) -> None:
@@ -74,6 +94,40 @@ def test_ending_a_call_early_still_gives_a_result(window, qtbot) -> None:
     qtbot.mouseClick(window.end_button, qtbot_button())
     qtbot.waitUntil(lambda: window.result.isVisible(), timeout=60000)
     assert "taboo" in window.result.toHtml()
+    qtbot.waitUntil(lambda: window.controller.store.count_attempts() == 1, timeout=10000)
+    assert window.controller.store.list_attempts()[0].ending == "ended_early"
+
+
+def test_app_opens_with_clear_messages_without_model_audio_or_valid_settings(qtbot, tmp_path, monkeypatch) -> None:
+    from simulator.settings import load_settings
+    from simulator.ui.app import build_window
+
+    monkeypatch.setenv("ROLEPLAY_SIM_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("ROLEPLAY_SIM_CONFIG", str(tmp_path / "config"))
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path}/no-such-socket")
+    monkeypatch.delenv("ROLEPLAY_SIM_VOSK_MODEL", raising=False)
+    monkeypatch.delenv("ROLEPLAY_SIM_VOSK_MODEL_ZH", raising=False)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "settings.json").write_text("{ not json", encoding="utf-8")
+    from simulator.speech.audio_devices import reinitialise_portaudio
+
+    reinitialise_portaudio()
+    try:
+        win = build_window(load_settings(), "zh")
+        qtbot.addWidget(win)
+        win.show()
+        assert "settings.json" in win.problems.text()
+        win.controller.renderer = SpeechRenderer(tmp_path / "tts")
+        win.start_call()
+        qtbot.waitUntil(lambda: win.transcript.count() >= 1, timeout=30000)
+        text = win.problems.text()
+        assert "models download zh" in text or "model" in text.lower()
+        assert "Traceback" not in text
+        assert win.reply.isEnabled()
+        win.controller.end_call()
+    finally:
+        monkeypatch.undo()
+        reinitialise_portaudio()
 
 
 def qtbot_button():

@@ -7,7 +7,7 @@ import argparse
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("gui", help="start the desktop app (default)")
-    parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="interface and persona language")
+    parser.add_argument("--lang", choices=["zh", "en"], default=None, help="interface and persona language")
     parser.set_defaults(func=_run)
 
 

@@ -11,7 +11,7 @@ import queue
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Callable, Protocol
 
 import numpy as np
 
@@ -54,7 +54,8 @@ class LiveCall:
     def __init__(self, session: CallSession, renderer: SpeechRenderer, listener: CallListener,
                  options: LiveCallOptions | None = None, clock: CallClock | None = None,
                  player: Player | None = None, microphone: Microphone | None = None,
-                 model_path: Path | None = None) -> None:
+                 model_path: Path | None = None,
+                 on_progress: Callable[[dict[str, Any]], None] | None = None) -> None:
         self.session = session
         self.renderer = renderer
         self.listener = listener
@@ -64,6 +65,8 @@ class LiveCall:
         self.microphone = microphone
         self.recorder = CallRecorder(self.options.recording) if self.options.recording else None
         self._model_path = model_path
+        self._on_progress = on_progress
+        self._reported: set[str] = set()
         self._commands: queue.Queue[tuple[str, object]] = queue.Queue()
         self._pending: _Pending | None = None
         self._stopping = threading.Event()
@@ -128,11 +131,12 @@ class LiveCall:
                 call_time, block = blocks.get(timeout=0.1)
             except queue.Empty:
                 if self.microphone.error:
-                    self.listener.problem(self.microphone.error)
+                    self._report(self.microphone.error)
                     return
                 continue
             if self.recorder is not None:
                 self.recorder.add_trainee(call_time, block)
+                self._report(self.recorder.error)
             if self._model_path is None:
                 continue
             if recognizer is None:
@@ -180,7 +184,15 @@ class LiveCall:
         self._pending.words += utt.words
         self._pending.texts.append(utt.text)
 
+    def _report(self, problem: str | None) -> None:
+        """Tell the user once about a device or disk problem; the call goes on (typing still works)."""
+        if problem and problem not in self._reported:
+            self._reported.add(problem)
+            self.listener.problem(problem)
+
     def _tick(self) -> None:
+        if self.player is not None:
+            self._report(self.player.error)
         pending = self._pending
         if pending is None:
             return
@@ -221,12 +233,14 @@ class LiveCall:
             self.listener.problem(str(exc))
             rendered = None
         duration = rendered.duration if rendered else 0.0
-        start = self.clock.now()
+        start = max([self.clock.now()] + [t.end for t in self.session.timeline.turns])
         if self.player is not None and rendered is not None:
             samples, rate = load_audio(rendered.path)
             start = self.player.play(samples, rate)
         self.session.customer_spoke(line, start, start + duration)
         self.listener.customer_line(line, start, start + duration)
+        if self._on_progress is not None:
+            self._on_progress(self.session.timeline.to_json())
 
 
 def _shift(block: np.ndarray) -> bytes:

@@ -1,17 +1,51 @@
-"""Creates the QApplication and the main window."""
+"""Application start-up: settings, the attempts store (recovering interrupted calls), first-run set-up."""
 
 from __future__ import annotations
 
+import os
 import sys
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
+from simulator.settings import Settings, load_settings
+from simulator.storage.errors import StorageError
+from simulator.storage.repository import AttemptStore
 from simulator.ui.call_controller import CallController
 from simulator.ui.main_window import MainWindow
 
 
-def run(language: str = "zh") -> int:
+def open_attempts(settings: Settings) -> tuple[AttemptStore | None, list[str]]:
+    """The store and what to tell the user about it; the app still opens when it cannot be reached."""
+    from simulator.storage.db import open_store
+
+    try:
+        store = open_store(settings.db_url)
+    except StorageError as exc:
+        return None, [str(exc)]
+    recovered = store.recover_interrupted()
+    notes = [QCoreApplication.translate("App", "Recovered %n interrupted call(s); their recordings are kept.",
+                                        "", len(recovered))] if recovered else []
+    return store, notes
+
+
+def build_window(settings: Settings, language: str | None = None) -> MainWindow:
+    store, notes = open_attempts(settings)
+    controller = CallController(store=store, settings=settings)
+    window = MainWindow(controller, language or settings.persona_language)
+    for message in settings.load_warnings + notes:
+        window.show_problem(message)
+    return window
+
+
+def run(language: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
-    window = MainWindow(CallController(), language)
+    settings = load_settings()
+    if not settings.setup_done and not os.environ.get("ROLEPLAY_SIM_SKIP_SETUP"):
+        from simulator.ui.setup_wizard import SetupWizard
+
+        SetupWizard(settings).exec()
+        settings = load_settings()
+    window = build_window(settings, language)
     window.show()
     return app.exec()

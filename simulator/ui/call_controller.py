@@ -3,8 +3,9 @@ runs the analysis off the GUI thread. Widgets call this; they hold no call logic
 
 from __future__ import annotations
 
+import getpass
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -12,8 +13,10 @@ from PySide6.QtCore import QObject, Signal
 from simulator.core.call_session import CallSession
 from simulator.core.personas.loader import LoadResult, default_personas_dir, load_personas
 from simulator.core.personas.model import Persona
+from simulator.settings import Settings
 from simulator.speech.live_call import LiveCall, LiveCallOptions
 from simulator.speech.tts import SpeechRenderer
+from simulator.storage.repository import AttemptStore
 from simulator.ui.call_bridge import CallBridge
 
 
@@ -26,44 +29,58 @@ class Capabilities:
     problems: tuple[str, ...]
 
 
-def detect_capabilities(language: str) -> Capabilities:
+def detect_capabilities(language: str, settings: Settings) -> Capabilities:
     from simulator.speech.audio_io import audio_problem
     from simulator.speech.models import ModelError, find_model
     from simulator.speech.tts import tts_problem
 
-    problems = [p for p in (tts_problem(), audio_problem()) if p]
-    audio = audio_problem() is None
+    audio_issue = audio_problem(refresh=True)
+    problems = [p for p in (tts_problem(), audio_issue) if p]
     model_path: Path | None = None
     try:
-        model_path = find_model(language)
+        model_path = find_model(language, settings.model_dirs.get(language) or None)
     except ModelError as exc:
         problems.append(str(exc))
-    return Capabilities(audio, model_path, tuple(problems))
+    return Capabilities(audio_issue is None, model_path, tuple(problems))
+
+
+@dataclass
+class _Attempt:
+    """A call in progress and where it is stored."""
+
+    call: LiveCall
+    attempt_id: int | None
 
 
 class CallController(QObject):
     analysisReady = Signal(object)     # simulator.core.analysis.call.CallAnalysis
+    attemptSaved = Signal(int)
 
     def __init__(self, personas_dir: Path | None = None, renderer: SpeechRenderer | None = None,
-                 capabilities: Capabilities | None = None) -> None:
+                 capabilities: Capabilities | None = None, store: AttemptStore | None = None,
+                 settings: Settings | None = None) -> None:
         super().__init__()
         self.bridge = CallBridge()
         self.library: LoadResult = load_personas(personas_dir or default_personas_dir())
         self.renderer = renderer or SpeechRenderer()
+        self.store = store
+        self.settings = settings or Settings()
         self._capabilities = capabilities
-        self.call: LiveCall | None = None
+        self._attempt: _Attempt | None = None
         self.bridge.callEnded.connect(self._on_ended)
 
     def capabilities(self, language: str) -> Capabilities:
-        if self._capabilities is None:
-            self._capabilities = detect_capabilities(language)
-        return self._capabilities
+        """Checked at every call start, so a microphone plugged in since the last call is found."""
+        return self._capabilities or detect_capabilities(language, self.settings)
 
     def persona(self, persona_id: str) -> Persona:
         return next(p for p in self.library.personas if p.id == persona_id)
 
-    def start_call(self, persona_id: str, scenario_id: str | None, seed: int = 0,
-                   recording: Path | None = None) -> Capabilities:
+    @property
+    def call(self) -> LiveCall | None:
+        return self._attempt.call if self._attempt else None
+
+    def start_call(self, persona_id: str, scenario_id: str | None, seed: int = 0) -> Capabilities:
         self.end_call()
         persona = self.persona(persona_id)
         caps = self.capabilities(persona.language)
@@ -72,14 +89,24 @@ class CallController(QObject):
             from simulator.speech.audio_io import CallClock, Microphone, Player
 
             clock = CallClock()
-            player, microphone = Player(clock), Microphone(clock)
+            player = Player(clock, device=self.settings.output_device)
+            microphone = Microphone(clock, device=self.settings.input_device)
         else:
             clock = None
         session = CallSession(persona, scenario_id, seed)
-        self.call = LiveCall(session, self.renderer, self.bridge, LiveCallOptions(recording=recording),
-                             clock=clock, player=player, microphone=microphone,
-                             model_path=caps.model_path if caps.audio else None)
-        self.call.start()
+        attempt_id = recording = None
+        if self.store is not None:
+            attempt_id, recording = self.store.begin_attempt(
+                self.settings.trainee_name.strip() or getpass.getuser(), persona.id, persona.type, session.scenario.id, persona.language)
+        store, saved_id = self.store, attempt_id
+        progress = (lambda data: store.save_progress(saved_id, data)) if store is not None else None
+        call = LiveCall(session, self.renderer, self.bridge,
+                        LiveCallOptions(self.settings.end_of_turn_silence, self.settings.push_to_talk,
+                                        recording if caps.audio else None),
+                        clock=clock, player=player, microphone=microphone,
+                        model_path=caps.model_path if caps.audio else None, on_progress=progress)
+        self._attempt = _Attempt(call, attempt_id)
+        call.start()
         return caps
 
     def send_text(self, text: str) -> None:
@@ -93,18 +120,29 @@ class CallController(QObject):
         self._close(drain=True)
 
     def _close(self, drain: bool) -> None:
-        call, self.call = self.call, None
-        if call is None:
+        attempt, self._attempt = self._attempt, None
+        if attempt is None:
             return
-        threading.Thread(target=self._finish, args=(call, drain), name="call-finish", daemon=True).start()
+        threading.Thread(target=self._finish, args=(attempt, drain), name="call-finish", daemon=True).start()
 
-    def _finish(self, call: LiveCall, drain: bool) -> None:
+    def _finish(self, attempt: _Attempt, drain: bool) -> None:
         from simulator.core.analysis.call import analyze_call
 
+        call = attempt.call
         if drain:
             call.wait_for_playback()
         recording = call.stop()
-        timeline = call.session.timeline
+        session = call.session
+        timeline = session.timeline
         analysis = analyze_call(timeline, audio=recording, language=timeline.language,
-                                persona_type=call.session.persona.type)
+                                persona_type=session.persona.type)
+        if self.store is not None and attempt.attempt_id is not None:
+            ending = session.ending
+            card = analysis.scorecard
+            self.store.finish_attempt(
+                attempt.attempt_id, ending.kind if ending else "ended_early",
+                ending.reason if ending else "ended by the trainee", timeline.to_json(), card.overall,
+                dict(card.criteria), [asdict(f) for f in card.findings],
+                recording_error=call.recorder.error if call.recorder else None)
+            self.attemptSaved.emit(attempt.attempt_id)
         self.analysisReady.emit(analysis)

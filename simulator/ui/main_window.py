@@ -66,13 +66,13 @@ class MainWindow(QMainWindow):
         bridge.traineeSaid.connect(self._trainee_said)
         bridge.partialHeard.connect(self.partial.setText)
         bridge.callEnded.connect(self._call_ended)
-        bridge.problemRaised.connect(self._show_problem)
+        bridge.problemRaised.connect(self.show_problem)
         controller.analysisReady.connect(self._show_result)
         self._show_situation(self.picker.currentIndex())
 
     def start_call(self) -> None:
         if not self.entries:
-            self._show_problem(self.tr("No persona files could be loaded."))
+            self.show_problem(self.tr("No persona files could be loaded."))
             return
         entry = self.entries[self.picker.currentIndex()]
         self.transcript.clear()
@@ -80,9 +80,9 @@ class MainWindow(QMainWindow):
         self.problems.hide()
         caps = self.controller.start_call(entry.persona_id, entry.scenario_id)
         for message in caps.problems:
-            self._show_problem(message)
+            self.show_problem(message)
         if not caps.audio or caps.model_path is None:
-            self._show_problem(self.tr("Voice replies are off: type your replies instead."))
+            self.show_problem(self.tr("Voice replies are off: type your replies instead."))
         self._set_in_call(True)
 
     def send_reply(self) -> None:
@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.transcript.addItem(self.tr("Call ended (%1): %2").replace("%1", kind).replace("%2", reason))
         self._set_in_call(False)
 
-    def _show_problem(self, message: str) -> None:
+    def show_problem(self, message: str) -> None:
         lines = [l for l in self.problems.text().split("\n") if l]
         if message not in lines:
             lines.append(message)
