@@ -14,7 +14,7 @@ USAGE_ERROR = 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("attempts", help="list, show, export and import recorded attempts")
+    parser = sub.add_parser("attempts", help="list, show, export, report and import recorded attempts")
     parser.add_argument("--db", metavar="URL", help="database URL (default: ROLEPLAY_SIM_DB_URL or the local SQLite)")
     actions = parser.add_subparsers(dest="attempts_command", required=True)
 
@@ -38,6 +38,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--csv", type=Path, help="CSV file of all attempts to write (without ID)")
     export.add_argument("--anonymous", action="store_true", help="leave out trainee names and notes")
     export.set_defaults(func=_run(export_command))
+
+    report = actions.add_parser("report", help="one attempt as a PDF report (scorecard, timeline, transcript)")
+    report.add_argument("id", type=int)
+    report.add_argument("--pdf", type=Path, required=True, metavar="FILE", help="PDF file to write")
+    report.add_argument("--language", choices=("zh", "en"), default="zh", help="language of the report (default zh)")
+    report.add_argument("--anonymous", action="store_true", help="leave out the trainee's name and the notes")
+    report.set_defaults(func=_run(report_command))
 
     imported = actions.add_parser("import", help="add an exported attempt bundle to this database")
     imported.add_argument("file", type=Path)
@@ -100,6 +107,27 @@ def export_command(store: AttemptStore, args: argparse.Namespace) -> int:
         print(f"wrote {export_attempt(store, args.id, args.out, anonymous=args.anonymous)}")
     else:
         raise StorageError("give either an attempt ID with --out FILE, or --csv FILE")
+    return 0
+
+
+def report_command(store: AttemptStore, args: argparse.Namespace) -> int:
+    """Needs Qt for layout and the timeline picture; without a display it renders off screen."""
+    import os
+
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.ui.report_pdf import ReportError, write_attempt_pdf
+    from simulator.ui.review.review_window import load_persona_index
+
+    app = QApplication.instance() or QApplication([])  # noqa: F841 (kept alive while rendering)
+    try:
+        path = write_attempt_pdf(store, args.id, args.pdf, args.language, load_persona_index(), args.anonymous)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    print(f"wrote {path}")
     return 0
 
 

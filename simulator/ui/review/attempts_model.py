@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from simulator.storage import AttemptStore, AttemptSummary
 
 PAGE = 200
-COLUMNS = ("started_at", "trainee", "persona", "scenario", "duration", "overall", "ending", "status")
+COLUMNS = ("started_at", "trainee", "persona", "scenario", "overall", "ending", "duration", "status")
 SORTABLE = {"started_at": "started_at", "trainee": "trainee", "persona": "persona", "scenario": "scenario",
             "overall": "overall", "ending": "ending", "status": "status"}
 ID_ROLE = Qt.UserRole + 1

@@ -1,0 +1,133 @@
+"""An attempt's report as a PDF made with Qt: header, scores, a picture of the timeline (both voices and the
+markers, as on screen), findings, transcript and notes. Content and wording come from
+simulator.core.review.report; this module only lays it out, with a CJK font so Chinese prints."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QMarginsF, Qt, QUrl
+from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from simulator.core.analysis.audio import AnalysisInputError, load_stereo
+from simulator.core.review import call_markers
+from simulator.core.review.report import Report, build_report
+from simulator.core.review.stored import review_analysis
+from simulator.storage import AttemptStore
+from simulator.ui.timeline_view import TimelineView
+
+FONT_FAMILIES = ["Noto Sans CJK SC", "Noto Sans SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei", "sans-serif"]
+TIMELINE_SIZE = (1100, 300)  # pixels of the rendered timeline picture
+TIMELINE_URL = QUrl("report://timeline.png")
+PAGE_MARGIN_MM = 15
+RESOLUTION = 150  # dpi of the PDF page; text stays vector, this sets the layout scale
+
+
+class ReportError(Exception):
+    """The report cannot be written; str() is the user-facing line."""
+
+
+def timeline_picture(analysis: Any, recording: Path | None, size: tuple[int, int] = TIMELINE_SIZE) -> QImage:
+    """The timeline widget rendered off screen: waveforms when the recording can be read, turns, markers."""
+    audio = None
+    if recording is not None:
+        try:
+            audio = load_stereo(recording)
+        except AnalysisInputError:
+            audio = None
+    view = TimelineView()
+    view.setAttribute(Qt.WA_DontShowOnScreen)  # laid out and painted like a shown window, never on screen
+    view.caption.hide()
+    view.resize(*size)
+    view.show()
+    view.set_call(analysis.timeline, audio, call_markers(analysis))
+    QEventLoop().processEvents()  # not QApplication.processEvents: in PySide6 6.12 it drops a reference to None
+    image = view.grab().toImage()
+    view.close()
+    view.deleteLater()
+    return image
+
+
+def report_html(report: Report, with_picture: bool) -> str:
+    """The report as HTML for QTextDocument (which supports a subset: tables, simple CSS)."""
+    facts = "".join(f"<tr><td class='label'>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in report.facts)
+    scores = "".join(f"<tr><td>{escape(name)}</td><td align='right'><b>{score}</b></td>"
+                     f"<td><span style='color:{_colour(score)}'>{'█' * max(1, score // 5)}</span></td></tr>"
+                     for name, score in report.scores)
+    parts = [
+        f"<h1>{escape(report.title)}</h1>",
+        "<table width='100%'><tr><td width='65%'>",
+        f"<table cellpadding='2'>{facts}</table></td>",
+        f"<td align='center' valign='middle'><div style='font-size:40pt; font-weight:bold; "
+        f"color:{_colour(report.overall)}'>{escape(report.overall_text)}</div>"
+        f"<div>{escape(report.overall_label)}</div></td></tr></table>",
+    ]
+    if report.scores:
+        parts.append(f"<h2>{escape(report.scores_title)}</h2><table cellpadding='2'>{scores}</table>")
+    if with_picture:
+        parts.append(f"<h2>{escape(report.timeline_title)}</h2><img src='{TIMELINE_URL.toString()}' width='500'>")
+    parts.append(_findings(report.findings_title, report.findings, report.none_text))
+    parts.append(_findings(report.praise_title, report.praise, report.none_text))
+    if report.transcript:
+        rows = "".join(f"<tr><td class='label'>{escape(t)}</td><td><b>{escape(s)}</b></td><td>{escape(x)}</td></tr>"
+                       for t, s, x in report.transcript)
+        parts.append(f"<h2>{escape(report.transcript_title)}</h2><table cellpadding='2'>{rows}</table>")
+    if report.notes:
+        parts.append(f"<h2>{escape(report.notes_title)}</h2><p>{escape(report.notes)}</p>")
+    style = ("<style>h1 { font-size: 18pt; } h2 { font-size: 13pt; margin-top: 12px; color: #2f4f6f; }"
+             " td.label { color: #666666; white-space: nowrap; } </style>")
+    return f"<html><head>{style}</head><body>{''.join(parts)}</body></html>"
+
+
+def _findings(title: str, findings, none_text: str) -> str:
+    rows = "".join(f"<tr><td class='label'>{escape(f.time or '—')}</td><td class='label'>{escape(f.criterion)}</td>"
+                   f"<td>{escape(f.message)}</td></tr>" for f in findings)
+    return f"<h2>{escape(title)}</h2>" + (f"<table cellpadding='2'>{rows}</table>" if rows else f"<p>{escape(none_text)}</p>")
+
+
+def _colour(score: int | None) -> str:
+    from simulator.core.review import score_band
+
+    return "#555555" if score is None else {"good": "#27ae60", "fair": "#c98a00", "poor": "#c0392b"}[score_band(score)]
+
+
+def write_pdf(report: Report, path: Path, picture: QImage | None = None) -> Path:
+    """Lay the report out on A4 pages and write the PDF."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()  # QPdfWriter fails silently on a path it cannot write
+    except OSError as exc:
+        raise ReportError(f"cannot write {path}: {exc.strerror}") from exc
+    writer = QPdfWriter(str(path))
+    writer.setResolution(RESOLUTION)
+    writer.setTitle(report.title)
+    writer.setCreator("roleplay simulator")
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.A4), QPageLayout.Portrait,
+                                     QMarginsF(*[PAGE_MARGIN_MM] * 4), QPageLayout.Millimeter))
+    doc = QTextDocument()
+    font = QFont()
+    font.setFamilies(FONT_FAMILIES)
+    font.setPointSizeF(10)
+    doc.setDefaultFont(font)
+    if picture is not None:
+        doc.addResource(QTextDocument.ImageResource, TIMELINE_URL, picture)
+    doc.setHtml(report_html(report, picture is not None))
+    doc.print_(writer)
+    del writer  # finishes the file
+    return path
+
+
+def write_attempt_pdf(store: AttemptStore, attempt_id: int, path: Path, language: str,
+                      personas: dict[str, Any] | None = None, anonymous: bool = False) -> Path:
+    """The whole job for one stored attempt (analyses it again for the timeline's markers: takes a moment)."""
+    record = store.get_attempt(attempt_id)
+    recording = store.recording_path(attempt_id)
+    persona = (personas or {}).get(record.persona_id)
+    report = build_report(record, language, persona.display_name if persona else None, anonymous)
+    picture = None
+    if record.timeline or recording is not None:
+        picture = timeline_picture(review_analysis(record, recording), recording)
+    return write_pdf(report, path, picture)

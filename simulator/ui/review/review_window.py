@@ -1,0 +1,336 @@
+"""The manager's review screen: filters and the attempts list on the left; the selected attempt (scorecard,
+timeline, transcript, notes), a comparison of two attempts and a trainee's trend on the right; exports,
+import and deletion in the Attempts menu. Every action has a shortcut and a tooltip."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
+    QTabWidget, QVBoxLayout, QWidget,
+)
+
+from simulator.core.review.compare import compare_attempts, ordered
+from simulator.core.review.trend import trend_series
+from simulator.storage import AttemptStore, StorageError, open_store
+from simulator.ui.review.attempt_detail import AttemptDetail
+from simulator.ui.review.attempts_model import COLUMNS, AttemptsModel
+from simulator.ui.review.compare_view import CompareView
+from simulator.ui.review.filter_bar import FilterBar
+from simulator.ui.review.trend_chart import TrendChart
+
+
+def load_persona_index() -> dict[str, Any]:
+    """Persona id -> Persona from the persona files (names and coping notes); broken files are skipped."""
+    from simulator.core.personas import default_personas_dir, load_personas
+
+    return {p.id: p for p in load_personas(default_personas_dir()).personas}
+
+
+class ReviewWindow(QMainWindow):
+    def __init__(self, store: AttemptStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle(self.tr("Review attempts"))
+        self.personas = load_persona_index()
+        persona_keys = sorted({*self.personas, *(p.type for p in self.personas.values())})
+        scenarios = sorted({s.id for p in self.personas.values() for s in p.scenarios})
+
+        self.filter_bar = FilterBar(store.trainees(), persona_keys, scenarios)
+        self.filter_bar.changed.connect(self.apply_filters)
+        self.model = AttemptsModel(store, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSortIndicator(COLUMNS.index("started_at"), Qt.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setAccessibleName(self.tr("Attempts"))
+        self.table.setToolTip(self.tr("Select an attempt to review it; select two (Ctrl+click) to compare them"))
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.resizeColumnsToContents()
+        self.count_label = QLabel()
+
+        self.detail = AttemptDetail(store, self.personas)
+        self.detail.notes.saved.connect(lambda _: self.statusBar().showMessage(self.tr("Notes saved"), 3000))
+        self.compare_view = CompareView()
+        self.trend_chart = TrendChart()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.detail, self.tr("&Attempt"))
+        self.tabs.addTab(self.compare_view, self.tr("Co&mpare"))
+        self.tabs.addTab(self.trend_chart, self.tr("Tr&end"))
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.filter_bar)
+        left_layout.addWidget(self.count_label)
+        left_layout.addWidget(self.table, 1)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([700, 800])
+        self.setCentralWidget(split)
+        self.actions = self._make_actions()
+        delete = self.actions["delete_attempt"]
+        delete.setShortcutContext(Qt.WidgetWithChildrenShortcut)  # Del in the notes deletes text, not the attempt
+        self.table.addAction(delete)
+        self._update_count()
+        self._update_actions()
+        self.resize(1500, 900)
+
+    # ------------------------------------------------------------ actions and menus
+
+    def _make_actions(self) -> dict[str, QAction]:
+        specs: list[tuple[str, str, str, Any, Callable[[], Any], str]] = [
+            # key, menu, text, shortcut, slot, tooltip
+            ("compare", "view", self.tr("&Compare two attempts"), "Ctrl+D", self.compare_selected,
+             self.tr("Compare the two selected attempts criterion by criterion")),
+            ("trend", "view", self.tr("Trainee &trend"), "Ctrl+T", self.show_trend,
+             self.tr("The selected attempt's trainee: overall score over time")),
+            ("refresh", "view", self.tr("&Refresh"), QKeySequence.Refresh, self.refresh,
+             self.tr("Read the attempts again (new calls, other reviewers' changes)")),
+            ("pdf_en", "export", self.tr("PDF report (&English)…"), "Ctrl+P", lambda: self.export_pdf("en"),
+             self.tr("The selected attempt as a PDF report in English")),
+            ("pdf_zh", "export", self.tr("PDF report (&Chinese)…"), "Ctrl+Shift+P", lambda: self.export_pdf("zh"),
+             self.tr("The selected attempt as a PDF report in Chinese")),
+            ("csv", "export", self.tr("Attempts list as C&SV…"), "Ctrl+E", lambda: self.export_csv(),
+             self.tr("The filtered attempts list as a CSV file")),
+            ("csv_anonymous", "export", self.tr("Attempts list as CSV &without names…"), "Ctrl+Shift+E",
+             lambda: self.export_csv(anonymous=True),
+             self.tr("The filtered list with trainees as 'trainee 1', 'trainee 2'…")),
+            ("bundle", "export", self.tr("Attempt &bundle…"), "Ctrl+B", lambda: self.export_bundle(),
+             self.tr("The selected attempt with its recording, to import on another machine")),
+            ("bundle_anonymous", "export", self.tr("Attempt bundle without &names…"), "Ctrl+Shift+B",
+             lambda: self.export_bundle(anonymous=True),
+             self.tr("The selected attempt without the trainee's name and the notes")),
+            ("timeline_json", "export", self.tr("Timeline &JSON…"), "Ctrl+J", lambda: self.export_timeline(),
+             self.tr("The selected attempt's timeline in the simulator's JSON format")),
+            ("import", "file", self.tr("&Import attempt…"), "Ctrl+I", lambda: self.import_bundle(),
+             self.tr("Add an attempt bundle exported on another machine")),
+            ("delete_attempt", "file", self.tr("&Delete attempt…"), QKeySequence.Delete, self.delete_attempt,
+             self.tr("Delete the selected attempt and its recording")),
+            ("delete_trainee", "file", self.tr("Delete &trainee…"), "Ctrl+Shift+Del", self.delete_trainee,
+             self.tr("Delete the selected attempt's trainee with all their attempts and recordings")),
+            ("close", "file", self.tr("&Close"), QKeySequence.Close, self.close, self.tr("Close the review window")),
+        ]
+        menus = {"file": self.menuBar().addMenu(self.tr("&Attempts")),
+                 "view": self.menuBar().addMenu(self.tr("&View")),
+                 "export": self.menuBar().addMenu(self.tr("E&xport"))}
+        for menu in menus.values():
+            menu.setToolTipsVisible(True)
+        toolbar = self.addToolBar(self.tr("Review"))
+        toolbar.setObjectName("review_toolbar")
+        actions = {}
+        for key, menu, text, shortcut, slot, tip in specs:
+            action = QAction(text, self, shortcut=QKeySequence(shortcut), toolTip=tip, statusTip=tip)
+            action.triggered.connect(slot)
+            menus[menu].addAction(action)
+            actions[key] = action
+            if key in ("compare", "trend", "pdf_en", "pdf_zh", "csv", "delete_attempt"):
+                toolbar.addAction(action)
+        return actions
+
+    # ------------------------------------------------------------ list
+
+    def apply_filters(self, filters: dict[str, Any]) -> None:
+        self._run(lambda: self.model.set_filters(filters))
+        self._update_count()
+
+    def refresh(self) -> None:
+        self.filter_bar.set_trainees(self.store.trainees())
+        self._run(self.model.refresh)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(self.tr("%s attempt(s)") % self.model.total)
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [self.model.attempt(r).id for r in rows]
+
+    def select_attempt(self, attempt_id: int) -> None:
+        """Select an attempt by id, fetching pages until it is in the list (for tests and links)."""
+        while (row := self.model.row_of(attempt_id)) is None and self.model.canFetchMore():
+            self.model.fetchMore()
+        if row is not None:
+            self.table.selectRow(row)
+
+    def _selection_changed(self, *_: Any) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            self.tabs.setCurrentWidget(self.detail)
+            self.detail.show_attempt(ids[0])
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        count = len(self.selected_ids())
+        for key in ("trend", "pdf_en", "pdf_zh", "bundle", "bundle_anonymous", "timeline_json", "delete_attempt",
+                    "delete_trainee"):
+            self.actions[key].setEnabled(count == 1)
+        self.actions["compare"].setEnabled(count == 2)
+
+    # ------------------------------------------------------------ comparison and trend
+
+    def compare_selected(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) != 2:
+            return
+        first, second = ordered(*(self.store.get_attempt(i) for i in ids))
+        self.compare_view.set_comparison(first, second, compare_attempts(first, second))
+        self.tabs.setCurrentWidget(self.compare_view)
+
+    def show_trend(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            return
+        trainee = self.model.attempt(self.model.row_of(ids[0])).trainee
+        self.trend_chart.set_trend(trainee, trend_series(self.store.trainee_trend(trainee)))
+        self.tabs.setCurrentWidget(self.trend_chart)
+
+    # ------------------------------------------------------------ export and import
+
+    def export_csv(self, path: Path | None = None, anonymous: bool = False) -> None:
+        from simulator.storage.export import export_csv
+
+        path = path or self._save_path(self.tr("Export attempts list"), "attempts.csv", self.tr("CSV files (*.csv)"))
+        if path is not None:
+            self._run(lambda: export_csv(self.store, path, anonymous=anonymous, **self.model.filters),
+                      lambda count: self.tr("Wrote %1 attempt(s) to %2").replace("%1", str(count))
+                      .replace("%2", str(path)))
+
+    def export_bundle(self, path: Path | None = None, anonymous: bool = False) -> None:
+        from simulator.storage.export import export_attempt
+
+        attempt_id = self._one_selected()
+        if attempt_id is None:
+            return
+        path = path or self._save_path(self.tr("Export attempt"), f"attempt-{attempt_id}.zip",
+                                       self.tr("Attempt bundles (*.zip)"))
+        if path is not None:
+            self._run(lambda: export_attempt(self.store, attempt_id, path, anonymous=anonymous), self._wrote)
+
+    def export_timeline(self, path: Path | None = None) -> None:
+        attempt_id = self._one_selected()
+        if attempt_id is None:
+            return
+        path = path or self._save_path(self.tr("Export timeline"), f"attempt-{attempt_id}-timeline.json",
+                                       self.tr("JSON files (*.json)"))
+        if path is not None:
+            self._run(lambda: _write_json(path, self.store.get_attempt(attempt_id).timeline), self._wrote)
+
+    def export_pdf(self, language: str, path: Path | None = None, anonymous: bool = False) -> None:
+        from simulator.ui.report_pdf import write_attempt_pdf
+
+        attempt_id = self._one_selected()
+        if attempt_id is None:
+            return
+        path = path or self._save_path(self.tr("Export PDF report"), f"attempt-{attempt_id}-{language}.pdf",
+                                       self.tr("PDF files (*.pdf)"))
+        if path is not None:
+            QApplication.setOverrideCursor(Qt.WaitCursor)
+            try:
+                self._run(lambda: write_attempt_pdf(self.store, attempt_id, path, language, self.personas, anonymous),
+                          self._wrote)
+            finally:
+                QApplication.restoreOverrideCursor()
+
+    def import_bundle(self, path: Path | None = None) -> int | None:
+        from simulator.storage.export import import_attempt
+
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, self.tr("Import attempt"), "",
+                                                    self.tr("Attempt bundles (*.zip)"))
+            path = Path(chosen) if chosen else None
+        if path is None:
+            return None
+        new_id = self._run(lambda: import_attempt(self.store, path), lambda new: self.tr("Imported as attempt %s") % new)
+        if new_id is not None:
+            self.refresh()
+            self.select_attempt(new_id)
+        return new_id
+
+    # ------------------------------------------------------------ deleting
+
+    def delete_attempt(self) -> None:
+        attempt_id = self._one_selected()
+        if attempt_id is None or not self.confirm(
+                self.tr("Delete attempt %s and its recording? This cannot be undone.") % attempt_id):
+            return
+        self.detail.clear()
+        self._run(lambda: self.store.delete_attempt(attempt_id), lambda _: self.tr("Deleted attempt %s") % attempt_id)
+        self.refresh()
+
+    def delete_trainee(self) -> None:
+        attempt_id = self._one_selected()
+        if attempt_id is None:
+            return
+        trainee = self.model.attempt(self.model.row_of(attempt_id)).trainee
+        total = self.store.count_attempts(trainee=trainee)
+        if not self.confirm(self.tr("Delete trainee %1 with all %2 attempt(s) and their recordings? This cannot be "
+                                    "undone.").replace("%1", trainee).replace("%2", str(total))):
+            return
+        self.detail.clear()
+        self._run(lambda: self.store.delete_trainee(trainee), lambda n: self.tr("Deleted %s attempt(s)") % n)
+        self.refresh()
+
+    def confirm(self, question: str) -> bool:
+        answer = QMessageBox.question(self, self.tr("Please confirm"), question,
+                                      QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
+        return answer == QMessageBox.Yes
+
+    # ------------------------------------------------------------ helpers
+
+    def _one_selected(self) -> int | None:
+        ids = self.selected_ids()
+        return ids[0] if len(ids) == 1 else None
+
+    def _save_path(self, title: str, name: str, kinds: str) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), kinds)
+        return Path(chosen) if chosen else None
+
+    def _wrote(self, path: Path) -> str:
+        return self.tr("Wrote %s") % path
+
+    def _run(self, job: Callable[[], Any], done: Callable[[Any], str] | None = None) -> Any:
+        """Run a store or file job; a user-facing error goes to a message box, `done(result)` to the status bar."""
+        from simulator.ui.report_pdf import ReportError
+
+        try:
+            result = job()
+        except (StorageError, ReportError) as exc:
+            QMessageBox.warning(self, self.tr("Review"), str(exc))
+            return None
+        if done:
+            self.statusBar().showMessage(done(result), 5000)
+        return result
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        self.detail.scorecard.release_audio()
+        self.detail.wait()
+        super().closeEvent(event)
+
+
+def _write_json(path: Path, data: Any) -> Path:
+    try:
+        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
+    return Path(path)
+
+
+def open_review(parent: QWidget | None = None, store: AttemptStore | None = None) -> ReviewWindow:
+    """Open the review screen on `store` (default: the configured attempts database) and show it."""
+    window = ReviewWindow(store or open_store(), parent)
+    window.setAttribute(Qt.WA_DeleteOnClose)
+    window.show()
+    return window

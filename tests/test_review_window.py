@@ -1,0 +1,284 @@
+"""The review screen on a database of 10,000 generated attempts plus two spoken, analysed calls with their
+recordings: list, filters, header sorting, lazy fetching, one attempt's replay, notes, comparison, trend,
+exports and deletion. Everything runs on the real SQLite store."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+from PySide6.QtCore import QDate, QItemSelectionModel, QPoint, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from simulator.core.review.filters import list_filters
+from simulator.storage import AttemptNotFound
+from simulator.storage.export import import_attempt
+from simulator.ui.review import ReviewWindow
+from simulator.ui.review.attempts_model import COLUMNS, PAGE
+from tests.review_store import new_store, spoken_attempt, spoken_attempts
+from tests.storage_fixtures import TRAINEES, generated
+
+ATTEMPTS = 10_000
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    """(store, ids of the spoken attempts): 10,000 generated attempts plus the spoken zh and en calls."""
+    folder = tmp_path_factory.mktemp("review")
+    store = new_store(folder / "db")
+    store.add_records(generated(ATTEMPTS - 2))
+    spoken = spoken_attempts(store, folder / "calls")
+    yield store, spoken
+    store.close()
+
+
+@pytest.fixture
+def window(qtbot, big):
+    win = ReviewWindow(big[0])
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.detail.wait()
+
+
+def all_ids(model) -> list[int]:
+    while model.canFetchMore():
+        model.fetchMore()
+    return [r.id for r in model.loaded()]
+
+
+def store_ids(store, limit: int = ATTEMPTS + 10, **kwargs) -> list[int]:
+    return [r.id for r in store.list_attempts(**kwargs, limit=limit)]
+
+
+def test_the_list_shows_the_count_and_fetches_only_the_first_page(window, big):
+    assert big[0].count_attempts() == ATTEMPTS
+    assert window.model.total == ATTEMPTS and f"{ATTEMPTS} attempt" in window.count_label.text()
+    assert window.model.rowCount() == PAGE
+    assert [r.id for r in window.model.loaded()] == store_ids(big[0], limit=PAGE)
+
+
+def test_scrolling_to_the_bottom_fetches_more(window, qtbot):
+    window.table.scrollToBottom()
+    qtbot.waitUntil(lambda: window.model.rowCount() > PAGE)
+    assert window.model.rowCount() % PAGE == 0 and window.model.rowCount() < ATTEMPTS
+
+
+def test_each_filter_narrows_the_rows_to_the_stores_count(window, big):
+    store, bar = big[0], window.filter_bar
+    bar.trainee.setCurrentIndex(bar.trainee.findData("Li Na"))
+    expected = {"trainee": "Li Na"}
+    counts = [window.model.total]
+    steps = [
+        (lambda: (bar.persona.setText("angry"), bar.persona.editingFinished.emit()), {"persona": "angry"}),
+        (lambda: bar.min_score.setValue(30), {"min_score": 30}),
+        (lambda: bar.max_score.setValue(80), {"max_score": 80}),
+        (lambda: bar.ending.setCurrentIndex(bar.ending.findData("escalated")), {"ending": "escalated"}),
+        (lambda: (bar.from_day.setDate(QDate(2026, 3, 1)), bar.use_from.setChecked(True)),
+         {"since": datetime(2026, 3, 1, tzinfo=UTC)}),
+        (lambda: (bar.to_day.setDate(QDate(2026, 8, 31)), bar.use_to.setChecked(True)),
+         {"until": datetime(2026, 9, 1, tzinfo=UTC)}),
+    ]
+    assert window.model.total == store.count_attempts(**expected) < ATTEMPTS
+    for act, added in steps:
+        act()
+        expected.update(added)
+        assert window.model.filters == expected
+        assert window.model.total == store.count_attempts(**expected)
+        counts.append(window.model.total)
+    assert counts == sorted(counts, reverse=True) and len(set(counts)) == len(counts) and counts[-1] > 0
+    ids = all_ids(window.model)
+    assert ids == store_ids(store, **expected)
+    rows = window.model.loaded()
+    assert all(r.trainee == "Li Na" and r.persona_type == "angry" and 30 <= r.overall <= 80
+               and r.ending == "escalated" and datetime(2026, 3, 1, tzinfo=UTC) <= r.started_at
+               < datetime(2026, 9, 1, tzinfo=UTC) for r in rows)
+    assert str(len(ids)) in window.count_label.text()
+
+
+def test_the_filter_bar_maps_days_and_the_full_score_range():
+    assert list_filters(min_score=0, max_score=100) == {}
+    assert list_filters(trainee=" ", persona=" x ", first_day=date(2026, 2, 28), last_day=date(2026, 2, 28)) == {
+        "persona": "x", "since": datetime(2026, 2, 28, tzinfo=UTC), "until": datetime(2026, 3, 1, tzinfo=UTC)}
+
+
+@pytest.mark.parametrize("column, order_by", [("overall", "overall"), ("trainee", "trainee"), ("persona", "persona"),
+                                              ("started_at", "started_at")])
+def test_clicking_a_header_sorts_as_the_store_does(window, qtbot, big, column, order_by):
+    header = window.table.horizontalHeader()
+    section = COLUMNS.index(column)
+    seen = []
+    for _ in range(2):
+        x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+        qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=QPoint(x, header.height() // 2))
+        assert window.model.order_by == order_by
+        seen.append(window.model.descending)
+        assert [r.id for r in window.model.loaded()] == store_ids(
+            big[0], order_by=order_by, descending=window.model.descending, limit=PAGE)
+        assert window.model.rowCount() == PAGE
+    assert seen[0] != seen[1]
+
+
+def test_selecting_an_attempt_shows_transcript_scorecard_and_timeline(window, qtbot, big):
+    store, spoken = big
+    record = store.get_attempt(spoken["zh"])
+    with qtbot.waitSignal(window.detail.shown, timeout=30000) as shown:
+        window.select_attempt(record.id)
+    assert shown.args == [record.id]
+    transcript = window.detail.transcript.toPlainText()
+    for turn in record.timeline["turns"]:
+        assert turn["text"] in transcript
+    card = window.detail.scorecard
+    assert f">{record.overall}<" in card.overall_label.text()
+    assert {n: b.value() for n, b in card.criterion_rows.items()} == {
+        k: v for k, v in record.scores.items() if isinstance(v, int) and k != "overall"}
+    assert "暴躁的王先生" in card.persona_label.text()
+    view = card.timeline
+    assert len(view.turn_items) == len(record.timeline["turns"]) and set(view.wave_items) == {"customer", "trainee"}
+    kinds = {m.kind for m in view.markers}
+    assert {"interruption", "dead_air"} <= kinds
+    assert card.has_audio and view.duration == pytest.approx(27.0, abs=1.1)
+    assert "王小明" in window.detail.header.text()
+    assert window.detail.notes.edit.toPlainText() == record.notes
+    window.grab().save("/tmp/review.png")
+
+
+def test_notes_are_saved_to_the_store(window, qtbot, big):
+    store, spoken = big
+    window.select_attempt(spoken["en"])
+    window.detail.tabs.setCurrentWidget(window.detail.notes)
+    editor = window.detail.notes
+    editor.edit.setPlainText("Good recovery after the interruption; 道歉更早一些")
+    assert editor.status.text() == "Not saved"
+    qtbot.mouseClick(editor.save_button, Qt.LeftButton)
+    assert store.get_attempt(spoken["en"]).notes == "Good recovery after the interruption; 道歉更早一些"
+    assert editor.status.text() == "Saved"
+
+
+def select_rows(window, ids: list[int]) -> None:
+    window.table.clearSelection()
+    selection = window.table.selectionModel()
+    for attempt_id in ids:
+        window.select_attempt(attempt_id)  # fetches its page
+    for attempt_id in ids:
+        index = window.model.index(window.model.row_of(attempt_id), 0)
+        selection.select(index, QItemSelectionModel.Select | QItemSelectionModel.Rows)
+
+
+def test_comparing_two_attempts_shows_both_scores_and_the_deltas(window, big):
+    store, spoken = big
+    select_rows(window, [spoken["en"], spoken["zh"]])
+    assert window.actions["compare"].isEnabled() and not window.actions["trend"].isEnabled()
+    window.actions["compare"].trigger()
+    assert window.tabs.currentWidget() is window.compare_view
+    zh, en = store.get_attempt(spoken["zh"]), store.get_attempt(spoken["en"])  # zh was first
+    view = window.compare_view
+    assert [view.cell(0, c) for c in (1, 2, 3)] == [str(zh.overall), str(en.overall), f"{en.overall - zh.overall:+d}"]
+    shown = {view.table.item(r, 0).text(): (view.cell(r, 1), view.cell(r, 2), view.cell(r, 3))
+             for r in range(1, view.table.rowCount())}
+    assert len(shown) == len([k for k, v in zh.scores.items() if isinstance(v, int) and k != "overall"])
+    assert shown["Empathy"] == (str(zh.scores["empathy"]), str(en.scores["empathy"]),
+                                f"{en.scores['empathy'] - zh.scores['empathy']:+d}")
+
+
+def test_the_trend_has_one_point_per_scored_attempt_in_date_order(window, big):
+    store, spoken = big
+    select_rows(window, [spoken["zh"]])
+    window.actions["trend"].trigger()
+    points = window.trend_chart.points()
+    expected = store.trainee_trend("王小明")
+    assert len(points) == len(expected) == store.count_attempts(trainee="王小明", min_score=0) > 100
+    assert points == [(t.timestamp(), float(s)) for t, s in expected]
+    assert [p[0] for p in points] == sorted(p[0] for p in points)
+
+
+def test_export_buttons_write_csv_with_and_without_names_bundle_and_timeline(window, big, tmp_path, monkeypatch):
+    store, spoken = big
+    window.filter_bar.ending.setCurrentIndex(window.filter_bar.ending.findData("resolved"))
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "named.csv"), ""))
+    window.actions["csv"].trigger()
+    window.export_csv(tmp_path / "anonymous.csv", anonymous=True)
+    named = list(csv.DictReader((tmp_path / "named.csv").open(encoding="utf-8")))
+    anonymous = list(csv.DictReader((tmp_path / "anonymous.csv").open(encoding="utf-8")))
+    assert len(named) == len(anonymous) == store.count_attempts(ending="resolved")
+    assert {r["trainee"] for r in named} == set(TRAINEES)
+    assert {r["trainee"] for r in anonymous} == {f"trainee {i}" for i in range(1, len(TRAINEES) + 1)}
+    assert [r["id"] for r in named] == [r["id"] for r in anonymous]
+
+    select_rows(window, [spoken["zh"]])
+    window.export_bundle(tmp_path / "named.zip")
+    window.export_bundle(tmp_path / "anonymous.zip", anonymous=True)
+    window.export_timeline(tmp_path / "timeline.json")
+    original = store.get_attempt(spoken["zh"])
+    assert json.loads((tmp_path / "timeline.json").read_text(encoding="utf-8")) == original.timeline
+    other = new_store(tmp_path / "other")
+    copy = other.get_attempt(import_attempt(other, tmp_path / "named.zip"))
+    hidden = other.get_attempt(import_attempt(other, tmp_path / "anonymous.zip"))
+    assert (copy.trainee, copy.overall, copy.timeline) == (original.trainee, original.overall, original.timeline)
+    assert other.recording_path(copy.id).stat().st_size == store.recording_path(original.id).stat().st_size
+    assert hidden.trainee == "trainee 1" and hidden.notes == "" and hidden.overall == original.overall
+    other.close()
+
+
+@pytest.fixture
+def small(qtbot, tmp_path, monkeypatch):
+    """A window on a store of its own (deleting must not touch the shared one)."""
+    store = new_store(tmp_path / "db")
+    store.add_records(generated(60))
+    ids = [spoken_attempt(store, tmp_path / "calls", "en", name, datetime(2026, 12, 31, h, tzinfo=UTC))
+           for h, name in ((8, "Li Na"), (9, "Li Na"), (10, "Alice Smith"))]
+    win = ReviewWindow(store)
+    qtbot.addWidget(win)
+    answers = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
+    yield win, store, ids, answers
+    win.detail.wait()
+    store.close()
+
+
+def test_delete_attempt_asks_first_and_removes_the_row_and_recording(small):
+    win, store, ids, answers = small
+    recording = store.recording_path(ids[2])
+    total = win.model.total
+    win.select_attempt(ids[2])
+    answers.append(QMessageBox.Cancel)
+    win.actions["delete_attempt"].trigger()
+    assert recording.is_file() and win.model.total == total
+    win.select_attempt(ids[2])
+    answers.append(QMessageBox.Yes)
+    win.actions["delete_attempt"].trigger()
+    assert not recording.exists() and win.model.total == total - 1 == store.count_attempts()
+    assert ids[2] not in all_ids(win.model)
+    with pytest.raises(AttemptNotFound):
+        store.get_attempt(ids[2])
+
+
+def test_delete_trainee_removes_all_their_rows_and_recordings(small):
+    win, store, ids, answers = small
+    recordings = [store.recording_path(i) for i in ids[:2]]
+    theirs = store.count_attempts(trainee="Li Na")
+    total = win.model.total
+    win.select_attempt(ids[0])
+    answers.append(QMessageBox.Yes)
+    win.actions["delete_trainee"].trigger()
+    assert not any(p.exists() for p in recordings)
+    assert win.model.total == total - theirs == store.count_attempts()
+    assert "Li Na" not in store.trainees() and win.filter_bar.trainee.findData("Li Na") == -1
+    all_ids(win.model)
+    assert "Li Na" not in {r.trainee for r in win.model.loaded()} and len(win.model.loaded()) == win.model.total
+    assert store.recording_path(ids[2]).is_file()
+
+
+def test_import_adds_the_attempt_and_selects_it(small, tmp_path, qtbot):
+    win, store, ids, _ = small
+    from simulator.storage.export import export_attempt
+
+    export_attempt(store, ids[2], tmp_path / "bundle.zip")
+    with qtbot.waitSignal(win.detail.shown, timeout=30000):
+        new_id = win.import_bundle(tmp_path / "bundle.zip")
+    assert new_id not in ids and win.selected_ids() == [new_id]
+    assert store.get_attempt(new_id).timeline == store.get_attempt(ids[2]).timeline
