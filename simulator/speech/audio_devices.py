@@ -11,6 +11,8 @@ import os
 from collections.abc import Iterator
 from types import ModuleType
 
+from .call_clock import CallClock
+
 TYPED_REPLIES_HINT = "typed replies still work"
 
 
@@ -70,6 +72,15 @@ def require_device(sd: ModuleType, kind: str, device: int | str | None) -> None:
     """Raise AudioUnavailable unless an input/output ("kind") device is there (the default one if None)."""
     if (problem := _device_problem(sd, kind, device)) is not None:
         raise AudioUnavailable(problem)
+
+
+def device_for_call(kind: str, device: int | str | None, clock: CallClock) -> ModuleType:
+    """What opening a call's stream needs first: PortAudio, the device, and the call clock running."""
+    sd = load_sounddevice()
+    require_device(sd, kind, device)
+    if not clock.started:
+        clock.start()
+    return sd
 
 
 def audio_problem(refresh: bool = False) -> str | None:

@@ -13,7 +13,7 @@ from collections import deque
 
 import numpy as np
 
-from .audio_devices import AudioUnavailable, load_sounddevice, open_failed, require_device
+from .audio_devices import AudioUnavailable, device_for_call, open_failed
 from .call_clock import CallClock
 
 Block = tuple[float, np.ndarray]
@@ -54,10 +54,7 @@ class Microphone:
 
     def start(self) -> None:
         """Open the input stream; starts the clock if the call has not started yet. Raises AudioUnavailable."""
-        sd = load_sounddevice()
-        require_device(sd, "input", self.device)
-        if not self._clock.started:
-            self._clock.start()
+        sd = device_for_call("input", self.device, self._clock)
         try:
             stream = sd.InputStream(samplerate=self.sample_rate, blocksize=self.blocksize, device=self.device,
                                     channels=1, dtype="int16", callback=self._callback,

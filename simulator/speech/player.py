@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .audio_devices import AudioUnavailable, load_sounddevice, open_failed, require_device
+from .audio_devices import AudioUnavailable, device_for_call, open_failed
 from .call_clock import CallClock
 from .resample import resample
 
@@ -67,10 +67,7 @@ class Player:
 
     def start(self) -> None:
         """Open the output stream; starts the clock if the call has not started yet. Raises AudioUnavailable."""
-        sd = load_sounddevice()
-        require_device(sd, "output", self.device)
-        if not self._clock.started:
-            self._clock.start()
+        sd = device_for_call("output", self.device, self._clock)
         try:
             stream = sd.OutputStream(samplerate=self.sample_rate, device=self.device, channels=1,
                                      dtype="float32", callback=self._callback, finished_callback=self._finished)
