@@ -44,6 +44,8 @@ class Settings:
     trainee_name: str = ""
     db_url: str | None = None
     window_geometry: str = ""  # base64 of QWidget.saveGeometry()
+    last_persona: str = ""     # persona id and scenario id of the last call, preselected at start
+    last_scenario: str = ""
     setup_done: bool = False
     # What went wrong while loading (shown to the user once); never saved.
     load_warnings: list[str] = field(default_factory=list, compare=False, repr=False)
@@ -80,6 +82,8 @@ _VALID: dict[str, Callable[[Any], bool]] = {
     "trainee_name": lambda v: isinstance(v, str),
     "db_url": _is_optional_str,
     "window_geometry": lambda v: isinstance(v, str),
+    "last_persona": lambda v: isinstance(v, str),
+    "last_scenario": lambda v: isinstance(v, str),
     "setup_done": lambda v: isinstance(v, bool),
 }
 

@@ -1,4 +1,4 @@
-"""The minimal call window, driven like a trainee: a whole typed call with a Chinese persona."""
+"""The trainee's window, driven like a trainee: whole typed and spoken calls with a Chinese persona."""
 
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ def store(tmp_path):
     store.close()
 
 
+@pytest.fixture(autouse=True)
+def private_config(tmp_path, monkeypatch):
+    """The window saves its settings on close: into the test's folder, never the user's."""
+    monkeypatch.setenv("ROLEPLAY_SIM_CONFIG", str(tmp_path / "config"))
+
+
 @pytest.fixture
 def window(qtbot, tmp_path, store):
     settings = Settings(trainee_name="张三")
@@ -34,25 +40,25 @@ def window(qtbot, tmp_path, store):
 
 
 def _pick(window: MainWindow, persona_id: str) -> None:
-    index = next(i for i, e in enumerate(window.entries) if e.persona_id == persona_id)
-    window.picker.setCurrentIndex(index)
+    assert window.picker.select(persona_id)
 
 
 def test_picker_lists_every_chinese_persona_with_its_situation(window) -> None:
     ids = {e.persona_id for e in window.entries}
     assert {"zh.angry_threatening", "zh.stubborn", "zh.habitual_complainer", "zh.insulting"} <= ids
-    assert window.picker.count() == len(window.entries) >= 8
+    assert len(window.entries) >= 8
     _pick(window, "zh.stubborn")
-    entry = window.entries[window.picker.currentIndex()]
-    assert window.situation.text() == entry.situation and entry.situation
+    entry = window.picker.current_entry()
+    assert entry.persona_id == "zh.stubborn"
+    assert window.picker.situation.text() == entry.situation and entry.situation
 
 
 def test_whole_typed_call_reaches_an_ending_and_a_score(window, qtbot) -> None:
     _pick(window, "zh.angry_threatening")
-    qtbot.mouseClick(window.start_button, qtbot_button())
-    qtbot.waitUntil(lambda: window.transcript.count() >= 1, timeout=30000)
+    qtbot.mouseClick(window.picker.start_button, qtbot_button())
+    qtbot.waitUntil(lambda: window.call_page.transcript.count() >= 1, timeout=30000)
     assert "no microphone (test)" in window.problems.text()
-    assert window.mood.value() >= 50
+    assert window.call_page.mood.value() >= 50
     replies = [
         "王先生，我非常理解您的心情，家里老人生病了，换了谁都着急。",
         "真的很抱歉让您和家人受冻了，您说暖气两天不达标，老人还生病了，对吧？",
@@ -63,18 +69,19 @@ def test_whole_typed_call_reaches_an_ending_and_a_score(window, qtbot) -> None:
         call = window.controller.call
         if call is None or call.session.ending is not None:
             break
-        count = window.transcript.count()
-        window.reply.setText(text)  # Chinese arrives committed from the input method
-        qtbot.keyClick(window.reply, qtbot_enter())
-        qtbot.waitUntil(lambda: window.transcript.count() >= count + 2, timeout=30000)
-    qtbot.waitUntil(lambda: window.result.isVisible(), timeout=60000)
-    lines = [window.transcript.item(i).text() for i in range(window.transcript.count())]
+        count = window.call_page.transcript.count()
+        window.call_page.reply.setText(text)  # Chinese arrives committed from the input method
+        qtbot.keyClick(window.call_page.reply, qtbot_enter())
+        qtbot.waitUntil(lambda: window.call_page.transcript.count() >= count + 2, timeout=30000)
+    qtbot.waitUntil(lambda: window.result_page.isVisible(), timeout=60000)
+    lines = [window.call_page.transcript.item(i).text() for i in range(window.call_page.transcript.count())]
     assert any(replies[0] in line for line in lines)
     assert any("resolved" in line for line in lines)
-    assert window.mood.value() < 40
-    html = window.result.toHtml()
-    assert "Overall score" in html and "empathy" in html
-    assert window.start_button.isEnabled() and not window.reply.isEnabled()
+    assert window.call_page.mood.value() < 40
+    card = window.result_page.scorecard
+    assert "Overall score" in card.overall_label.text() and "empathy" in card.criterion_rows
+    assert window.controller.analysis_threads == ["call-finish"]   # scored off the GUI thread
+    assert window.picker.start_button.isEnabled() and not window.call_page.reply.isEnabled()
     qtbot.waitUntil(lambda: window.controller.store.count_attempts() == 1, timeout=10000)
     saved = window.controller.store.list_attempts()[0]
     record = window.controller.store.get_attempt(saved.id)
@@ -87,13 +94,13 @@ def test_whole_typed_call_reaches_an_ending_and_a_score(window, qtbot) -> None:
 def test_ending_a_call_early_still_gives_a_result(window, qtbot) -> None:
     _pick(window, "zh.insulting")
     window.start_call()
-    qtbot.waitUntil(lambda: window.transcript.count() >= 1, timeout=30000)
-    window.reply.setText("这不是我们的问题。")
-    window.send_reply()
-    qtbot.waitUntil(lambda: window.transcript.count() >= 3, timeout=30000)
-    qtbot.mouseClick(window.end_button, qtbot_button())
-    qtbot.waitUntil(lambda: window.result.isVisible(), timeout=60000)
-    assert "taboo" in window.result.toHtml()
+    qtbot.waitUntil(lambda: window.call_page.transcript.count() >= 1, timeout=30000)
+    window.call_page.reply.setText("这不是我们的问题。")
+    window.call_page.send_reply()
+    qtbot.waitUntil(lambda: window.call_page.transcript.count() >= 3, timeout=30000)
+    qtbot.mouseClick(window.call_page.end_button, qtbot_button())
+    qtbot.waitUntil(lambda: window.result_page.isVisible(), timeout=60000)
+    assert "Taboo phrases" in window.result_page.scorecard.findings_list.toPlainText()
     qtbot.waitUntil(lambda: window.controller.store.count_attempts() == 1, timeout=10000)
     assert window.controller.store.list_attempts()[0].ending == "ended_early"
 
@@ -119,11 +126,11 @@ def test_app_opens_with_clear_messages_without_model_audio_or_valid_settings(qtb
         assert "settings.json" in win.problems.text()
         win.controller.renderer = SpeechRenderer(tmp_path / "tts")
         win.start_call()
-        qtbot.waitUntil(lambda: win.transcript.count() >= 1, timeout=30000)
+        qtbot.waitUntil(lambda: win.call_page.transcript.count() >= 1, timeout=30000)
         text = win.problems.text()
         assert "models download zh" in text or "model" in text.lower()
         assert "Traceback" not in text
-        assert win.reply.isEnabled()
+        assert win.call_page.reply.isEnabled()
         win.controller.end_call()
     finally:
         monkeypatch.undo()
@@ -156,19 +163,19 @@ def test_whole_spoken_call_through_the_window(qtbot, tmp_path, store, pulse) -> 
     win.show()
     _pick(win, "zh.stubborn")
     win.start_call()
-    qtbot.waitUntil(lambda: win.transcript.count() >= 1, timeout=60000)
+    qtbot.waitUntil(lambda: win.call_page.transcript.count() >= 1, timeout=60000)
     qtbot.waitUntil(lambda: not controller.call.player.is_playing(), timeout=30000)
     wav = tmp_path / "reply.wav"
     subprocess.run(["espeak-ng", "-v", "ko", "-s", "180", "-w", str(wav), "여보세요 여보세요 여보세요"], check=True)
     partials: list[str] = []
     controller.bridge.partialHeard.connect(partials.append)
     pulse.play_into_mic(wav)
-    qtbot.waitUntil(lambda: win.transcript.count() >= 3, timeout=30000)
-    assert "여보세요" in win.transcript.item(1).text() and win.transcript.item(1).text().startswith("You")
+    qtbot.waitUntil(lambda: win.call_page.transcript.count() >= 3, timeout=30000)
+    assert "여보세요" in win.call_page.transcript.item(1).text() and win.call_page.transcript.item(1).text().startswith("You")
     assert any("여보세요" in p for p in partials)
-    qtbot.mouseClick(win.end_button, qtbot_button())
-    qtbot.waitUntil(lambda: win.result.isVisible(), timeout=60000)
-    assert "Overall score" in win.result.toHtml()
+    qtbot.mouseClick(win.call_page.end_button, qtbot_button())
+    qtbot.waitUntil(lambda: win.result_page.isVisible(), timeout=60000)
+    assert "Overall score" in win.result_page.scorecard.overall_label.text()
     qtbot.waitUntil(lambda: store.count_attempts() == 1, timeout=10000)
     attempt = store.list_attempts()[0]
     assert store.get_attempt(attempt.id).trainee == "李四"

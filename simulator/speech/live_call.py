@@ -1,8 +1,13 @@
 """Runs one call on real devices: plays the customer, listens to the trainee, feeds the dialogue.
 
 Threads: the audio callbacks only fill buffers (Microphone, Player); a listening thread moves
-microphone blocks to the recorder and the recogniser; one dialogue thread owns the CallSession,
-so the session needs no locks. Results go to a CallListener (the Qt bridge turns them into signals).
+microphone blocks to the recorder and the recogniser; a meter tap measures pace, loudness and pitch;
+one dialogue thread owns the CallSession, so the session needs no locks. Results go to a CallListener
+(the Qt bridge turns them into signals).
+
+A pause stops playback and listening. So that the pause is not the trainee's dead air, the customer
+repeats its last line on resume (the reply is timed from that line), and the paused spans are kept in
+the timeline's extra["pauses"] for review.
 """
 
 from __future__ import annotations
@@ -18,8 +23,11 @@ import numpy as np
 from simulator.core.call_session import CallSession, TraineeReply
 from simulator.core.dialogue.engine import CustomerLine, Ending
 from simulator.core.events import TurnAssessment
+from simulator.core.live_meters import LiveMeters, LiveMeterState
+from simulator.core.personas.model import band_of
 from simulator.core.timeline import Word
 from simulator.speech.audio_io import CallClock, Microphone, Player
+from simulator.speech.meter_tap import MeterTap
 from simulator.speech.recognizer import RecognizedWords, StreamingRecognizer
 from simulator.speech.recorder import CallRecorder
 from simulator.speech.tts import SpeechRenderer, load_audio
@@ -38,6 +46,7 @@ class LiveCallOptions:
     end_of_turn_silence: float = 1.2     # seconds of silence that end the trainee's turn
     push_to_talk: bool = False           # the turn ends on release instead of on silence
     recording: Path | None = None
+    baseline_loudness_db: float | None = None  # the trainee's calibrated level (dBFS); None: measured live
 
 
 @dataclass
@@ -72,6 +81,14 @@ class LiveCall:
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self._talk_held = False
+        self._flush = threading.Event()        # push-to-talk released: flush the recogniser
+        self._paused = threading.Event()
+        self._utterances: list[str] = []       # listen thread: finals of the turn in progress, for the meters
+        self.meter_tap: MeterTap | None = None
+        if microphone is not None:
+            state = LiveMeterState(session.persona.language, session.thresholds, self.options.baseline_loudness_db,
+                                   microphone.sample_rate)
+            self.meter_tap = MeterTap(microphone, state)
 
     # -- control (any thread) -------------------------------------------------------------------
     def start(self) -> None:
@@ -85,6 +102,8 @@ class LiveCall:
         if self.microphone is not None:
             self.microphone.start()
             self._spawn(self._listen_loop, "listen")
+            assert self.meter_tap is not None
+            self.meter_tap.start()
         self._spawn(self._dialogue_loop, "dialogue")
         self._commands.put(("opening", None))
 
@@ -94,10 +113,37 @@ class LiveCall:
             self._commands.put(("typed", text.strip()))
 
     def set_talk(self, held: bool) -> None:
-        """Push-to-talk: releasing the key ends the trainee's turn."""
+        """Push-to-talk: only speech while the key is held is heard; releasing it ends the trainee's turn."""
         self._talk_held = held
-        if not held:
+        if held:
+            return
+        if self.microphone is not None and self._model_path is not None:
+            self._flush.set()      # the listening thread flushes the recogniser, then ends the turn
+        else:
             self._commands.put(("turn_end", None))
+
+    def set_push_to_talk(self, enabled: bool) -> None:
+        """Switch between push-to-talk and the end of turn on silence, mid-call."""
+        self.options.push_to_talk = enabled
+        if not enabled:
+            self._talk_held = False
+
+    @property
+    def paused(self) -> bool:
+        return self._paused.is_set()
+
+    def pause(self) -> None:
+        """Stop playback and listening; the trainee's turn in progress ends cleanly first."""
+        if not self._paused.is_set():
+            self._paused.set()
+            self._commands.put(("pause", None))
+
+    def resume(self) -> None:
+        if self._paused.is_set():
+            self._commands.put(("resume", None))
+
+    def meters(self) -> LiveMeters | None:
+        return self.meter_tap.snapshot() if self.meter_tap is not None else None
 
     def wait_for_playback(self, timeout: float = 20.0) -> None:
         """Let the customer's last line finish before the call is closed."""
@@ -110,6 +156,8 @@ class LiveCall:
         self._commands.put(("stop", None))
         for t in self._threads:
             t.join(timeout=5)
+        if self.meter_tap is not None:
+            self.meter_tap.stop()
         if self.microphone is not None:
             self.microphone.stop()
         if self.player is not None:
@@ -127,6 +175,9 @@ class LiveCall:
         blocks = self.microphone.subscribe()
         recognizer: StreamingRecognizer | None = None
         while not self._stopping.is_set():
+            if self._flush.is_set():
+                self._flush.clear()
+                recognizer = self._end_utterance(recognizer, "turn_end")
             try:
                 call_time, block = blocks.get(timeout=0.1)
             except queue.Empty:
@@ -134,10 +185,13 @@ class LiveCall:
                     self._report(self.microphone.error)
                     return
                 continue
+            if self._paused.is_set():
+                recognizer = self._end_utterance(recognizer, None)
+                continue
             if self.recorder is not None:
                 self.recorder.add_trainee(call_time, block)
                 self._report(self.recorder.error)
-            if self._model_path is None:
+            if self._model_path is None or (self.options.push_to_talk and not self._talk_held):
                 continue
             if recognizer is None:
                 recognizer = StreamingRecognizer(self._model_path, time_offset=call_time)
@@ -147,6 +201,21 @@ class LiveCall:
                 self.listener.partial(partial)
             if final is not None and final.text:
                 self._commands.put(("final", final))
+                self._utterances.append(final.text)
+            if self.meter_tap is not None:
+                self.meter_tap.heard(self._utterances, partial)
+
+    def _end_utterance(self, recognizer: StreamingRecognizer | None, then: str | None) -> StreamingRecognizer | None:
+        """Flush what the recogniser still holds as a final utterance, then queue `then`; a new recogniser
+        starts at the next block. Returns None (the recogniser to use from now on)."""
+        if recognizer is not None:
+            final = recognizer.finish()
+            if final is not None and final.text and then is not None:
+                self._commands.put(("final", final))
+        self._utterances = []
+        if then is not None:
+            self._commands.put((then, None))
+        return None
 
     def _dialogue_loop(self) -> None:
         while True:
@@ -159,7 +228,13 @@ class LiveCall:
                 return
             if self.session.ending is not None:
                 continue
-            if kind == "opening":
+            if kind == "pause":
+                self._pause()
+            elif kind == "resume":
+                self._resume()
+            elif self._paused.is_set() and kind != "turn_end":
+                continue
+            elif kind == "opening":
                 self._say(self.session.opening())
             elif kind == "typed":
                 now = self.clock.now()
@@ -172,6 +247,26 @@ class LiveCall:
                 self._finish_turn()
 
     # -- dialogue thread only -----------------------------------------------------------------------
+    def _pause(self) -> None:
+        self._finish_turn()
+        if self.player is not None and self.player.is_playing():
+            self.player.stop_playback()
+            self._trim_customer(self.clock.now())
+        if self.meter_tap is not None:
+            self.meter_tap.set_paused(True)
+        self.session.timeline.extra.setdefault("pauses", []).append([round(self.clock.now(), 3), None])
+
+    def _resume(self) -> None:
+        pauses = self.session.timeline.extra.get("pauses") or [[self.clock.now(), None]]
+        pauses[-1][1] = round(self.clock.now(), 3)
+        self._paused.clear()
+        if self.meter_tap is not None:
+            self.meter_tap.set_paused(False)
+        last = next((t for t in reversed(self.session.timeline.turns) if t.speaker == "customer"), None)
+        if last is not None:
+            mood = self.session.mood
+            self._say(CustomerLine(last.text, mood, band_of(mood), "resume"))
+
     def _heard(self, when: float) -> None:
         if self._pending is None:
             self._pending = _Pending([], [], when, when)
@@ -206,6 +301,9 @@ class LiveCall:
 
     def _finish_turn(self) -> None:
         pending, self._pending = self._pending, None
+        self._utterances = []
+        if self.meter_tap is not None:
+            self.meter_tap.end_turn()
         if pending is None or not pending.texts:
             return
         end = max((w.end for w in pending.words), default=pending.last_voice)

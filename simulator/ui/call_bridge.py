@@ -1,19 +1,27 @@
-"""Turns LiveCall callbacks (from worker threads) into Qt signals delivered on the GUI thread."""
+"""Turns LiveCall callbacks (from worker threads) into Qt signals delivered on the GUI thread.
+
+These signals are the live call's public face: the call screen and a projector view both listen to them."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
 from simulator.core.dialogue.engine import CustomerLine, Ending
-from simulator.core.events import TurnAssessment
+from simulator.core.events import Event, TurnAssessment
+
+# Trainee events that get a marker on the live charts: the moments a trainer would stop the tape at.
+MARKER_EVENTS = (Event.INTERRUPTION, Event.TABOO, Event.DEAD_AIR)
 
 
 class CallBridge(QObject):
     customerSaid = Signal(str, float, float, float)   # text, mood, start, end
     partialHeard = Signal(str)
     traineeSaid = Signal(str, list)                  # text, event names
+    markerAdded = Signal(str, float, str)            # kind (interruption/taboo/dead_air), call time, text
     callEnded = Signal(str, str)                     # kind, reason
     problemRaised = Signal(str)
+    callStarted = Signal(str, str)                   # persona display name, scenario title
+    paused = Signal(bool)
 
     def customer_line(self, line: CustomerLine, start: float, end: float) -> None:
         self.customerSaid.emit(line.text, float(line.mood), start, end)
@@ -23,6 +31,10 @@ class CallBridge(QObject):
 
     def trainee_turn(self, assessment: TurnAssessment) -> None:
         self.traineeSaid.emit(assessment.text, sorted(str(e) for e in assessment.events))
+        for event in MARKER_EVENTS:
+            if assessment.has(event):
+                self.markerAdded.emit(str(event), float(assessment.start),
+                                      assessment.evidence.get(str(event)) or assessment.text)
 
     def ended(self, ending: Ending) -> None:
         self.callEnded.emit(ending.kind, ending.reason)

@@ -11,12 +11,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from simulator.core.call_session import CallSession
+from simulator.core.live_meters import LiveMeters
 from simulator.core.personas.loader import LoadResult, default_personas_dir, load_personas
 from simulator.core.personas.model import Persona
 from simulator.settings import Settings
 from simulator.speech.live_call import LiveCall, LiveCallOptions
 from simulator.speech.tts import SpeechRenderer
-from simulator.storage.repository import AttemptStore
+from simulator.storage.repository import AttemptStore, AttemptSummary
 from simulator.ui.call_bridge import CallBridge
 
 
@@ -52,8 +53,20 @@ class _Attempt:
     attempt_id: int | None
 
 
+@dataclass(frozen=True)
+class CallOutcome:
+    """A finished call as the scorecard needs it."""
+
+    analysis: object             # simulator.core.analysis.call.CallAnalysis
+    persona: Persona
+    scenario_id: str
+    recording: Path | None
+    attempt_id: int | None
+
+
 class CallController(QObject):
     analysisReady = Signal(object)     # simulator.core.analysis.call.CallAnalysis
+    callFinished = Signal(object)      # CallOutcome
     attemptSaved = Signal(int)
 
     def __init__(self, personas_dir: Path | None = None, renderer: SpeechRenderer | None = None,
@@ -67,6 +80,7 @@ class CallController(QObject):
         self.settings = settings or Settings()
         self._capabilities = capabilities
         self._attempt: _Attempt | None = None
+        self.analysis_threads: list[str] = []   # where each analysis ran: never the GUI thread
         self.bridge.callEnded.connect(self._on_ended)
 
     def capabilities(self, language: str) -> Capabilities:
@@ -97,17 +111,48 @@ class CallController(QObject):
         attempt_id = recording = None
         if self.store is not None:
             attempt_id, recording = self.store.begin_attempt(
-                self.settings.trainee_name.strip() or getpass.getuser(), persona.id, persona.type, session.scenario.id, persona.language)
+                self.trainee(), persona.id, persona.type, session.scenario.id, persona.language)
         store, saved_id = self.store, attempt_id
         progress = (lambda data: store.save_progress(saved_id, data)) if store is not None else None
         call = LiveCall(session, self.renderer, self.bridge,
                         LiveCallOptions(self.settings.end_of_turn_silence, self.settings.push_to_talk,
-                                        recording if caps.audio else None),
+                                        recording if caps.audio else None, self.settings.baseline_loudness_db),
                         clock=clock, player=player, microphone=microphone,
                         model_path=caps.model_path if caps.audio else None, on_progress=progress)
         self._attempt = _Attempt(call, attempt_id)
         call.start()
+        self.bridge.callStarted.emit(persona.display_name, session.scenario.title)
         return caps
+
+    def trainee(self) -> str:
+        return self.settings.trainee_name.strip() or getpass.getuser()
+
+    def recent_attempts(self, limit: int = 10) -> list[AttemptSummary]:
+        """This trainee's latest attempts (none without a store)."""
+        return self.store.list_attempts(trainee=self.trainee(), limit=limit) if self.store is not None else []
+
+    def meters(self) -> LiveMeters | None:
+        """The live pace/loudness/pitch reading of the call in progress (None: no call or no microphone)."""
+        return self.call.meters() if self.call is not None else None
+
+    def set_talk(self, held: bool) -> None:
+        if self.call is not None:
+            self.call.set_talk(held)
+
+    def set_push_to_talk(self, enabled: bool) -> None:
+        self.settings.push_to_talk = enabled
+        if self.call is not None:
+            self.call.set_push_to_talk(enabled)
+
+    def set_paused(self, paused: bool) -> None:
+        call = self.call
+        if call is None or call.paused == paused:
+            return
+        if paused:
+            call.pause()
+        else:
+            call.resume()
+        self.bridge.paused.emit(paused)
 
     def send_text(self, text: str) -> None:
         if self.call is not None:
@@ -128,14 +173,20 @@ class CallController(QObject):
     def _finish(self, attempt: _Attempt, drain: bool) -> None:
         from simulator.core.analysis.call import analyze_call
 
+        self.analysis_threads.append(threading.current_thread().name)
         call = attempt.call
         if drain:
             call.wait_for_playback()
         recording = call.stop()
         session = call.session
         timeline = session.timeline
-        analysis = analyze_call(timeline, audio=recording, language=timeline.language,
-                                persona_type=session.persona.type)
+        try:
+            analysis = analyze_call(timeline, audio=recording, language=timeline.language,
+                                    persona_type=session.persona.type)
+        except (ValueError, OSError) as exc:   # AnalysisInputError is a ValueError
+            self.bridge.problem(f"The call could not be scored: {exc}")
+            self.callFinished.emit(None)
+            return
         if self.store is not None and attempt.attempt_id is not None:
             ending = session.ending
             card = analysis.scorecard
@@ -146,3 +197,5 @@ class CallController(QObject):
                 recording_error=call.recorder.error if call.recorder else None)
             self.attemptSaved.emit(attempt.attempt_id)
         self.analysisReady.emit(analysis)
+        self.callFinished.emit(CallOutcome(analysis, session.persona, session.scenario.id, recording,
+                                           attempt.attempt_id))

@@ -1,137 +1,259 @@
-"""The call window: pick a customer, talk (or type), see the customer's mood, get a result."""
+"""The trainee's application window: pick a customer, take the call, read the scorecard, try again.
+
+Three pages in a stack (picker, call, result) driven by the CallController; menus and shortcuts for every
+action; window geometry and the last customer are remembered in the user's settings."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import sys
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QMainWindow, QProgressBar, QPushButton,
-    QTextBrowser, QVBoxLayout, QWidget,
+    QApplication, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from simulator.core.personas.loader import picker_entries
-from simulator.ui.call_controller import CallController
-from simulator.ui.result_view import render_result
+from simulator.core.personas.picker import PickerEntry
+from simulator.settings import SettingsError, load_settings, save_settings
+from simulator.ui.call_controller import CallController, CallOutcome
+from simulator.ui.call_page import CallPage
+from simulator.ui.picker_page import PickerPage
+from simulator.ui.scorecard_view import ScorecardView
+
+
+class ResultPage(QWidget):
+    """The scorecard with a way back to the personas."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scorecard = ScorecardView()
+        self.scorecard.setObjectName("resultView")
+        self.back_button = QPushButton(self.tr("&Back to customers"), objectName="backButton")
+        self.back_button.setToolTip(self.tr("Choose another customer (Ctrl+N)"))
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.back_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.scorecard, 1)
+        layout.addLayout(bottom)
+        QWidget.setTabOrder(self.scorecard.retry_button, self.back_button)
 
 
 class MainWindow(QMainWindow):
     def __init__(self, controller: CallController, language: str = "zh") -> None:
         super().__init__()
         self.controller = controller
-        self.language = language
+        self.settings = controller.settings
+        self.last_pick: tuple[str, str] | None = None
+        self.review_window: QWidget | None = None
         self.setWindowTitle(self.tr("Difficult-customer call simulator"))
-        self.entries = picker_entries(controller.library, language)
 
-        self.picker = QComboBox()
-        for entry in self.entries:
-            self.picker.addItem(f"{entry.name} · {entry.type_label} · {'★' * entry.difficulty}")
-        self.situation = QLabel(wordWrap=True)
-        self.start_button = QPushButton(self.tr("Start call"))
-        self.end_button = QPushButton(self.tr("End call"), enabled=False)
-        self.problems = QLabel(wordWrap=True, visible=False)
-        self.problems.setObjectName("problems")
-        self.transcript = QListWidget()
-        self.partial = QLabel()
-        self.mood = QProgressBar(minimum=0, maximum=100, format=self.tr("Customer mood: %v"))
-        self.reply = QLineEdit(placeholderText=self.tr("Type your reply and press Enter"), enabled=False)
-        self.send_button = QPushButton(self.tr("Send"), enabled=False)
-        self.result = QTextBrowser(visible=False)
-        for name, widget in (("personaPicker", self.picker), ("startButton", self.start_button),
-                             ("endButton", self.end_button), ("transcript", self.transcript),
-                             ("partialText", self.partial), ("moodMeter", self.mood), ("replyEdit", self.reply),
-                             ("sendButton", self.send_button), ("resultView", self.result)):
-            widget.setObjectName(name)
-
-        top = QHBoxLayout()
-        top.addWidget(self.picker, 1)
-        top.addWidget(self.start_button)
-        top.addWidget(self.end_button)
-        typed = QHBoxLayout()
-        typed.addWidget(self.reply, 1)
-        typed.addWidget(self.send_button)
-        layout = QVBoxLayout()
-        for item in (top, self.situation, self.problems, self.mood, self.transcript, self.partial, typed, self.result):
-            layout.addLayout(item) if isinstance(item, QHBoxLayout) else layout.addWidget(item)
+        self.problems = QLabel(wordWrap=True, visible=False, objectName="problems")
+        self.problems.setStyleSheet("color: #a04000;")
+        self.picker = PickerPage(controller.library, language)
+        self.call_page = CallPage(controller)
+        self.result_page = ResultPage()
+        self.stack = QStackedWidget()
+        for page in (self.picker, self.call_page, self.result_page):
+            self.stack.addWidget(page)
         body = QWidget()
-        body.setLayout(layout)
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
-        self.resize(900, 640)
+        self.resize(1100, 760)
+        self._build_actions()
 
-        self.picker.currentIndexChanged.connect(self._show_situation)
-        self.start_button.clicked.connect(self.start_call)
-        self.end_button.clicked.connect(self.controller.end_call)
-        self.send_button.clicked.connect(self.send_reply)
-        self.reply.returnPressed.connect(self.send_reply)
+        self.picker.startRequested.connect(self.start_call)
+        self.picker.languageChanged.connect(self._language_changed)
+        self.call_page.endRequested.connect(self.end_call)
+        self.result_page.scorecard.retryRequested.connect(self.try_again)
+        self.result_page.back_button.clicked.connect(self.show_picker)
+        self.stack.currentChanged.connect(lambda _: self._update_actions())
         bridge = controller.bridge
-        bridge.customerSaid.connect(self._customer_said)
-        bridge.traineeSaid.connect(self._trainee_said)
-        bridge.partialHeard.connect(self.partial.setText)
-        bridge.callEnded.connect(self._call_ended)
         bridge.problemRaised.connect(self.show_problem)
-        controller.analysisReady.connect(self._show_result)
-        self._show_situation(self.picker.currentIndex())
+        bridge.callEnded.connect(lambda *_: self._update_actions())
+        bridge.paused.connect(lambda paused: self.pause_action.setChecked(paused))
+        controller.callFinished.connect(self._show_result)
+        controller.attemptSaved.connect(lambda _: self.refresh_attempts())
+        QApplication.instance().installEventFilter(self)
+        self._restore()
+        self.refresh_attempts()
+        self._update_actions()
 
-    def start_call(self) -> None:
-        if not self.entries:
-            self.show_problem(self.tr("No persona files could be loaded."))
-            return
-        entry = self.entries[self.picker.currentIndex()]
-        self.transcript.clear()
-        self.result.hide()
+    # ------------------------------------------------------------ menus and shortcuts
+
+    def _action(self, menu, text: str, shortcut: str | QKeySequence.StandardKey, tip: str, slot,
+                checkable: bool = False) -> QAction:
+        action = QAction(text, self, shortcut=QKeySequence(shortcut), toolTip=tip, statusTip=tip,
+                         checkable=checkable)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        call = bar.addMenu(self.tr("&Call"))
+        self.new_action = self._action(call, self.tr("&New call…"), "Ctrl+N", self.tr("Choose a customer"),
+                                       self.show_picker)
+        self.start_action = self._action(call, self.tr("&Start call"), "Ctrl+Return",
+                                         self.tr("Start the call with the chosen customer"),
+                                         lambda: self.picker.request_start())
+        self.pause_action = self._action(call, self.tr("&Pause"), "Ctrl+P", self.tr("Pause or resume the call"),
+                                         lambda: self.call_page.toggle_pause(), checkable=True)
+        self.end_action = self._action(call, self.tr("&End call"), "Esc", self.tr("End the call and see the scorecard"),
+                                       self.end_call)
+        call.addSeparator()
+        self.review_action = self._action(call, self.tr("&Review attempts…"), "Ctrl+R",
+                                          self.tr("Replay and compare stored calls"), self.open_review)
+        self.settings_action = self._action(call, self.tr("Se&ttings…"), "Ctrl+,",
+                                            self.tr("Microphone, speaker, speech model"), self.open_settings)
+        call.addSeparator()
+        self._action(call, self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.tr("Close the simulator"), self.close)
+        view = bar.addMenu(self.tr("&View"))
+        self.full_screen_action = self._action(view, self.tr("&Full screen"), "F11",
+                                               self.tr("Fill the screen (F11 again to leave)"),
+                                               self.toggle_full_screen, checkable=True)
+
+    def _update_actions(self) -> None:
+        page = self.stack.currentWidget()
+        in_call = page is self.call_page and self.call_page.active
+        self.start_action.setEnabled(page is self.picker and bool(self.picker.entries))
+        self.pause_action.setEnabled(in_call)
+        self.end_action.setEnabled(in_call)
+        self.new_action.setEnabled(not in_call)
+        self.settings_action.setEnabled(not in_call)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        """Space held = talking while push-to-talk is on, wherever the focus is except a text field."""
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and event.key() == Qt.Key.Key_Space:
+            if (isinstance(watched, QWidget) and watched.window() is self and self.push_to_talk_ready()
+                    and not isinstance(QApplication.focusWidget(), QLineEdit)):
+                if not event.isAutoRepeat():
+                    self.call_page.set_talking(event.type() == QEvent.Type.KeyPress)
+                return True
+        return super().eventFilter(watched, event)
+
+    def push_to_talk_ready(self) -> bool:
+        page = self.call_page
+        return self.stack.currentWidget() is page and page.active and page.push_to_talk.isChecked()
+
+    # ------------------------------------------------------------ the call
+
+    @property
+    def entries(self) -> list[PickerEntry]:
+        return self.picker.entries
+
+    def start_call(self, persona_id: str | None = None, scenario_id: str | None = None) -> None:
+        if persona_id is None:
+            entry = self.picker.current_entry()
+            if entry is None:
+                self.show_problem(self.tr("No persona files could be loaded."))
+                return
+            persona_id, scenario_id = entry.persona_id, entry.scenario_id
+        self.result_page.scorecard.release_audio()
+        self.problems.clear()
         self.problems.hide()
-        caps = self.controller.start_call(entry.persona_id, entry.scenario_id)
+        persona = self.controller.persona(persona_id)
+        self.last_pick = (persona_id, scenario_id or "")
+        self.settings.last_persona, self.settings.last_scenario = self.last_pick
+        self.call_page.begin(persona.language, self.settings.push_to_talk)
+        self.stack.setCurrentWidget(self.call_page)
+        caps = self.controller.start_call(persona_id, scenario_id)
         for message in caps.problems:
             self.show_problem(message)
         if not caps.audio or caps.model_path is None:
             self.show_problem(self.tr("Voice replies are off: type your replies instead."))
-        self._set_in_call(True)
+        self._update_actions()
 
-    def send_reply(self) -> None:
-        text = self.reply.text().strip()
-        if text:
-            self.controller.send_text(text)
-            self.reply.clear()
+    def end_call(self) -> None:
+        if self.call_page.active:
+            self.call_page.set_active(False)
+            self.call_page.status.setText(self.tr("Scoring the call…"))
+            self.controller.end_call()
+            self._update_actions()
 
-    def _set_in_call(self, active: bool) -> None:
-        self.start_button.setEnabled(not active)
-        self.picker.setEnabled(not active)
-        self.end_button.setEnabled(active)
-        self.reply.setEnabled(active)
-        self.send_button.setEnabled(active)
-        if active:
-            self.reply.setFocus()
+    def try_again(self) -> None:
+        if self.last_pick is not None:
+            self.start_call(*self.last_pick)
 
-    def _show_situation(self, index: int) -> None:
-        if 0 <= index < len(self.entries):
-            self.situation.setText(self.entries[index].situation)
+    def show_picker(self) -> None:
+        if not self.call_page.active:
+            self.result_page.scorecard.release_audio()
+            self.stack.setCurrentWidget(self.picker)
+            self.picker.tree.setFocus()
 
-    def _customer_said(self, text: str, mood: float, _start: float, _end: float) -> None:
-        self.transcript.addItem(self.tr("Customer: %1").replace("%1", text))
-        self.transcript.scrollToBottom()
-        self.mood.setValue(round(mood))
+    def _show_result(self, outcome: CallOutcome | None) -> None:
+        if self.call_page.active:      # a new call started before this one was scored: stay in it
+            return
+        if outcome is None:
+            self.show_picker()
+            return
+        self.result_page.scorecard.set_result(outcome.analysis, outcome.persona, outcome.recording)
+        self.stack.setCurrentWidget(self.result_page)
+        self.result_page.scorecard.retry_button.setFocus()
 
-    def _trainee_said(self, text: str, _events: list) -> None:
-        self.partial.clear()
-        self.transcript.addItem(self.tr("You: %1").replace("%1", text))
-        self.transcript.scrollToBottom()
-
-    def _call_ended(self, kind: str, reason: str) -> None:
-        self.transcript.addItem(self.tr("Call ended (%1): %2").replace("%1", kind).replace("%2", reason))
-        self._set_in_call(False)
+    def refresh_attempts(self) -> None:
+        self.picker.show_attempts(self.controller.recent_attempts())
 
     def show_problem(self, message: str) -> None:
-        lines = [l for l in self.problems.text().split("\n") if l]
+        lines = [line for line in self.problems.text().split("\n") if line]
         if message not in lines:
             lines.append(message)
         self.problems.setText("\n".join(lines))
         self.problems.show()
 
-    def _show_result(self, analysis: object) -> None:
-        self._set_in_call(False)
-        self.result.setHtml(render_result(analysis))
-        self.result.show()
+    def _language_changed(self, language: str) -> None:
+        self.settings.persona_language = language
+        self._update_actions()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if event.key() == Qt.Key.Key_Escape and self.end_button.isEnabled():
-            self.controller.end_call()
+    # ------------------------------------------------------------ other windows
+
+    def open_review(self) -> None:
+        from simulator.ui.review.review_window import open_review
+
+        if self.controller.store is None:
+            self.show_problem(self.tr("The attempts database is not available, so there is nothing to review."))
+            return
+        self.review_window = open_review(parent=self, store=self.controller.store)
+
+    def open_settings(self) -> None:
+        from simulator.ui.setup_wizard import SetupWizard
+
+        if SetupWizard(self.settings, parent=self).exec():
+            fresh = load_settings()
+            fresh.window_geometry = self.settings.window_geometry
+            self.controller.settings = self.settings = fresh
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
         else:
-            super().keyPressEvent(event)
+            self.showFullScreen()
+        self.full_screen_action.setChecked(self.isFullScreen())
+
+    # ------------------------------------------------------------ remembered state
+
+    def _restore(self) -> None:
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode("ascii")))
+        persona, scenario = self.settings.last_persona, self.settings.last_scenario
+        if persona and any(p.id == persona for p in self.controller.library.personas):
+            chosen = self.controller.persona(persona)
+            if chosen.language == self.picker.language:
+                self.picker.select(persona, scenario or None)
+
+    def save_state(self) -> None:
+        self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        try:
+            save_settings(self.settings)
+        except SettingsError as exc:
+            print(exc, file=sys.stderr)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.controller.end_call()
+        self.result_page.scorecard.release_audio()
+        self.save_state()
+        QApplication.instance().removeEventFilter(self)
+        super().closeEvent(event)

