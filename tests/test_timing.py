@@ -178,3 +178,13 @@ def test_dead_air_threshold_changes_what_counts() -> None:
     tl = call(("customer", 0, 2, "喂"), ("trainee", 4.5, 6, "您好请讲"))
     assert measure_timing(tl, THR).dead_air == []
     assert measure_timing(tl, replace(THR, dead_air=2.0)).dead_air == [Interval(2.0, 4.5)]
+
+
+def test_a_paused_span_is_not_dead_air() -> None:
+    turns = [Turn("customer", 0.0, 3.0, "暖气还是不热"), Turn("customer", 15.0, 18.0, "暖气还是不热"),
+             Turn("trainee", 18.5, 21.0, "我马上帮您处理")]
+    thr = load_thresholds()
+    running = measure_timing(Timeline("zh", "stubborn", turns), thr)
+    assert [(d.start, d.end) for d in running.dead_air] == [(3.0, 15.0)]
+    paused = measure_timing(Timeline("zh", "stubborn", turns, extra={"pauses": [[3.2, 14.9], [20.0, None]]}), thr)
+    assert paused.dead_air == []

@@ -82,7 +82,7 @@ def measure_timing(
         )
 
     trainee_main = [turns[m.turn] for m in measures]
-    between = gaps(union(Interval(t.start, t.end) for t in turns), thr.dead_air)
+    between = gaps(union([Interval(t.start, t.end) for t in turns] + _paused(timeline)), thr.dead_air)
     customer_spans = union(Interval(t.start, t.end) for t in customer)
     trainee_spans = union(Interval(t.start, t.end) for t in trainee_main)
     return CallMeasures(
@@ -101,6 +101,11 @@ def measure_timing(
         customer_pace=_pace(customer, [[] for _ in customer]),
         backchannel_turns=backchannels,
     )
+
+
+def _paused(timeline: Timeline) -> list[Interval]:
+    """Spans when the call was paused (timeline extra "pauses": [[start, end], ...]): nobody owed a word."""
+    return [Interval(float(a), float(b)) for a, b in timeline.extra.get("pauses", []) if b is not None and b > a]
 
 
 def _trainee_overlaps(
