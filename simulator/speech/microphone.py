@@ -13,7 +13,7 @@ from collections import deque
 
 import numpy as np
 
-from .audio_devices import AudioUnavailable, device_for_call, open_failed
+from .audio_devices import TYPED_REPLIES_HINT, AudioUnavailable, device_for_call, open_failed
 from .call_clock import CallClock
 
 Block = tuple[float, np.ndarray]
@@ -167,4 +167,4 @@ class Microphone:
 
     def _finished(self) -> None:
         if not self._stopping:
-            self._error = "The microphone stopped unexpectedly (device unplugged or sound server gone)."
+            self._error = f"The microphone stopped unexpectedly (device unplugged or sound server gone); {TYPED_REPLIES_HINT}."

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .audio_devices import AudioUnavailable, device_for_call, open_failed
+from .audio_devices import TYPED_REPLIES_HINT, AudioUnavailable, device_for_call, open_failed
 from .call_clock import CallClock
 from .resample import resample
 
@@ -162,7 +162,7 @@ class Player:
 
     def _finished(self) -> None:
         if not self._stopping:
-            self.error = "The speaker or headset stopped unexpectedly (device unplugged or sound server gone)."
+            self.error = f"The speaker or headset stopped unexpectedly (device unplugged or sound server gone); {TYPED_REPLIES_HINT}."
             self.stop_playback()
 
     def _report_played(self) -> None:
