@@ -1,0 +1,64 @@
+"""After a crash mid-call, the next start of the app recovers the attempt and says so."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+CHILD = r"""
+import sys, time
+import numpy as np
+from pathlib import Path
+from simulator.speech.recorder import CallRecorder
+from simulator.storage.db import open_store
+
+store = open_store(sys.argv[1], Path(sys.argv[2]))
+attempt_id, path = store.begin_attempt("王五", "zh.angry_threatening", "angry_threatening", "heating_below_standard", "zh")
+store.save_progress(attempt_id, {"version": 1, "language": "zh", "persona": "zh.angry_threatening",
+                                 "turns": [{"speaker": "customer", "start": 0.0, "end": 2.0, "text": "暖气不热"}]})
+recorder = CallRecorder(path)
+t = 0.0
+print("RECORDING", flush=True)
+while True:
+    recorder.add_customer(t, (0.1 * np.sin(np.arange(1600) / 5)).astype(np.float32))
+    t += 0.1
+    time.sleep(0.1)
+"""
+
+
+def test_next_start_recovers_a_call_killed_mid_way(qapp, tmp_path: Path) -> None:
+    from simulator.settings import Settings
+    from simulator.ui.app import open_attempts
+
+    url = f"sqlite:///{tmp_path / 'attempts.db'}"
+    recordings = tmp_path / "recordings"
+    env = {**os.environ, "ROLEPLAY_SIM_RECORDINGS": str(recordings)}
+    child = subprocess.Popen([sys.executable, "-c", CHILD, url, str(recordings)], env=env, text=True,
+                             stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parents[1])
+    assert child.stdout.readline().strip() == "RECORDING"
+    import time
+
+    time.sleep(3.0)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=10)
+
+    os.environ["ROLEPLAY_SIM_RECORDINGS"] = str(recordings)
+    try:
+        store, notes = open_attempts(Settings(db_url=url))
+    finally:
+        del os.environ["ROLEPLAY_SIM_RECORDINGS"]
+    assert store is not None
+    assert notes and "1" in notes[0] and "interrupted" in notes[0]
+    attempt = store.list_attempts()[0]
+    assert attempt.status == "recovered"
+    record = store.get_attempt(attempt.id)
+    assert record.timeline["turns"][0]["text"] == "暖气不热"
+    import soundfile
+
+    recording = store.recording_path(attempt.id)
+    assert recording is not None and soundfile.info(str(recording)).duration >= 1.5
+    again, notes_again = open_attempts(Settings(db_url=url))
+    assert notes_again == []
