@@ -282,3 +282,14 @@ def test_import_adds_the_attempt_and_selects_it(small, tmp_path, qtbot):
         new_id = win.import_bundle(tmp_path / "bundle.zip")
     assert new_id not in ids and win.selected_ids() == [new_id]
     assert store.get_attempt(new_id).timeline == store.get_attempt(ids[2]).timeline
+
+
+def test_pdf_export_prepares_in_the_background_and_writes_a_report(window, qtbot, big, tmp_path):
+    _, spoken = big
+    window.select_attempt(spoken["zh"])
+    target = tmp_path / "report.pdf"
+    task = window.export_pdf("zh", target)
+    assert task is not None
+    qtbot.waitUntil(lambda: target.exists() and target.stat().st_size > 0, timeout=60000)
+    assert target.read_bytes().startswith(b"%PDF")
+    qtbot.waitUntil(lambda: not window._pdf_tasks, timeout=10000)

@@ -4,6 +4,8 @@ simulator.core.review.report; this module only lays it out, with a CJK font so C
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -120,14 +122,32 @@ def write_pdf(report: Report, path: Path, picture: QImage | None = None) -> Path
     return path
 
 
-def write_attempt_pdf(store: AttemptStore, attempt_id: int, path: Path, language: str,
-                      personas: dict[str, Any] | None = None, anonymous: bool = False) -> Path:
-    """The whole job for one stored attempt (analyses it again for the timeline's markers: takes a moment)."""
+@dataclass
+class PreparedReport:
+    """Everything a report needs that is slow to get (the stored attempt, a fresh analysis for the
+    timeline's markers); made off the GUI thread, then drawn by write_prepared on it."""
+
+    report: Report
+    analysis: Any
+    recording: Path | None
+
+
+def prepare_report(store: AttemptStore, attempt_id: int, language: str,
+                   personas: dict[str, Any] | None = None, anonymous: bool = False) -> PreparedReport:
     record = store.get_attempt(attempt_id)
     recording = store.recording_path(attempt_id)
     persona = (personas or {}).get(record.persona_id)
     report = build_report(record, language, persona.display_name if persona else None, anonymous)
-    picture = None
-    if record.timeline or recording is not None:
-        picture = timeline_picture(review_analysis(record, recording), recording)
-    return write_pdf(report, path, picture)
+    analysis = review_analysis(record, recording) if (record.timeline or recording is not None) else None
+    return PreparedReport(report, analysis, recording)
+
+
+def write_prepared(prepared: PreparedReport, path: Path) -> Path:
+    picture = timeline_picture(prepared.analysis, prepared.recording) if prepared.analysis is not None else None
+    return write_pdf(prepared.report, path, picture)
+
+
+def write_attempt_pdf(store: AttemptStore, attempt_id: int, path: Path, language: str,
+                      personas: dict[str, Any] | None = None, anonymous: bool = False) -> Path:
+    """The whole job for one stored attempt, in one go (command line)."""
+    return write_prepared(prepare_report(store, attempt_id, language, personas, anonymous), path)

@@ -12,13 +12,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
+    QAbstractItemView, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
     QTabWidget, QVBoxLayout, QWidget,
 )
 
 from simulator.core.review.compare import compare_attempts, ordered
 from simulator.core.review.trend import trend_series
 from simulator.storage import AttemptStore, StorageError, open_store
+from simulator.ui.background_task import BackgroundTask
 from simulator.ui.review.attempt_detail import AttemptDetail
 from simulator.ui.review.attempts_model import COLUMNS, AttemptsModel
 from simulator.ui.review.compare_view import CompareView
@@ -36,6 +37,7 @@ def load_persona_index() -> dict[str, Any]:
 class ReviewWindow(QMainWindow):
     def __init__(self, store: AttemptStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._pdf_tasks: list[BackgroundTask] = []
         self.store = store
         self.setWindowTitle(self.tr("Review attempts"))
         self.personas = load_persona_index()
@@ -228,21 +230,26 @@ class ReviewWindow(QMainWindow):
         if path is not None:
             self._run(lambda: _write_json(path, self.store.get_attempt(attempt_id).timeline), self._wrote)
 
-    def export_pdf(self, language: str, path: Path | None = None, anonymous: bool = False) -> None:
-        from simulator.ui.report_pdf import write_attempt_pdf
+    def export_pdf(self, language: str, path: Path | None = None, anonymous: bool = False) -> BackgroundTask | None:
+        """The analysis behind the report runs in the background; only drawing the PDF uses the GUI thread."""
+        from simulator.ui.report_pdf import prepare_report, write_prepared
 
         attempt_id = self._one_selected()
         if attempt_id is None:
-            return
+            return None
         path = path or self._save_path(self.tr("Export PDF report"), f"attempt-{attempt_id}-{language}.pdf",
                                        self.tr("PDF files (*.pdf)"))
-        if path is not None:
-            QApplication.setOverrideCursor(Qt.WaitCursor)
-            try:
-                self._run(lambda: write_attempt_pdf(self.store, attempt_id, path, language, self.personas, anonymous),
-                          self._wrote)
-            finally:
-                QApplication.restoreOverrideCursor()
+        if path is None:
+            return None
+        task = BackgroundTask(lambda progress, cancel: prepare_report(self.store, attempt_id, language, self.personas,
+                                                                       anonymous), self)
+        task.succeeded.connect(lambda prepared: self._run(lambda: write_prepared(prepared, path), self._wrote))
+        task.failed.connect(lambda message: QMessageBox.warning(self, self.tr("Review"), message))
+        self.statusBar().showMessage(self.tr("Preparing the report…"))
+        task.start()
+        self._pdf_tasks.append(task)
+        task.finished.connect(lambda: self._pdf_tasks.remove(task))
+        return task
 
     def import_bundle(self, path: Path | None = None) -> int | None:
         from simulator.storage.export import import_attempt
@@ -317,6 +324,8 @@ class ReviewWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         self.detail.scorecard.release_audio()
         self.detail.wait()
+        for task in list(self._pdf_tasks):
+            task.wait()
         super().closeEvent(event)
 
 
