@@ -299,3 +299,24 @@ def test_replay_plays_the_last_exchange_from_the_live_recording(qtbot, tmp_path,
     finally:
         win.close()
         controller.end_call()
+
+
+def test_main_window_opens_one_projector_with_its_selection(qtbot, tmp_path) -> None:
+    from simulator.settings import Settings
+    from simulator.speech.tts import SpeechRenderer
+    from simulator.ui.call_controller import CallController, Capabilities
+    from simulator.ui.main_window import MainWindow
+
+    controller = CallController(renderer=SpeechRenderer(tmp_path / "tts"),
+                                capabilities=Capabilities(audio=False, model_path=None, problems=()),
+                                settings=Settings(trainee_name="张三"))
+    window = MainWindow(controller, "zh")
+    qtbot.addWidget(window)
+    window.show()
+    window.picker.select("zh.insulting")
+    window.projector_action.trigger()
+    first = window.projector
+    assert first is not None and first.isVisible()
+    assert first.entries[first.chooser.currentIndex()].persona_id == "zh.insulting"
+    window.projector_action.trigger()
+    assert window.projector is first

@@ -12,6 +12,7 @@ from simulator.settings import Settings, load_settings
 from simulator.storage.errors import StorageError
 from simulator.storage.repository import AttemptStore
 from simulator.ui.call_controller import CallController
+from simulator.ui.i18n import ensure_cjk_font, install_translator
 from simulator.ui.main_window import MainWindow
 
 
@@ -23,17 +24,18 @@ def open_attempts(settings: Settings) -> tuple[AttemptStore | None, list[str]]:
         store = open_store(settings.db_url)
     except StorageError as exc:
         return None, [str(exc)]
-    recovered = store.recover_interrupted()
+    count = len(store.recover_interrupted())  # a variable, not len() inside translate(): lupdate skips that
     notes = [QCoreApplication.translate("App", "Recovered %n interrupted call(s); their recordings are kept.",
-                                        "", len(recovered))] if recovered else []
+                                        "", count)] if count else []
     return store, notes
 
 
-def build_window(settings: Settings, language: str | None = None) -> MainWindow:
+def build_window(settings: Settings, language: str | None = None, startup_problems: list[str] | None = None
+                 ) -> MainWindow:
     store, notes = open_attempts(settings)
     controller = CallController(store=store, settings=settings)
     window = MainWindow(controller, language or settings.persona_language)
-    for message in settings.load_warnings + notes:
+    for message in (startup_problems or []) + settings.load_warnings + notes:
         window.show_problem(message)
     return window
 
@@ -41,11 +43,13 @@ def build_window(settings: Settings, language: str | None = None) -> MainWindow:
 def run(language: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     settings = load_settings()
+    install_translator(app, settings.ui_language)
+    font_warning = ensure_cjk_font()
     if not settings.setup_done and not os.environ.get("ROLEPLAY_SIM_SKIP_SETUP"):
         from simulator.ui.setup_wizard import SetupWizard
 
         SetupWizard(settings).exec()
         settings = load_settings()
-    window = build_window(settings, language)
+    window = build_window(settings, language, [font_warning] if font_warning else [])
     window.show()
     return app.exec()

@@ -43,6 +43,6 @@ class BackgroundTask(QThread):
             self.failed.emit(str(exc))
         except Exception as exc:  # a bug must still end the wait in the UI
             log.exception("background task failed")
-            self.failed.emit(f"Unexpected error: {exc}")
+            self.failed.emit(self.tr("Unexpected error: %1").replace("%1", str(exc)))
         else:
             self.succeeded.emit(result)

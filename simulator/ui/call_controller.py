@@ -184,7 +184,7 @@ class CallController(QObject):
             analysis = analyze_call(timeline, audio=recording, language=timeline.language,
                                     persona_type=session.persona.type)
         except (ValueError, OSError) as exc:   # AnalysisInputError is a ValueError
-            self.bridge.problem(f"The call could not be scored: {exc}")
+            self.bridge.problem(self.tr("The call could not be scored: %1").replace("%1", str(exc)))
             self.callFinished.emit(None)
             return
         if self.store is not None and attempt.attempt_id is not None:

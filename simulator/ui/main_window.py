@@ -8,15 +8,17 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+    QApplication, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMenuBar, QPushButton, QStackedWidget, QVBoxLayout,
+    QWidget,
 )
 
 from simulator.core.personas.picker import PickerEntry
 from simulator.settings import SettingsError, load_settings, save_settings
 from simulator.ui.call_controller import CallController, CallOutcome
 from simulator.ui.call_page import CallPage
+from simulator.ui.i18n import install_translator
 from simulator.ui.picker_page import PickerPage
 from simulator.ui.scorecard_view import ScorecardView
 
@@ -46,30 +48,8 @@ class MainWindow(QMainWindow):
         self.settings = controller.settings
         self.last_pick: tuple[str, str] | None = None
         self.review_window: QWidget | None = None
-        self.setWindowTitle(self.tr("Difficult-customer call simulator"))
-
-        self.problems = QLabel(wordWrap=True, visible=False, objectName="problems")
-        self.problems.setStyleSheet("color: #a04000;")
-        self.picker = PickerPage(controller.library, language)
-        self.call_page = CallPage(controller)
-        self.result_page = ResultPage()
-        self.stack = QStackedWidget()
-        for page in (self.picker, self.call_page, self.result_page):
-            self.stack.addWidget(page)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.addWidget(self.problems)
-        layout.addWidget(self.stack, 1)
-        self.setCentralWidget(body)
+        self._build_ui(language)
         self.resize(1100, 760)
-        self._build_actions()
-
-        self.picker.startRequested.connect(self.start_call)
-        self.picker.languageChanged.connect(self._language_changed)
-        self.call_page.endRequested.connect(self.end_call)
-        self.result_page.scorecard.retryRequested.connect(self.try_again)
-        self.result_page.back_button.clicked.connect(self.show_picker)
-        self.stack.currentChanged.connect(lambda _: self._update_actions())
         bridge = controller.bridge
         bridge.problemRaised.connect(self.show_problem)
         bridge.callEnded.connect(lambda *_: self._update_actions())
@@ -81,11 +61,38 @@ class MainWindow(QMainWindow):
         self.refresh_attempts()
         self._update_actions()
 
+    def _build_ui(self, language: str) -> None:
+        """Pages and menus in the current interface language (called again when it changes)."""
+        self.setWindowTitle(self.tr("Difficult-customer call simulator"))
+        self.problems = QLabel(wordWrap=True, visible=False, objectName="problems")
+        self.problems.setStyleSheet("color: #a04000;")
+        self.picker = PickerPage(self.controller.library, language)
+        self.call_page = CallPage(self.controller)
+        self.result_page = ResultPage()
+        self.projector: QWidget | None = None
+        self.stack = QStackedWidget()
+        for page in (self.picker, self.call_page, self.result_page):
+            self.stack.addWidget(page)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+        self.setMenuBar(QMenuBar())
+        self._build_actions()
+
+        self.picker.startRequested.connect(self.start_call)
+        self.picker.languageChanged.connect(self._language_changed)
+        self.call_page.endRequested.connect(self.end_call)
+        self.result_page.scorecard.retryRequested.connect(self.try_again)
+        self.result_page.back_button.clicked.connect(self.show_picker)
+        self.stack.currentChanged.connect(lambda _: self._update_actions())
+
     # ------------------------------------------------------------ menus and shortcuts
 
     def _action(self, menu, text: str, shortcut: str | QKeySequence.StandardKey, tip: str, slot,
                 checkable: bool = False) -> QAction:
-        action = QAction(text, self, shortcut=QKeySequence(shortcut), toolTip=tip, statusTip=tip,
+        action = QAction(text, menu, shortcut=QKeySequence(shortcut), toolTip=tip, statusTip=tip,
                          checkable=checkable)
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(slot)
@@ -115,6 +122,34 @@ class MainWindow(QMainWindow):
         self.full_screen_action = self._action(view, self.tr("&Full screen"), "F11",
                                                self.tr("Fill the screen (F11 again to leave)"),
                                                self.toggle_full_screen, checkable=True)
+        self.projector_action = self._action(view, self.tr("&Projector view…"), "Ctrl+Shift+P",
+                                             self.tr("Open the facilitator's full-screen view on the second screen"),
+                                             self.open_projector)
+        self._build_language_menu(view.addMenu(self.tr("&Language")))
+
+    def open_projector(self) -> None:
+        """One projector window per main window, on the second screen when there is one."""
+        from simulator.ui.projector_window import ProjectorWindow
+
+        if self.projector is None:
+            self.projector = ProjectorWindow(self.controller, self.picker.language, parent=self,
+                                             starter=self.start_call)
+        entry = self.picker.current_entry()
+        if entry is not None and not self.call_page.active:
+            self.projector.select(entry.persona_id, entry.scenario_id)
+        self.projector.show_on()
+
+    def _build_language_menu(self, menu) -> None:
+        """System / 中文 / English: language names in their own language, so anyone can find theirs."""
+        group = QActionGroup(menu)
+        for code, label in (("system", self.tr("&System language")), ("zh", "中文"), ("en", "English")):
+            action = group.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(self.settings.ui_language == code)
+            action.setData(code)
+            action.triggered.connect(lambda _=False, code=code: self.set_ui_language(code))
+            menu.addAction(action)
+        self.language_actions = group
 
     def _update_actions(self) -> None:
         page = self.stack.currentWidget()
@@ -203,6 +238,40 @@ class MainWindow(QMainWindow):
             lines.append(message)
         self.problems.setText("\n".join(lines))
         self.problems.show()
+
+    def set_ui_language(self, ui_language: str) -> None:
+        """Save the interface language and rebuild pages and menus in it; not during a call."""
+        if self.call_page.active:
+            self.show_problem(self.tr("End the call before changing the interface language."))
+            self._check_language_action()
+            return
+        self.settings.ui_language = ui_language
+        try:
+            save_settings(self.settings)
+        except SettingsError as exc:
+            self.show_problem(str(exc))
+        install_translator(QApplication.instance(), ui_language)
+        entry, problems = self.picker.current_entry(), self.problems.text()
+        projector_shown = self.projector is not None and self.projector.isVisible()
+        if self.projector is not None:
+            self.projector.close()
+            self.projector.deleteLater()
+        self.result_page.scorecard.release_audio()
+        self.takeCentralWidget().deleteLater()
+        self._build_ui(self.picker.language)
+        if entry is not None:
+            self.picker.select(entry.persona_id, entry.scenario_id)
+        for line in problems.split("\n"):
+            if line:
+                self.show_problem(line)
+        self.refresh_attempts()
+        self._update_actions()
+        if projector_shown:
+            self.open_projector()
+
+    def _check_language_action(self) -> None:
+        for action in self.language_actions.actions():
+            action.setChecked(action.data() == self.settings.ui_language)
 
     def _language_changed(self, language: str) -> None:
         self.settings.persona_language = language

@@ -102,11 +102,14 @@ class ProjectorWindow(QWidget):
         bridge.traineeSaid.connect(self._trainee_said)
         bridge.callEnded.connect(self._ended)
         bridge.paused.connect(self._paused)
-        bridge.problemRaised.connect(lambda _msg: self.show_message(
-            self.tr("A problem was reported on the trainee's screen.")))
+        bridge.problemRaised.connect(self._problem_reported)
         controller.callFinished.connect(self._finished)
         self._show_idle()
         self.select(controller.settings.last_persona, controller.settings.last_scenario)
+
+    def _problem_reported(self, _message: str) -> None:
+        """The message itself may hold paths or names: the room only learns that something happened."""
+        self.show_message(self.tr("A problem was reported on the trainee's screen."))
 
     def select(self, persona_id: str | None, scenario_id: str | None = None) -> bool:
         """Choose a customer in the projector's chooser (False when it is not listed)."""

@@ -173,9 +173,9 @@ class ScorecardView(QWidget):
 
     def _show_overall(self, overall: int) -> None:
         colour = BAND_COLOUR[score_band(overall)]
+        caption = escape(self.tr("Overall score"))
         self.overall_label.setText(
-            f"<div style='font-size:54pt; font-weight:bold; color:{colour}'>{overall}</div>"
-            f"<div>{escape(self.tr('Overall score'))}</div>")
+            f"<div style='font-size:54pt; font-weight:bold; color:{colour}'>{overall}</div><div>{caption}</div>")
 
     def _show_criteria(self, criteria: dict[str, int], not_measured: list[str]) -> None:
         while self.criteria_grid.count():
@@ -203,7 +203,8 @@ class ScorecardView(QWidget):
             colour = BAND_COLOUR["good" if done else "poor"]
             mark = "✓" if done else "✗"
             self.clear_labels[step].setText(f"<span style='color:{colour}; font-weight:bold'>{mark}</span> {escape(name)}")
-            self.clear_labels[step].setAccessibleName(f"{name}: {self.tr('done') if done else self.tr('missing')}")
+            state = self.tr("done") if done else self.tr("missing")
+            self.clear_labels[step].setAccessibleName(f"{name}: {state}")
         order = clear.emotion_before_solution
         if order is None:
             note = self.tr("No solution offered, so the order could not be judged.")
@@ -223,7 +224,7 @@ class ScorecardView(QWidget):
             rows.append(f"<tr><td style='white-space:nowrap'>{when}</td>"
                         f"<td style='color:#555555; white-space:nowrap'>{escape(self.criterion_label(f.criterion))}</td>"
                         f"<td>{escape(f.message)}</td></tr>")
-        body = "".join(rows) or f"<tr><td>{escape(self.tr('(none)'))}</td></tr>"
+        body = "".join(rows) or "<tr><td>" + escape(self.tr("(none)")) + "</td></tr>"
         return f"<h3>{escape(title)}</h3><table cellspacing='0' cellpadding='3' width='100%'>{body}</table>"
 
     def _show_coping(self, persona: Any) -> None:

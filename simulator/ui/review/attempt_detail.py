@@ -120,7 +120,7 @@ class AttemptDetail(QWidget):
     def _transcript_html(self, r: AttemptRecord) -> str:
         turns = record_timeline(r).turns
         if not turns:
-            return f"<p>{escape(self.tr('No turns were saved for this attempt.'))}</p>"
+            return "<p>" + escape(self.tr("No turns were saved for this attempt.")) + "</p>"
         names = {"customer": self.tr("Customer"), "trainee": self.tr("Trainee")}
         colours = {"customer": "#d9622b", "trainee": "#2f6fb7"}
         rows = "".join(
