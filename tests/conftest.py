@@ -39,3 +39,19 @@ def postgres():
     if (missing := postgres_missing()) is not None:
         pytest.skip(missing)
     yield from postgres_session()
+
+
+@pytest.fixture(autouse=True)
+def private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows save their settings on close: into the test's folder, never the user's."""
+    monkeypatch.setenv("ROLEPLAY_SIM_CONFIG", str(tmp_path / "config"))
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    """An empty attempts store (SQLite) with its recordings folder, in the test's folder."""
+    from simulator.storage.db import open_store
+
+    attempts = open_store(f"sqlite:///{tmp_path / 'attempts.db'}", tmp_path / "recordings")
+    yield attempts
+    attempts.close()

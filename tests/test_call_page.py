@@ -19,20 +19,6 @@ from simulator.ui.main_window import MainWindow
 TYPED_ONLY = Capabilities(audio=False, model_path=None, problems=())
 
 
-@pytest.fixture(autouse=True)
-def private_config(tmp_path, monkeypatch):
-    monkeypatch.setenv("ROLEPLAY_SIM_CONFIG", str(tmp_path / "config"))
-
-
-@pytest.fixture
-def store(tmp_path):
-    from simulator.storage.db import open_store
-
-    store = open_store(f"sqlite:///{tmp_path / 'attempts.db'}", tmp_path / "recordings")
-    yield store
-    store.close()
-
-
 def make_window(qtbot, tmp_path, store, caps=TYPED_ONLY, settings=None) -> MainWindow:
     controller = CallController(renderer=SpeechRenderer(tmp_path / "tts"), capabilities=caps, store=store,
                                 settings=settings or Settings(trainee_name="张三"))

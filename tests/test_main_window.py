@@ -13,21 +13,6 @@ TYPED_ONLY = Capabilities(audio=False, model_path=None, problems=("no microphone
 
 
 @pytest.fixture
-def store(tmp_path):
-    from simulator.storage.db import open_store
-
-    store = open_store(f"sqlite:///{tmp_path / 'attempts.db'}", tmp_path / "recordings")
-    yield store
-    store.close()
-
-
-@pytest.fixture(autouse=True)
-def private_config(tmp_path, monkeypatch):
-    """The window saves its settings on close: into the test's folder, never the user's."""
-    monkeypatch.setenv("ROLEPLAY_SIM_CONFIG", str(tmp_path / "config"))
-
-
-@pytest.fixture
 def window(qtbot, tmp_path, store):
     settings = Settings(trainee_name="张三")
     controller = CallController(renderer=SpeechRenderer(tmp_path / "tts"), capabilities=TYPED_ONLY,

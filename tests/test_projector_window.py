@@ -31,20 +31,6 @@ def tts_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("tts")
 
 
-@pytest.fixture
-def store(tmp_path):
-    from simulator.storage.db import open_store
-
-    store = open_store(f"sqlite:///{tmp_path / 'attempts.db'}", tmp_path / "recordings")
-    yield store
-    store.close()
-
-
-@pytest.fixture(autouse=True)
-def private_config(tmp_path, monkeypatch):
-    monkeypatch.setenv("ROLEPLAY_SIM_CONFIG", str(tmp_path / "config"))
-
-
 def _projector(qtbot, controller: CallController, language: str = "zh") -> ProjectorWindow:
     win = ProjectorWindow(controller, language)
     qtbot.addWidget(win)
