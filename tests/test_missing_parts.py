@@ -33,7 +33,9 @@ page.reply.returnPressed.emit()
 while page.transcript.count() < 3 and deadline.isActive():
     loop = QEventLoop(); QTimer.singleShot(50, loop.quit); loop.exec()
 print(json.dumps({"problems": window.problems.text(), "lines": page.transcript.count()}))
-window.controller.end_call()
+store = window.controller.store
+window.close()
+print(json.dumps({"stored": store.count_attempts() if store else 0}))
 """
 
 
@@ -58,13 +60,15 @@ def _run_app_without(library: str, tmp_path: Path) -> dict:
                           timeout=120, cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    lines = done.stdout.strip().splitlines()
+    return {**json.loads(lines[-2]), **json.loads(lines[-1])}
 
 
 def test_without_espeak_ng_the_app_opens_says_why_and_typed_calls_work(tmp_path: Path) -> None:
     result = _run_app_without("libespeak-ng.so.1", tmp_path)
     assert "install the packages espeak-ng and libespeak-ng1" in result["problems"]
     assert result["lines"] >= 3
+    assert result["stored"] == 1
 
 
 def test_without_portaudio_the_app_opens_says_why_and_typed_calls_work(tmp_path: Path) -> None:
@@ -72,3 +76,4 @@ def test_without_portaudio_the_app_opens_says_why_and_typed_calls_work(tmp_path:
     assert "PortAudio" in result["problems"] or "libportaudio2" in result["problems"]
     assert "typed replies still work" in result["problems"]
     assert result["lines"] >= 3
+    assert result["stored"] == 1

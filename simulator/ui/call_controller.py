@@ -79,6 +79,7 @@ class CallController(QObject):
         self.store = store
         self.settings = settings or Settings()
         self._capabilities = capabilities
+        self._finishing: list[threading.Thread] = []
         self._attempt: _Attempt | None = None
         self.analysis_threads: list[str] = []   # where each analysis ran: never the GUI thread
         self.bridge.callEnded.connect(self._on_ended)
@@ -168,7 +169,14 @@ class CallController(QObject):
         attempt, self._attempt = self._attempt, None
         if attempt is None:
             return
-        threading.Thread(target=self._finish, args=(attempt, drain), name="call-finish", daemon=True).start()
+        thread = threading.Thread(target=self._finish, args=(attempt, drain), name="call-finish", daemon=True)
+        self._finishing = [t for t in self._finishing if t.is_alive()] + [thread]
+        thread.start()
+
+    def wait_finished(self, timeout: float = 60.0) -> None:
+        """Block until ended calls are scored and stored: closing the app must not lose an attempt."""
+        for thread in list(self._finishing):
+            thread.join(timeout)
 
     def _finish(self, attempt: _Attempt, drain: bool) -> None:
         from simulator.core.analysis.call import analyze_call

@@ -322,6 +322,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self.controller.end_call()
+        self.controller.wait_finished()
         self.result_page.scorecard.release_audio()
         self.save_state()
         QApplication.instance().removeEventFilter(self)
