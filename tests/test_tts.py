@@ -176,7 +176,9 @@ def test_damaged_cache_file_is_rendered_again(renderer: SpeechRenderer, lines: l
     assert not again.cached and again.path == line.rendered.path
     assert renderer.engine_renders == before + 1
     assert verify_audio(again.path) is not None
-    assert again.duration == pytest.approx(line.rendered.duration, rel=0.01)
+    # The same line again. Not to the sample: espeak-ng keeps internal state between utterances, and
+    # after some earlier texts the same line comes out up to 3.4% longer (measured); other text differs far more.
+    assert again.duration == pytest.approx(line.rendered.duration, rel=0.05)
 
 
 def test_concurrent_requests_from_threads_and_two_renderers(renderer: SpeechRenderer, tmp_path: Path) -> None:
@@ -260,3 +262,16 @@ def test_last_close_stops_the_tts_thread_and_the_driver_prints_nothing(tmp_path:
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout == "True 0\n"
+
+
+def test_every_shipped_persona_voice_speaks(renderer: SpeechRenderer) -> None:
+    """A persona whose voice id espeak-ng does not know would be silent in every call."""
+    from simulator.core.personas.loader import default_personas_dir, load_personas
+
+    personas = load_personas(default_personas_dir()).personas
+    assert len(personas) >= 8
+    for persona in personas:
+        opening = persona.scenarios[0].opening[0]
+        rendered = renderer.render(opening, persona.voice)
+        samples, _ = load_audio(rendered.path)
+        assert rendered.duration > 0.5 and float(abs(samples).max()) > 0.05, persona.id
