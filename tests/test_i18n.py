@@ -246,3 +246,17 @@ def test_language_switch_reopens_the_projector_in_the_new_language(english_after
     window.controller.bridge.problemRaised.emit("a problem after the switch")
     assert "a problem after the switch" in window.problems.text()
     window.projector.close()
+
+
+def test_lists_and_numbers_follow_the_interface_language(qapp) -> None:
+    from PySide6.QtCore import QLocale
+
+    from simulator.ui.i18n import install_translator
+
+    try:
+        install_translator(qapp, "zh")
+        assert QLocale().createSeparatedList(["停顿", "语速", "音量"]) == "停顿、语速和音量"
+        install_translator(qapp, "en")
+        assert QLocale().createSeparatedList(["pauses", "pace"]) == "pauses and pace"
+    finally:
+        install_translator(qapp, "en")

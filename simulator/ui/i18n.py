@@ -37,6 +37,7 @@ def install_translator(app: QCoreApplication, ui_language: str) -> str:
         app.removeTranslator(translator)
     _installed.clear()
     language = resolve_language(ui_language)
+    QLocale.setDefault(QLocale("zh_CN" if language == "zh" else "en_US"))  # numbers and lists follow the UI
     if language != "zh":
         return language
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)

@@ -8,7 +8,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTextBrowser, QVBoxLayout, QWidget,
@@ -193,7 +193,7 @@ class ScorecardView(QWidget):
             self.criteria_grid.addWidget(label, row, 2 * col)
             self.criteria_grid.addWidget(bar, row, 2 * col + 1)
             self.criterion_rows[name] = bar
-        names = ", ".join(self.criterion_label(n) for n in not_measured)
+        names = QLocale().createSeparatedList([self.criterion_label(n) for n in not_measured])
         self.not_measured_label.setText(self.tr("Not measured: %s") % names if names else "")
 
     def _show_clear(self, clear: Any) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
@@ -53,8 +53,8 @@ class CompareView(QWidget):
                     font.setBold(True)
                     item.setFont(font)
                 self.table.setItem(i, j, item)
-        better = ", ".join(self._labels(self, n) for n in comparison.improved) or "—"
-        worse = ", ".join(self._labels(self, n) for n in comparison.worse) or "—"
+        better = QLocale().createSeparatedList([self._labels(self, n) for n in comparison.improved]) or "—"
+        worse = QLocale().createSeparatedList([self._labels(self, n) for n in comparison.worse]) or "—"
         self.summary.setText(self.tr("Better: %1\nWorse: %2\nAdvice items: %3 → %4")
                              .replace("%1", better).replace("%2", worse)
                              .replace("%3", str(comparison.findings[0])).replace("%4", str(comparison.findings[1])))
