@@ -293,3 +293,21 @@ def test_pdf_export_prepares_in_the_background_and_writes_a_report(window, qtbot
     qtbot.waitUntil(lambda: target.exists() and target.stat().st_size > 0, timeout=60000)
     assert target.read_bytes().startswith(b"%PDF")
     qtbot.waitUntil(lambda: not window._pdf_tasks, timeout=10000)
+
+
+def test_rows_show_persona_names_scenario_titles_and_ending_words(qapp, store):
+    from simulator.core.personas.loader import default_personas_dir, load_persona
+    from simulator.ui.review.attempts_model import COLUMNS, AttemptsModel
+
+    persona = load_persona(default_personas_dir() / "zh" / "stubborn.toml")
+    scenario = persona.scenarios[1]
+    attempt_id, _ = store.begin_attempt("赵六", persona.id, persona.type, scenario.id, "zh")
+    store.finish_attempt(attempt_id, "ended_early", "ended by the trainee",
+                         {"version": 1, "language": "zh", "persona": persona.id, "turns": []}, 40, {}, [])
+    model = AttemptsModel(store, None, {persona.id: persona})
+    cell = {name: model.data(model.index(0, COLUMNS.index(name))) for name in COLUMNS}
+    assert cell["persona"] == persona.display_name
+    assert cell["scenario"] == scenario.title
+    assert cell["ending"] == "Ended early" and cell["status"] == "Complete"
+    unknown = AttemptsModel(store, None, {})
+    assert unknown.data(unknown.index(0, COLUMNS.index("persona"))) == persona.id

@@ -101,6 +101,34 @@
         <source>Status</source>
         <translation>状态</translation>
     </message>
+    <message>
+        <source>Resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>Escalated</source>
+        <translation>矛盾升级</translation>
+    </message>
+    <message>
+        <source>Turn limit</source>
+        <translation>轮次上限</translation>
+    </message>
+    <message>
+        <source>Ended early</source>
+        <translation>提前结束</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Recovered</source>
+        <translation>已恢复</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>进行中</translation>
+    </message>
 </context>
 <context>
     <name>BackgroundTask</name>

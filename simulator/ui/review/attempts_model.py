@@ -18,9 +18,11 @@ ID_ROLE = Qt.UserRole + 1
 
 
 class AttemptsModel(QAbstractTableModel):
-    def __init__(self, store: AttemptStore, parent: QObject | None = None) -> None:
+    def __init__(self, store: AttemptStore, parent: QObject | None = None,
+                 personas: dict[str, Any] | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.personas = personas or {}  # persona files by id: rows show names and titles, not ids
         self.filters: dict[str, Any] = {}
         self.order_by, self.descending = "started_at", True
         self.total = 0
@@ -103,7 +105,7 @@ class AttemptsModel(QAbstractTableModel):
         row = self._rows[index.row()]
         column = COLUMNS[index.column()]
         if role == Qt.DisplayRole:
-            return _cell(row, column)
+            return self._label(row, column)
         if role == ID_ROLE:
             return row.id
         if role == Qt.TextAlignmentRole and column in ("duration", "overall"):
@@ -111,6 +113,23 @@ class AttemptsModel(QAbstractTableModel):
         if role == Qt.ToolTipRole and column == "persona":
             return f"{row.persona_id} ({row.persona_type})"
         return None
+
+
+    def _label(self, row: AttemptSummary, column: str) -> str:
+        persona = self.personas.get(row.persona_id)
+        if column == "persona" and persona is not None:
+            return persona.display_name
+        if column == "scenario" and persona is not None:
+            return next((s.title for s in persona.scenarios if s.id == row.scenario_id), row.scenario_id)
+        if column in ("ending", "status"):
+            return self._word(getattr(row, column) or "")
+        return _cell(row, column)
+
+    def _word(self, code: str) -> str:
+        return {"resolved": self.tr("Resolved"), "escalated": self.tr("Escalated"),
+                "turn_limit": self.tr("Turn limit"), "ended_early": self.tr("Ended early"),
+                "complete": self.tr("Complete"), "recovered": self.tr("Recovered"),
+                "in_progress": self.tr("In progress")}.get(code, code)
 
 
 def _cell(row: AttemptSummary, column: str) -> str:

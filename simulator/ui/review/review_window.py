@@ -46,7 +46,7 @@ class ReviewWindow(QMainWindow):
 
         self.filter_bar = FilterBar(store.trainees(), persona_keys, scenarios)
         self.filter_bar.changed.connect(self.apply_filters)
-        self.model = AttemptsModel(store, self)
+        self.model = AttemptsModel(store, self, self.personas)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
