@@ -53,3 +53,11 @@ def test_load_reports_file_and_json_line(tmp_path) -> None:
     bad.write_text('{"version": 1,\n "turns": [}', encoding="utf-8")
     with pytest.raises(TimelineError, match=r"t\.json: not JSON \(line 2"):
         Timeline.load(bad)
+
+
+def test_last_turn_of_a_speaker() -> None:
+    tl = Timeline.from_json(_sample())
+    tl.turns.append(Turn("customer", 12.0, 14.0, "那你说怎么办"))
+    assert tl.last("customer").text == "那你说怎么办"
+    assert tl.last("customer", before=2).text == "你们怎么回事"
+    assert tl.last("trainee", before=1) is None

@@ -88,7 +88,8 @@ class CallSession:
             events.add(Event.INTERRUPTION)
         if mine is not None and (mine.dead_air or (mine.latency or 0.0) > self.thresholds.max_latency):
             events.add(Event.DEAD_AIR)
-        previous_customer = next((t.text for t in reversed(self.timeline.turns[:index]) if t.speaker == "customer"), "")
+        previous = self.timeline.last("customer", before=index)
+        previous_customer = previous.text if previous is not None else ""
         previous_trainee = [t.text for t in self.timeline.turns[:index] if t.speaker == "trainee"]
         return assess_turn(
             turn.text, self.persona.language, customer_text=previous_customer,

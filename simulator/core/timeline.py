@@ -72,6 +72,10 @@ class Timeline:
     def by(self, speaker: Speaker) -> list[Turn]:
         return [t for t in self.turns if t.speaker == speaker]
 
+    def last(self, speaker: Speaker, before: int | None = None) -> Turn | None:
+        """The speaker's latest turn (among the first `before` turns when given)."""
+        return next((t for t in reversed(self.turns[:before]) if t.speaker == speaker), None)
+
     @property
     def duration(self) -> float:
         return max((t.end for t in self.turns), default=0.0)

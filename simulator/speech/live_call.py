@@ -262,7 +262,7 @@ class LiveCall:
         self._paused.clear()
         if self.meter_tap is not None:
             self.meter_tap.set_paused(False)
-        last = next((t for t in reversed(self.session.timeline.turns) if t.speaker == "customer"), None)
+        last = self.session.timeline.last("customer")
         if last is not None:
             mood = self.session.mood
             self._say(CustomerLine(last.text, mood, band_of(mood), "resume"))
@@ -292,27 +292,32 @@ class LiveCall:
         if pending is None:
             return
         now = self.clock.now()
-        line = self.session.monologue_check(now - pending.start)
-        if line is not None:
-            self._finish_turn()
+        cut_in = self.session.monologue_check(now - pending.start)
+        if cut_in is not None:
+            self._finish_turn(cut_in)
             return
         if not self.options.push_to_talk and pending.texts and now - pending.last_voice >= self.options.end_of_turn_silence:
             self._finish_turn()
 
-    def _finish_turn(self) -> None:
+    def _finish_turn(self, cut_in: CustomerLine | None = None) -> None:
+        """End the trainee's turn; `cut_in` is what the customer says to stop a monologue, before answering."""
         pending, self._pending = self._pending, None
         self._utterances = []
         if self.meter_tap is not None:
             self.meter_tap.end_turn()
         if pending is None or not pending.texts:
+            if cut_in is not None:
+                self._say(cut_in)
             return
         end = max((w.end for w in pending.words), default=pending.last_voice)
-        self._reply(TraineeReply(" ".join(pending.texts), pending.start, end, pending.words))
+        self._reply(TraineeReply(" ".join(pending.texts), pending.start, end, pending.words), cut_in)
 
-    def _reply(self, reply: TraineeReply) -> None:
+    def _reply(self, reply: TraineeReply, cut_in: CustomerLine | None = None) -> None:
         if not reply.typed and self.player is not None and self.player.is_playing():
             self.player.stop_playback()
             self._trim_customer(reply.start)
+        if cut_in is not None:
+            self._say(cut_in)
         assessment, line = self.session.trainee_replied(reply)
         self.listener.trainee_turn(assessment)
         self._say(line)
@@ -320,7 +325,7 @@ class LiveCall:
             self.listener.ended(self.session.ending)
 
     def _trim_customer(self, cut: float) -> None:
-        last = next((t for t in reversed(self.session.timeline.turns) if t.speaker == "customer"), None)
+        last = self.session.timeline.last("customer")
         if last is not None and last.end > cut:
             last.end = max(last.start, cut)
 
@@ -328,7 +333,7 @@ class LiveCall:
         try:
             rendered = self.renderer.render(line.text, self.session.persona.voice)
         except RuntimeError as exc:
-            self.listener.problem(str(exc))
+            self._report(str(exc))
             rendered = None
         duration = rendered.duration if rendered else 0.0
         start = max([self.clock.now()] + [t.end for t in self.session.timeline.turns])
