@@ -166,3 +166,19 @@ def test_whole_spoken_call_through_the_window(qtbot, tmp_path, store, pulse) -> 
     assert store.get_attempt(attempt.id).trainee == "李四"
     recording = store.recording_path(attempt.id)
     assert recording is not None and recording.stat().st_size > 10000
+
+
+def test_a_saved_speaker_that_is_gone_falls_back_to_typing(qtbot, tmp_path, store, pulse) -> None:
+    voice = Capabilities(audio=True, model_path=None, problems=())
+    controller = CallController(renderer=SpeechRenderer(tmp_path / "tts"), capabilities=voice, store=store,
+                                settings=Settings(trainee_name="李四", output_device="headset-unplugged"))
+    bridge_problems: list[str] = []
+    controller.bridge.problemRaised.connect(bridge_problems.append)
+    caps = controller.start_call("zh.stubborn", None)
+    assert not caps.audio and any("headset-unplugged" in p for p in caps.problems)
+    assert controller.call is not None and controller.call.player is None
+    controller.send_text("您好，我理解您的心情。")
+    qtbot.waitUntil(lambda: len(controller.call.session.timeline.turns) >= 3, timeout=30000)
+    controller.end_call()
+    controller.wait_finished()
+    assert store.count_attempts() == 1

@@ -15,6 +15,7 @@ from simulator.core.live_meters import LiveMeters
 from simulator.core.personas.loader import LoadResult, default_personas_dir, load_personas
 from simulator.core.personas.model import Persona
 from simulator.settings import Settings
+from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.live_call import LiveCall, LiveCallOptions
 from simulator.speech.tts import SpeechRenderer
 from simulator.storage.repository import AttemptStore, AttemptSummary
@@ -115,13 +116,20 @@ class CallController(QObject):
                 self.trainee(), persona.id, persona.type, session.scenario.id, persona.language)
         store, saved_id = self.store, attempt_id
         progress = (lambda data: store.save_progress(saved_id, data)) if store is not None else None
-        call = LiveCall(session, self.renderer, self.bridge,
-                        LiveCallOptions(self.settings.end_of_turn_silence, self.settings.push_to_talk,
-                                        recording if caps.audio else None, self.settings.baseline_loudness_db),
-                        clock=clock, player=player, microphone=microphone,
-                        model_path=caps.model_path if caps.audio else None, on_progress=progress)
+        options = LiveCallOptions(self.settings.end_of_turn_silence, self.settings.push_to_talk,
+                                  recording if caps.audio else None, self.settings.baseline_loudness_db)
+        call = LiveCall(session, self.renderer, self.bridge, options, clock=clock, player=player,
+                        microphone=microphone, model_path=caps.model_path if caps.audio else None,
+                        on_progress=progress)
+        try:
+            call.start()
+        except AudioUnavailable as exc:   # listed, but would not open (e.g. the saved headset is gone)
+            call.stop()
+            caps = Capabilities(False, None, caps.problems + (str(exc),))
+            options.recording = None
+            call = LiveCall(session, self.renderer, self.bridge, options, on_progress=progress)
+            call.start()
         self._attempt = _Attempt(call, attempt_id)
-        call.start()
         self.bridge.callStarted.emit(persona.display_name, session.scenario.title)
         return caps
 
