@@ -275,3 +275,17 @@ def test_every_shipped_persona_voice_speaks(renderer: SpeechRenderer) -> None:
         rendered = renderer.render(opening, persona.voice)
         samples, _ = load_audio(rendered.path)
         assert rendered.duration > 0.5 and float(abs(samples).max()) > 0.05, persona.id
+
+
+def test_espeak_is_told_the_true_size_of_the_text(renderer: SpeechRenderer) -> None:
+    """pyttsx3 passes ten times the text's length and espeak-ng copies that many bytes (a crash now and then)."""
+    from pyttsx3.drivers import _espeak
+
+    from simulator.speech.tts import _synth_exact_size
+
+    renderer.render("暖气", VoiceSettings("cmn-latn-pinyin"))
+    assert _espeak.Synth.func is _synth_exact_size
+    calls = []
+    _synth_exact_size(lambda *args: calls.append(args) or 0, "暖气不热", flags=7)
+    text, size, *_rest, flags, _uid, _user = calls[0]
+    assert text == "暖气不热".encode() and size == 13 and flags == 7

@@ -6,7 +6,10 @@ pyttsx3 2.99 drives espeak-ng in its asynchronous mode, which makes its espeak d
   queue is still busy) drops the ones not yet applied; its GetParameter binding omits the `current`
   argument, so reading a property back returns garbage;
 - espeak-ng is one process-wide library with one callback: a second engine steals the first one's
-  callback, and two threads in runAndWait deadlock.
+  callback, and two threads in runAndWait deadlock;
+- its Synth binding tells espeak_Synth the text is ten times longer than it is, and espeak-ng's
+  asynchronous mode copies that many bytes: an over-read past the end of the Python bytes that now and
+  then reaches an unmapped page and kills the process (SIGSEGV inside Synth).
 So here one thread owns the one engine, sets voice and parameters on the library while it is idle
 and reads them back until they hold, counts a render as done only on the finished-utterance event
 with espeak-ng idle again, and checks the file before it enters the cache.
@@ -77,6 +80,14 @@ def _log_driver_print(*args: object, **_kwargs: object) -> None:
     log.debug(" ".join(str(a) for a in args))
 
 
+def _synth_exact_size(c_synth: Callable[..., int], text: str | bytes, position: int = 0, position_type: int = 1,
+                      end_position: int = 0, flags: int = 0, user_data: object = None) -> int:
+    """espeak_Synth with the text's true size (its bytes and the terminating NUL Python keeps after them), in
+    place of pyttsx3's ten-fold size that makes espeak-ng read past the buffer."""
+    data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+    return c_synth(data, len(data) + 1, position, position_type, end_position, flags, None, user_data)
+
+
 class _EspeakEngine:
     """The process's one pyttsx3 engine; only the TTS thread touches it."""
 
@@ -94,6 +105,7 @@ class _EspeakEngine:
                 f"espeak-ng could not be loaded or started ({exc}); install the packages espeak-ng and libespeak-ng1"
             ) from exc
         espeak_driver.print = _log_driver_print
+        _espeak.Synth = partial(_synth_exact_size, _espeak.cSynth)
         self._espeak = _espeak
         self._get_parameter = _espeak.dll.espeak_GetParameter
         self._get_parameter.argtypes = (ctypes.c_int, ctypes.c_int)
