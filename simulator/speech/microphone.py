@@ -24,7 +24,8 @@ MAX_BUFFERED_SECONDS = 600.0  # read() backlog kept if the consumer falls behind
 SETTLED_DELAY = 0.35  # capture-to-callback delay (s) below which a new stream's time stamps are trusted
 SETTLED_BLOCKS = 3
 START_TIMEOUT = 6.0
-RESYNC_SECONDS = 0.3  # blocks arriving this much later than the sample count allows: samples were lost
+RESYNC_SECONDS = 0.3  # blocks arriving this much later than the sample count allows: samples were lost ...
+RESYNC_BLOCKS = 3  # ... when it holds for this many blocks in a row (one late callback is only scheduling)
 
 
 class Microphone:
@@ -50,6 +51,7 @@ class Microphone:
         self._settling_blocks = 0
         self._anchor: float | None = None  # call time of sample 0 of the delivered stream
         self._frames_delivered = 0
+        self._late_blocks = 0
         self.overflows = 0
 
     def start(self) -> None:
@@ -66,6 +68,7 @@ class Microphone:
             self._settling_blocks = 0
             self._anchor = None
             self._frames_delivered = 0
+            self._late_blocks = 0
             self._started_at = self._clock.now()
             stream.start()
         except (sd.PortAudioError, ValueError) as exc:
@@ -158,10 +161,14 @@ class Microphone:
         """Call time of a block's first sample from the sample count since an anchor. PortAudio's capture
         times for PulseAudio drift in a ~0.1 s saw-tooth, which would stretch and tear the recording; the
         count does not. A block cannot arrive before it was captured, so the anchor is the earliest
-        arrival bound seen, re-taken when samples were lost."""
+        arrival bound seen, re-taken when samples were lost: reported, or blocks staying late for a while. A
+        single late callback (a busy machine) is followed by a quick burst and must not move the anchor."""
         bound = now - (self._frames_delivered + frames) / self.sample_rate
-        if self._anchor is None or lost_samples or bound < self._anchor or bound - self._anchor > RESYNC_SECONDS:
+        late = self._anchor is not None and bound - self._anchor > RESYNC_SECONDS
+        self._late_blocks = self._late_blocks + 1 if late else 0
+        if self._anchor is None or lost_samples or bound < self._anchor or self._late_blocks >= RESYNC_BLOCKS:
             self._anchor = bound
+            self._late_blocks = 0
         self._frames_delivered += frames
         return self._anchor + (self._frames_delivered - frames) / self.sample_rate
 
