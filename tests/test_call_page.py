@@ -135,8 +135,7 @@ def test_window_geometry_and_last_customer_are_restored(qtbot, tmp_path, store) 
 
 def _play_into_mic(pulse, wav, qtbot) -> None:
     """Play speech into the virtual microphone while the GUI keeps running (the meters are polled)."""
-    player = subprocess.Popen(["paplay", f"--device={pulse.mic_in}", "--latency-msec=20", str(wav)],
-                              env=pulse.client_env())
+    player = subprocess.Popen(pulse.mic_player(wav), env=pulse.client_env())
     qtbot.waitUntil(lambda: player.poll() is not None, timeout=30000)
 
 
