@@ -15,7 +15,7 @@ from simulator.core.dialogue.endings import Ending
 from simulator.core.dialogue.lines import LineChooser
 from simulator.core.dialogue.mood import Mood
 from simulator.core.events import Event, TurnAssessment
-from simulator.core.personas.model import Persona, Reaction, band_of
+from simulator.core.personas.model import BAND_NAMES, Persona, Reaction, band_of
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,16 @@ class DialogueEngine:
         return Ending(kind, self.mood, limit, self.turns, tuple(sorted(events)), self.persona.language)
 
     def _say(self, pool: tuple[str, ...], trigger: str) -> CustomerLine:
+        """A line of pool; when its only line was just said, one of the nearest mood band's pool instead
+        (an angrier band first on a tie), so the customer never says the same line twice in a row."""
         text = self._chooser.choose(pool)
+        if text is None:
+            here = BAND_NAMES.index(band_of(self.mood))
+            nearest = sorted(range(len(BAND_NAMES)), key=lambda i: (abs(i - here), -i))
+            for index in nearest:
+                text = self._chooser.choose(self.persona.pool(BAND_NAMES[index], self.scenario))
+                if text is not None:
+                    break
         return self._record(text if text is not None else pool[0], trigger)
 
     def _record(self, text: str, trigger: str) -> CustomerLine:
