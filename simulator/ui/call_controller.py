@@ -4,6 +4,7 @@ runs the analysis off the GUI thread. Widgets call this; they hold no call logic
 from __future__ import annotations
 
 import getpass
+import secrets
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -96,8 +97,12 @@ class CallController(QObject):
     def call(self) -> LiveCall | None:
         return self._attempt.call if self._attempt else None
 
-    def start_call(self, persona_id: str, scenario_id: str | None, seed: int = 0) -> Capabilities:
+    def start_call(self, persona_id: str, scenario_id: str | None, seed: int | None = None) -> Capabilities:
+        """seed None: a fresh one per attempt, so the same scenario does not always open alike; the
+        seed is kept in the timeline, which replays the call's lines."""
         self.end_call()
+        if seed is None:
+            seed = secrets.randbits(32)
         persona = self.persona(persona_id)
         caps = self.capabilities(persona.language)
         player = microphone = None

@@ -22,6 +22,8 @@ from simulator.ui.i18n import install_translator
 from simulator.ui.picker_page import PickerPage
 from simulator.ui.scorecard_view import ScorecardView
 
+MAX_SHOWN_ERRORS = 12   # more persona-file errors than this: the count, and `personas check` lists them all
+
 
 class ResultPage(QWidget):
     """The scorecard with a way back to the personas."""
@@ -67,6 +69,8 @@ class MainWindow(QMainWindow):
         self.problems = QLabel(wordWrap=True, visible=False, objectName="problems")
         self.problems.setStyleSheet("color: #a04000;")
         self.picker = PickerPage(self.controller.library, language)
+        self.persona_errors = self._persona_errors_label()
+        self.picker.layout().insertWidget(0, self.persona_errors)
         self.call_page = CallPage(self.controller)
         self.result_page = ResultPage()
         self.projector: QWidget | None = None
@@ -87,6 +91,19 @@ class MainWindow(QMainWindow):
         self.result_page.scorecard.retryRequested.connect(self.try_again)
         self.result_page.back_button.clicked.connect(self.show_picker)
         self.stack.currentChanged.connect(lambda _: self._update_actions())
+
+    def _persona_errors_label(self) -> QLabel:
+        """Broken persona files, each as file:line: field: message; the good ones stay in the picker."""
+        errors = [str(e) for e in self.controller.library.errors]
+        shown = errors[:MAX_SHOWN_ERRORS]
+        if len(errors) > MAX_SHOWN_ERRORS:
+            shown.append(f"… (+{len(errors) - MAX_SHOWN_ERRORS})")
+        heading = self.tr("Some persona files have errors and were skipped (python -m simulator personas check):")
+        label = QLabel("\n".join([heading] + shown), wordWrap=True, objectName="personaErrors",
+                       textFormat=Qt.TextFormat.PlainText, visible=bool(errors))
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setStyleSheet("color: #a04000;")
+        return label
 
     # ------------------------------------------------------------ menus and shortcuts
 

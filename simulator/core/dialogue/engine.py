@@ -11,10 +11,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from simulator.core.dialogue.endings import Ending
 from simulator.core.dialogue.lines import LineChooser
 from simulator.core.dialogue.mood import Mood
 from simulator.core.events import Event, TurnAssessment
-from simulator.core.personas.model import Persona, Reaction, band_of
+from simulator.core.personas.model import BAND_NAMES, Persona, Reaction, band_of
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,6 @@ class CustomerLine:
     mood: float
     band: str
     trigger: str   # "opening" | an Event name | "pool" | "ending:<kind>" | "interrupt_monologue"
-
-
-@dataclass(frozen=True)
-class Ending:
-    kind: str      # "resolved" | "escalated" | "turn_limit"
-    reason: str
 
 
 class CallEndedError(RuntimeError):
@@ -99,17 +94,27 @@ class DialogueEngine:
 
     def _ending(self, events: frozenset[str], change: float) -> Ending | None:
         mood = self.persona.mood
-        done = ", ".join(sorted(events)) or "nothing detected"
         if self.mood >= mood.escalate_at:
-            return Ending("escalated", f"mood reached {self.mood:.0f} (hang-up at {mood.escalate_at:.0f}) after: {done}")
-        if self.mood < mood.resolve_below and self.commitment_made and change <= 0:
-            return Ending("resolved", f"mood fell to {self.mood:.0f} (below {mood.resolve_below:.0f}) and a concrete commitment was made")
-        if self.turns >= mood.max_turns:
-            return Ending("turn_limit", f"{self.turns} trainee turns without resolution (limit {mood.max_turns}); mood {self.mood:.0f}")
-        return None
+            kind, limit = "escalated", mood.escalate_at
+        elif self.mood < mood.resolve_below and self.commitment_made and change <= 0:
+            kind, limit = "resolved", mood.resolve_below
+        elif self.turns >= mood.max_turns:
+            kind, limit = "turn_limit", float(mood.max_turns)
+        else:
+            return None
+        return Ending(kind, self.mood, limit, self.turns, tuple(sorted(events)), self.persona.language)
 
     def _say(self, pool: tuple[str, ...], trigger: str) -> CustomerLine:
+        """A line of pool; when its only line was just said, one of the nearest mood band's pool instead
+        (an angrier band first on a tie), so the customer never says the same line twice in a row."""
         text = self._chooser.choose(pool)
+        if text is None:
+            here = BAND_NAMES.index(band_of(self.mood))
+            nearest = sorted(range(len(BAND_NAMES)), key=lambda i: (abs(i - here), -i))
+            for index in nearest:
+                text = self._chooser.choose(self.persona.pool(BAND_NAMES[index], self.scenario))
+                if text is not None:
+                    break
         return self._record(text if text is not None else pool[0], trigger)
 
     def _record(self, text: str, trigger: str) -> CustomerLine:

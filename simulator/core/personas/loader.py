@@ -60,6 +60,8 @@ def load_persona(path: Path) -> Persona:
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
         line = int(match.group(1)) if match else None
+        if line is None and "end of document" in str(exc):
+            line = max(1, len(text.splitlines()))
         raise PersonaFileError([PersonaError(path, line, SYNTAX_FIELD, f"TOML syntax error: {exc}")]) from exc
     found = problems(data)
     if found:

@@ -12,9 +12,6 @@ from typing import Any
 
 import jsonschema
 
-from simulator.core.events import Event
-from simulator.core.personas.model import BAND_NAMES, PERSONA_TYPES
-
 Problem = tuple[tuple[str | int, ...], str]   # (field path, message)
 
 _TOML_TYPES = {"string": "text", "integer": "whole number", "number": "number", "array": "list",
@@ -23,14 +20,9 @@ _TOML_TYPES = {"string": "text", "integer": "whole number", "number": "number", 
 
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
-    """The persona JSON Schema with the event, persona-type and band names filled in from the code."""
+    """The persona JSON Schema, as shipped: complete on its own, so outside editors validate with it too."""
     text = resources.files("simulator.data").joinpath("persona.schema.json").read_text(encoding="utf-8")
-    loaded = json.loads(text)
-    defs = loaded["$defs"]
-    defs["event"]["enum"] = [e.value for e in Event]
-    defs["persona_type"]["enum"] = list(PERSONA_TYPES)
-    defs["band"]["enum"] = list(BAND_NAMES)
-    return loaded
+    return json.loads(text)
 
 
 def problems(data: dict[str, Any]) -> list[Problem]:

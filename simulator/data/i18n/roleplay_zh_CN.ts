@@ -522,6 +522,10 @@ Advice items: %3 → %4</source>
         <translation>难缠客户通话模拟器</translation>
     </message>
     <message>
+        <source>Some persona files have errors and were skipped (python -m simulator personas check):</source>
+        <translation>以下客户角色文件有错误，已跳过（可用 python -m simulator personas check 检查）：</translation>
+    </message>
+    <message>
         <source>&amp;Call</source>
         <translation>通话(&amp;C)</translation>
     </message>

@@ -1,0 +1,49 @@
+"""A mood band whose pool has one line: the customer does not say it twice in a row but takes a line of
+the nearest band (the angrier one on a tie)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from simulator.core.dialogue import DialogueEngine
+from simulator.core.events import TurnAssessment
+from simulator.core.personas import load_persona
+
+FIXTURE = Path(__file__).parent / "fixtures" / "personas" / "valid" / "stubborn.toml"
+LINES = {"calm": ("calm only",), "annoyed": ("annoyed only",), "angry": ("angry only",), "furious": ("furious only",)}
+NOTHING = TurnAssessment(text="……")
+
+
+def _engine(initial: float, lines: dict[str, tuple[str, ...]] = LINES) -> DialogueEngine:
+    base = load_persona(FIXTURE)
+    mood = replace(base.mood, initial=initial, drift=0.0)
+    scenarios = tuple(replace(s, lines={}) for s in base.scenarios)
+    engine = DialogueEngine(replace(base, lines=lines, mood=mood, scenarios=scenarios), seed=5)
+    engine.opening()
+    return engine
+
+
+@pytest.mark.parametrize("initial, band, second", [
+    (60, "angry", "furious only"),    # tie between annoyed and furious: the angrier one
+    (10, "calm", "annoyed only"),
+    (90, "furious", "angry only"),
+])
+def test_one_line_pool_falls_back_to_the_nearest_band(initial: float, band: str, second: str) -> None:
+    engine = _engine(initial)
+    first = engine.respond(NOTHING)
+    assert (first.text, first.band, first.trigger) == (f"{band} only", band, "pool")
+    again = engine.respond(NOTHING)
+    assert again.band == band and again.trigger == "pool" and again.text == second
+    third = engine.respond(NOTHING)
+    assert third.text == f"{band} only"
+    texts = [line.text for line in engine.history]
+    assert all(a != b for a, b in zip(texts, texts[1:]))
+
+
+def test_a_band_whose_only_line_is_everywhere_still_answers() -> None:
+    same = {band: ("the same",) for band in LINES}
+    engine = _engine(60, same)
+    assert [engine.respond(NOTHING).text for _ in range(2)] == ["the same", "the same"]
