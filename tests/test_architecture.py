@@ -1,41 +1,73 @@
-"""simulator.core stays pure: no Qt, no audio devices, no recogniser."""
+"""simulator.core stays pure: no Qt, no audio devices, no recogniser, no app adapters (also not by relative import)."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-CORE = Path(__file__).resolve().parents[1] / "simulator" / "core"
+ROOT = Path(__file__).resolve().parents[1]
+CORE = ROOT / "simulator" / "core"
 FORBIDDEN = ("PySide6", "PyQt5", "PyQt6", "pyqtgraph", "sounddevice", "vosk", "pyttsx3", "simulator.speech", "simulator.ui")
 
 
-def _imports(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def _forbidden(names: list[str]) -> list[str]:
+    return [n for n in names if any(n == f or n.startswith(f + ".") for f in FORBIDDEN)]
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(text: str, module: str, is_package: bool = False) -> list[str]:
+    """Absolute names of everything the module text imports; `from .. import x` counts as the module x."""
+    package = module.split(".") if is_package else module.split(".")[:-1]
     names: list[str] = []
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.Import):
             names += [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.append(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            source = ".".join(base + ([node.module] if node.module else []))
+            names.append(source)
+            names += [f"{source}.{a.name}" for a in node.names if a.name != "*"]
     return names
 
 
 @pytest.mark.parametrize("path", sorted(CORE.rglob("*.py")), ids=lambda p: str(p.relative_to(CORE)))
 def test_core_module_imports_nothing_forbidden(path: Path) -> None:
-    bad = [n for n in _imports(path) if any(n == f or n.startswith(f + ".") for f in FORBIDDEN)]
+    names = _imports(path.read_text(encoding="utf-8"), _module_name(path), path.name == "__init__.py")
+    bad = _forbidden(names)
     assert not bad, f"{path.name} imports {bad}"
 
 
-def test_core_import_loads_no_forbidden_module() -> None:
-    import subprocess
-    import sys
+def test_the_scan_catches_relative_and_from_package_imports() -> None:
+    fake = ("from ..speech import audio_io\n"
+            "from .. import ui\n"
+            "from simulator import speech\n"
+            "from .timeline import Word\n"
+            "from . import voice\n")
+    names = _imports(fake, "simulator.core.fake")
+    assert _forbidden(names) == ["simulator.speech", "simulator.speech.audio_io", "simulator.ui",
+                                 "simulator.speech"]
+    assert {"simulator.core.timeline", "simulator.core.voice"} <= set(names)
+    assert _imports("from .. import ui\n", "simulator.core.personas", is_package=True) == ["simulator.core",
+                                                                                          "simulator.core.ui"]
+    assert _forbidden(["simulator.speech.live_call", "simulator.ui", "vosk", "PySide6.QtCore"]) == [
+        "simulator.speech.live_call", "simulator.ui", "vosk", "PySide6.QtCore"]
+    assert _forbidden(["simulator.core.speech_rate", "simulator.uikit", "voskish", "simulator"]) == []
 
+
+def test_core_import_loads_no_forbidden_module() -> None:
     code = (
         "import sys, pkgutil, importlib, simulator.core as c\n"
         "for m in pkgutil.walk_packages(c.__path__, 'simulator.core.'):\n"
         "    importlib.import_module(m.name)\n"
-        f"bad = [m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r}]\n"
-        "print(','.join(bad))\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    loaded = out.stdout.split()
+    assert "simulator.core.personas.loader" in loaded
+    assert _forbidden(loaded) == []

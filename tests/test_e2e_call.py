@@ -139,3 +139,42 @@ def test_spoken_call_is_played_heard_recognised_answered_recorded_and_stored(pul
     kept = store.recording_path(attempt_id)
     assert kept is not None and soundfile.info(str(kept)).duration == pytest.approx(len(audio) / RATE, abs=0.1)
     store.close()
+
+
+def test_a_model_that_will_not_load_turns_recognition_off_with_one_message(pulse, trainee_wav, tmp_path, capfd):
+    """am/final.mdl and conf/model.conf exist but hold garbage: the listening thread says so once and goes on
+    recording the trainee; typed replies still reach the customer."""
+    damaged = tmp_path / "damaged-model"
+    for name in ("am/final.mdl", "conf/model.conf"):
+        (damaged / name).parent.mkdir(parents=True, exist_ok=True)
+        (damaged / name).write_bytes(b"\x00garbage\xff" * 100)
+    persona = load_persona(default_personas_dir() / "zh" / "stubborn.toml")
+    clock = CallClock()
+    heard = Collector()
+    call = LiveCall(CallSession(persona, seed=1), SpeechRenderer(tmp_path / "tts"), heard,
+                    LiveCallOptions(recording=tmp_path / "call.flac"), clock=clock, player=Player(clock),
+                    microphone=Microphone(clock), model_path=damaged)
+    call.start()
+    try:
+        heard.wait(lambda: heard.problems and heard.customer, 60)
+        while clock.now() < heard.customer[0][2] + 0.3:
+            time.sleep(0.05)
+        spoken_from = clock.now()
+        pulse.play_into_mic(trainee_wav)
+        spoken_to = clock.now()
+        call.submit_text("您好，我理解您的心情，我们可以给您两个选择。")
+        heard.wait(lambda: heard.trainee and len(heard.customer) >= 2, 30)
+        listening = [t for t in call._threads if t.name == "call-listen"]
+        assert listening and listening[0].is_alive()
+    finally:
+        recording = call.stop()
+    assert len(heard.problems) == 1
+    message = heard.problems[0]
+    assert str(damaged) in message and "download it again" in message and "type them instead" in message
+    assert "\n" not in message
+    assert "Traceback" not in capfd.readouterr().err
+    assert [a.text for a in heard.trainee] == ["您好，我理解您的心情，我们可以给您两个选择。"]
+    audio, rate = soundfile.read(recording, dtype="float32")
+    trainee = audio[:, 1]
+    assert np.abs(trainee[int(spoken_from * rate):int(spoken_to * rate)]).max() > 0.1
+    assert np.abs(trainee[:int(heard.customer[0][1] * rate)]).max() < 0.01

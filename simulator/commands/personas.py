@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("personas", help="work with persona files")
     actions = parser.add_subparsers(dest="personas_command", required=True)
     check = actions.add_parser("check", help="validate a folder (or one file) of persona files")
-    check.add_argument("path", nargs="?", help="folder or .toml file (default: the repo's personas/ folder)")
+    check.add_argument("path", nargs="?", help="folder or .toml file (default: the shipped personas/ folder)")
     check.set_defaults(func=check_command)
 
 

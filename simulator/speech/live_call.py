@@ -28,7 +28,8 @@ from simulator.core.personas.model import band_of
 from simulator.core.timeline import Word
 from simulator.speech.audio_io import CallClock, Microphone, Player
 from simulator.speech.meter_tap import MeterTap
-from simulator.speech.recognizer import RecognizedWords, StreamingRecognizer
+from simulator.speech.models import ModelError
+from simulator.speech.recognizer import RecognizedWords, StreamingRecognizer, load_model
 from simulator.speech.recorder import CallRecorder
 from simulator.speech.tts import SpeechRenderer, load_audio
 
@@ -170,9 +171,21 @@ class LiveCall:
         self._threads.append(thread)
         thread.start()
 
+    def _load_model(self) -> None:
+        """Load the speech model before listening; a model that will not load turns recognition off for this
+        call with one message, while recording and typed replies go on."""
+        if self._model_path is None:
+            return
+        try:
+            load_model(self._model_path)
+        except ModelError as exc:
+            self._model_path = None
+            self._report(f"{exc}. Spoken replies are off for this call; type them instead.")
+
     def _listen_loop(self) -> None:
         assert self.microphone is not None
         blocks = self.microphone.subscribe()
+        self._load_model()
         recognizer: StreamingRecognizer | None = None
         while not self._stopping.is_set():
             if self._flush.is_set():

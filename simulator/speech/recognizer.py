@@ -7,12 +7,10 @@ drop straight into the call timeline.
 from __future__ import annotations
 
 import json
-import logging
-import queue
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import vosk
@@ -20,7 +18,6 @@ import vosk
 from simulator.core.timeline import Word
 from simulator.speech.models import ModelError, check_model_dir
 
-log = logging.getLogger(__name__)
 vosk.SetLogLevel(-1)
 
 _models: dict[Path, vosk.Model] = {}
@@ -90,55 +87,3 @@ class StreamingRecognizer:
         if not words:
             return None
         return RecognizedWords(result.get("text", " ".join(w.word for w in words)), words, words[0].start, words[-1].end)
-
-
-class RecognitionWorker(threading.Thread):
-    """Decodes chunks from `audio` off the audio callback thread; callbacks run on this thread.
-
-    Put None in the queue (or call stop()) to end: audio queued before it is still decoded and the
-    last utterance is flushed to on_final.
-    """
-
-    def __init__(
-        self,
-        recognizer: StreamingRecognizer,
-        audio: queue.Queue,
-        on_partial: Callable[[str], None],
-        on_final: Callable[[RecognizedWords], None],
-        on_error: Callable[[Exception], None] | None = None,
-    ) -> None:
-        super().__init__(name="recognition", daemon=True)
-        self.recognizer = recognizer
-        self.audio = audio
-        self.on_partial = on_partial
-        self.on_final = on_final
-        self.on_error = on_error
-        self.error: Exception | None = None
-
-    def run(self) -> None:
-        last_partial = ""
-        try:
-            while (chunk := self.audio.get()) is not None:
-                partial, final = self.recognizer.accept(chunk)
-                if final is not None:
-                    self.on_final(final)
-                if partial != last_partial:
-                    last_partial = partial
-                    self.on_partial(partial)
-            final = self.recognizer.finish()
-            if final is not None:
-                self.on_final(final)
-        except Exception as exc:  # report on the owner's terms instead of dying silently in a thread
-            self.error = exc
-            if self.on_error is None:
-                log.exception("speech recognition stopped")
-            else:
-                self.on_error(exc)
-
-    def stop(self, timeout: float | None = None) -> None:
-        """Finish the queued audio, flush the last utterance and join (a no-op if never started)."""
-        if self.ident is None:
-            return
-        if self.is_alive():
-            self.audio.put(None)
-        self.join(timeout)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from simulator.settings import Settings, load_settings
 from simulator.storage.errors import StorageError
 from simulator.storage.repository import AttemptStore
+from simulator.ui.assets import app_icon
 from simulator.ui.call_controller import CallController
 from simulator.ui.i18n import ensure_cjk_font, install_translator
 from simulator.ui.main_window import MainWindow
@@ -42,6 +43,7 @@ def build_window(settings: Settings, language: str | None = None, startup_proble
 
 def run(language: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
+    app.setWindowIcon(app_icon())  # the set-up assistant and review window too
     settings = load_settings()
     install_translator(app, settings.ui_language)
     font_warning = ensure_cjk_font()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from simulator.core.personas.picker import PickerEntry
 from simulator.settings import SettingsError, load_settings, save_settings
+from simulator.ui.assets import app_icon
 from simulator.ui.call_controller import CallController, CallOutcome
 from simulator.ui.call_page import CallPage
 from simulator.ui.i18n import install_translator
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.settings = controller.settings
         self.last_pick: tuple[str, str] | None = None
         self.review_window: QWidget | None = None
+        self.setWindowIcon(app_icon())
         self._build_ui(language)
         self.resize(1100, 760)
         bridge = controller.bridge

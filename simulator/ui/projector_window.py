@@ -31,6 +31,7 @@ from simulator.core.facilitation import (
 from simulator.core.live_meters import Band, LiveMeters
 from simulator.core.personas.loader import PickerEntry, picker_entries
 from simulator.core.personas.model import band_of
+from simulator.ui.assets import app_icon
 from simulator.ui.call_controller import CallController, CallOutcome
 from simulator.ui.timeline_view import clock
 
@@ -83,6 +84,7 @@ class ProjectorWindow(QWidget):
         self.starter = starter or self._start_here
         self.setObjectName("projectorWindow")
         self.setWindowTitle(self.tr("Call simulator — projector"))
+        self.setWindowIcon(app_icon())
         self.call = None                      # the LiveCall shown (kept after it ends, for replay)
         self.recording: Path | None = None    # the finished call's recording
         self.moments: list[TeachableMoment] = []

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from simulator.core.bundled import bundled_dir
 from simulator.core.personas.errors import FILE_FIELD, SYNTAX_FIELD, PersonaError, PersonaFileError, field_name
 from simulator.core.personas.locate import LineIndex
 from simulator.core.personas.model import Coping, MoodSettings, Persona, Pools, Reaction, Scenario
@@ -41,11 +42,11 @@ class LoadResult:
 
 
 def default_personas_dir() -> Path:
-    """The repo's personas/ folder beside the simulator package; $ROLEPLAY_SIM_PERSONAS overrides it."""
+    """The shipped personas/ folder (checkout or installed copy); $ROLEPLAY_SIM_PERSONAS overrides it."""
     override = os.environ.get(ENV_PERSONAS_DIR)
     if override:
         return Path(override).expanduser()
-    return Path(__file__).resolve().parents[3] / "personas"
+    return bundled_dir("personas")
 
 
 def load_persona(path: Path) -> Persona:
