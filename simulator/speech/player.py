@@ -22,8 +22,6 @@ from .resample import resample
 PLAYED_RATE = 16000  # rate of the copies handed to on_played (the recorder's rate)
 FLOWING_SECONDS = 0.1  # audio pulled beyond the initial buffer fill before the stream counts as running
 START_TIMEOUT = 5.0
-RESYNC_SECONDS = 0.2  # block times this far from the sample count's say the stream moved (underflow) ...
-RESYNC_BLOCKS = 3  # ... when it holds for this many callbacks in a row (one is only scheduling jitter)
 
 
 @dataclass
@@ -61,8 +59,6 @@ class Player:
         self._worker: threading.Thread | None = None
         self._stream = None
         self._frames_pulled = 0
-        self._anchor: float | None = None  # call time at which frame 0 of the stream reaches the speaker
-        self._off_blocks = 0
         self._flowing = threading.Event()
         self._flowing_after = 0
         self._stopping = False
@@ -77,8 +73,6 @@ class Player:
                                      dtype="float32", callback=self._callback, finished_callback=self._finished)
             self._fallback_latency = stream.latency
             self._frames_pulled = 0
-            self._anchor = None
-            self._off_blocks = 0
             self._stopping = False
             self.error = None
             self._flowing.clear()
@@ -143,9 +137,9 @@ class Player:
         lead = time_info.outputBufferDacTime - time_info.currentTime
         if time_info.outputBufferDacTime <= 0 or not 0 <= lead < 2.0:
             lead = self._fallback_latency
+        block_at = self._clock.now() + lead
         if status.output_underflow:
             self.underflows += 1
-        block_at = self._block_time(self._clock.now() + lead, bool(status.output_underflow))
         self._frames_pulled += frames
         if self._frames_pulled >= self._flowing_after:
             self._flowing.set()
@@ -166,22 +160,12 @@ class Player:
                 self._audible_until = block_at + filled / self.sample_rate
         out[filled:] = 0.0
 
-    def _block_time(self, reported: float, underflow: bool) -> float:
-        """When the next block reaches the speaker, from the frames pulled since an anchor: the stream plays
-        its frames back to back, while the reported times jitter by callback (and by a lot on a busy machine),
-        which would tear the recording. The anchor is re-taken when the stream slips (underflow)."""
-        estimate = reported - self._frames_pulled / self.sample_rate
-        off = self._anchor is not None and abs(estimate - self._anchor) > RESYNC_SECONDS
-        self._off_blocks = self._off_blocks + 1 if off else 0
-        if self._anchor is None or underflow or self._off_blocks >= RESYNC_BLOCKS:
-            self._anchor = estimate
-            self._off_blocks = 0
-        return self._anchor + self._frames_pulled / self.sample_rate
-
     def _finished(self) -> None:
         if not self._stopping:
             self.error = f"The speaker or headset stopped unexpectedly (device unplugged or sound server gone); {TYPED_REPLIES_HINT}."
             self.stop_playback()
+            with self._lock:
+                self._audible_until = 0.0   # nothing more leaves a device that is gone
 
     def _report_played(self) -> None:
         ratio = PLAYED_RATE / self.sample_rate
