@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from simulator.core.analysis.thresholds import load_thresholds
 from simulator.core.events import Event, TurnAssessment
@@ -210,3 +211,24 @@ def test_review_attempts_opens_the_review_window_on_the_same_store(window, qtbot
     qtbot.waitUntil(review.isVisible, timeout=10000)
     assert review.parent() is window
     review.close()
+
+
+def test_push_to_talk_saved_on_talks_with_space_as_the_call_starts(qtbot, tmp_path, store) -> None:
+    win = make_window(qtbot, tmp_path, store, settings=Settings(trainee_name="张三", push_to_talk=True))
+    page = win.call_page
+    try:
+        start(win, qtbot, "zh.stubborn")
+        call = win.controller.call
+        focus = QApplication.focusWidget()
+        assert focus is page.reply and page.push_to_talk.isChecked() and call.options.push_to_talk
+        qtbot.keyPress(focus, Qt.Key.Key_Space)               # no click, no focus change: just hold Space
+        assert call.talk_held and page.talking and "Talking" in page.talk_light.text()
+        assert page.reply.text() == ""                        # the space went to talking, not into the box
+        qtbot.keyRelease(focus, Qt.Key.Key_Space)
+        assert not call.talk_held and not page.talking and "Hold Space" in page.talk_light.text()
+
+        qtbot.keyClicks(page.reply, "ok")                      # a reply being typed: Space is a space again
+        qtbot.keyClick(page.reply, Qt.Key.Key_Space)
+        assert page.reply.text() == "ok " and not call.talk_held
+    finally:
+        win.controller.end_call()

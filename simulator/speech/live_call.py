@@ -129,6 +129,11 @@ class LiveCall:
             self._talk_held = False
 
     @property
+    def talk_held(self) -> bool:
+        """Push-to-talk key down: what is heard now belongs to the trainee's turn."""
+        return self._talk_held
+
+    @property
     def paused(self) -> bool:
         return self._paused.is_set()
 
