@@ -121,3 +121,11 @@ def test_redact_masks_every_listed_name_but_not_single_letters() -> None:
     assert redact("Hi, this is Alice Wong; alice here.", ["Alice Wong", "alice"]) == "Hi, this is •••; ••• here."
     assert redact("张先生您好", ["张", "", "  "]) == "张先生您好"        # a one-letter "name" would mask everything
     assert redact("a+b (x)", ["a+b", "(x)"]) == "••• •••"                 # names are not patterns
+
+
+def test_redact_masks_latin_names_only_as_whole_words_and_chinese_names_anywhere() -> None:
+    assert redact("Customer: Tom, tomorrow I call Tom.", ["tom"]) == "Customer: •••, tomorrow I call •••."
+    assert redact("I called Ed; Ed's fine.", ["ed"]) == "I called •••; •••'s fine."
+    assert redact("我是Tom，tom为您服务", ["Tom"]) == "我是•••，•••为您服务"       # beside Chinese text it is a word
+    assert redact("我是张三丰的同事张三", ["张三"]) == "我是•••丰的同事•••"          # no spaces in Chinese: anywhere
+    assert redact("This is Alice, Alice Wong. Wongs' call.", ["Alice Wong"]) == "This is •••, •••. Wongs' call."

@@ -114,6 +114,21 @@ def test_no_trainee_name_on_screen_even_when_the_trainee_says_it(qtbot, projecto
     assert f"我是{NAME}" in projector.call.session.timeline.by("trainee")[-1].text   # the record keeps it
 
 
+def test_without_a_trainee_name_the_login_name_is_not_masked(qtbot, tts_dir, store, monkeypatch) -> None:
+    for variable in ("LOGNAME", "USER"):
+        monkeypatch.setenv(variable, "ed")          # a login that is also an English word ending
+    controller = CallController(renderer=SpeechRenderer(tts_dir), capabilities=TYPED_ONLY, store=store,
+                                settings=Settings(trainee_name=""))
+    try:
+        win = _projector(qtbot, controller, "en")
+        _start(qtbot, win, "en.stubborn")
+        said = "I checked what Ed noted: you called on Monday."
+        _reply(qtbot, win, said)
+        assert f"Trainee:</b> {said}" in win.transcript.text()
+    finally:
+        controller.end_call()
+
+
 def test_keys_pause_mark_and_end_and_the_moment_is_saved(qtbot, projector) -> None:
     _start(qtbot, projector, "zh.insulting")
     call = projector.call

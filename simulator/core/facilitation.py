@@ -151,9 +151,23 @@ def projector_screen(screens: Sequence[T], primary: T | None) -> T | None:
     return primary if primary is not None else (screens[0] if screens else None)
 
 
+# A letter or digit of a spaced script: what may not touch a Latin name for it to count as that word.
+_SPACED_WORD_CHAR = r"[^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
+_UNSPACED_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
+def _name_pattern(name: str) -> str:
+    """A name written in Chinese (or Japanese/Korean) script matches anywhere, since those scripts put no space
+    between words; any other name only as a whole word ("Tom" not inside "Customer", "Ed" not in "called")."""
+    if _UNSPACED_RE.search(name):
+        return re.escape(name)
+    return rf"(?<!{_SPACED_WORD_CHAR}){re.escape(name)}(?!{_SPACED_WORD_CHAR})"
+
+
 def redact(text: str, names: Sequence[str], mask: str = "•••") -> str:
-    """`text` with every listed name (of two characters or more, any case) masked: the projector shows no
-    trainee name even when the trainee says it ("您好，我是张三")."""
-    for name in sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True):
-        text = re.sub(re.escape(name), mask, text, flags=re.IGNORECASE)
+    """`text` with every listed name, and each part of a name of several words, masked (any case, two
+    characters or more): the projector shows no trainee name even when the trainee says it ("您好，我是张三")."""
+    parts = {p for n in names for p in (n.strip(), *n.split()) if len(p) >= 2}
+    for name in sorted(parts, key=len, reverse=True):
+        text = re.sub(_name_pattern(name), mask, text, flags=re.IGNORECASE)
     return text

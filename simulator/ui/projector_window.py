@@ -435,8 +435,10 @@ class ProjectorWindow(QWidget):
         self.poll()
 
     def public(self, text: str) -> str:
-        """Text as the room may see it: the trainee's name masked wherever it occurs."""
-        return redact(text, (self.controller.settings.trainee_name, self.controller.trainee()))
+        """Text as the room may see it: the trainee's name from the settings masked. Without one nothing is
+        masked: the computer's login is no person's name on a shared training laptop, and masking it would
+        cut words ("ed" in "called")."""
+        return redact(text, (self.controller.settings.trainee_name,))
 
     def _customer_said(self, text: str, mood: float, _start: float, _end: float) -> None:
         text = self.public(text)
