@@ -142,9 +142,10 @@ def test_keys_pause_mark_and_end_and_the_moment_is_saved(qtbot, projector) -> No
     after = call.clock.now()
     assert len(projector.moments) == 1
     moment = projector.moments[0]
-    assert before <= moment.time <= after
-    said = [t.text for t in call.session.timeline.turns if t.start <= moment.time]
-    assert moment.note and moment.note == said[-1]      # what was being said when M was pressed
+    shown = call.session.timeline.turns[-1]             # the customer's answer, on screen when M was pressed
+    assert before < shown.start                         # a typed call's timeline runs ahead of its clock ...
+    assert shown.start <= moment.time <= max(shown.start, after)    # ... and the moment is on the timeline
+    assert moment.note == shown.text == projector.customer_line.text()
     assert "(1)" in projector.moments_label.text() and "★" in projector.moments_label.text()
     qtbot.keyClick(projector, Qt.Key.Key_E)
     assert projector.controller.call is None and "ended" in projector.status.text()

@@ -70,6 +70,16 @@ def context_note(timeline: Timeline, time: float, limit: int = NOTE_CHARS) -> st
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def timeline_now(timeline: Timeline, clock_now: float, played: bool) -> float:
+    """The current point of the call on its timeline. When the customer's lines are played, the timeline is the
+    call clock. Without playback (typed-only calls) each line is laid on the timeline for its spoken length, end
+    to end, so the timeline runs ahead of the clock when replies come quickly: the line on screen then starts
+    later than the clock says, and "now" is never before it."""
+    if played or not timeline.turns:
+        return clock_now
+    return max(clock_now, max(t.start for t in timeline.turns))
+
+
 def mark_moment(timeline: Timeline, time: float, note: str | None = None) -> TeachableMoment:
     """Record a teachable moment in the timeline's extra (saved with the attempt) and return it."""
     moment = TeachableMoment(max(0.0, time), context_note(timeline, time) if note is None else note)

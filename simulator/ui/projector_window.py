@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from simulator.core.analysis.audio import AnalysisInputError
 from simulator.core.facilitation import (
     BACKGROUND, MOOD_COLOURS, TEXT_COLOURS, TeachableMoment, last_exchange, mark_moment, meter_state,
-    projector_font_px, projector_screen, redact,
+    projector_font_px, projector_screen, redact, timeline_now,
 )
 from simulator.core.live_meters import Band, LiveMeters
 from simulator.core.personas.loader import PickerEntry, picker_entries
@@ -316,11 +316,16 @@ class ProjectorWindow(QWidget):
         if not self.live():
             self.show_message(self.tr("No call in progress: nothing to mark."))
             return None
-        moment = mark_moment(self.call.session.timeline, self.call.clock.now())
+        moment = mark_moment(self.call.session.timeline, self.call_time())
         self.moments.append(moment)
         self._show_moments()
         self.show_message(self.tr("Teachable moment marked at %1.").replace("%1", clock(moment.time)))
         return moment
+
+    def call_time(self) -> float:
+        """Now on the shown call's timeline (ahead of its clock in a typed-only call)."""
+        call = self.call
+        return timeline_now(call.session.timeline, call.clock.now(), played=call.player is not None)
 
     def replay_last_exchange(self) -> None:
         """Play the last customer line and the trainee's reply from the recording (pausing a live call)."""
@@ -367,7 +372,7 @@ class ProjectorWindow(QWidget):
             if self.call is not None and self.timer.isActive():   # ended from the trainee's window
                 self._show_ended(self.tr("Call ended"))
             return
-        now = self.call.clock.now()
+        now = self.call_time()
         state = self.tr("Paused") if self.call.paused else self.tr("In call")
         self.status.setText(f"{state} {clock(now)}")
         self.show_meters(self.controller.meters())
