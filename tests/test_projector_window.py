@@ -135,7 +135,7 @@ def test_keys_pause_mark_and_end_and_the_moment_is_saved(qtbot, projector) -> No
     qtbot.keyClick(projector, Qt.Key.Key_P)
     qtbot.waitUntil(lambda: call.paused and "Paused" in projector.status.text(), timeout=5000)
     qtbot.keyClick(projector, Qt.Key.Key_P)
-    qtbot.waitUntil(lambda: not call.paused, timeout=5000)
+    qtbot.waitUntil(lambda: not call.paused and len(projector.lines) == 2, timeout=5000)   # the line repeated
     _reply(qtbot, projector, CALMING)
     before = call.clock.now()
     qtbot.keyClick(projector, Qt.Key.Key_M)

@@ -32,6 +32,7 @@ from simulator.core.live_meters import Band, LiveMeters
 from simulator.core.personas.loader import PickerEntry, picker_entries
 from simulator.core.personas.model import band_of
 from simulator.ui.call_controller import CallController, CallOutcome
+from simulator.ui.meters import Readings
 from simulator.ui.timeline_view import clock
 
 POLL_MS = 100
@@ -57,10 +58,10 @@ class MeterStrip(pg.PlotWidget):
         self.addItem(self.band_item)
         self.curve = self.plot([], [], pen=pg.mkPen(TEXT_COLOURS["text"], width=4), connect="finite")
         self.band: Band | None = None
-        self.points: list[tuple[float, float]] = []
+        self.readings = Readings()
 
     def reset(self) -> None:
-        self.points = []
+        self.readings.clear()
         self.curve.setData([], [])
 
     def add(self, time: float, value: float | None, band: Band) -> None:
@@ -69,9 +70,9 @@ class MeterStrip(pg.PlotWidget):
             span = band.high - band.low
             self.band_item.setRegion((band.low, band.high))
             self.setYRange(band.low - 0.6 * span, band.high + 0.6 * span, padding=0)
-        self.points = [p for p in self.points if p[0] >= time - STRIP_SECONDS]
-        self.points.append((time, float("nan") if value is None else value))
-        self.curve.setData([p[0] for p in self.points], [p[1] for p in self.points])
+        if not self.readings.add(time, value):
+            return
+        self.curve.setData(*self.readings.held())
         self.setXRange(max(0.0, time - STRIP_SECONDS), max(STRIP_SECONDS, time), padding=0)
 
 
