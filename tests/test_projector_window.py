@@ -114,6 +114,25 @@ def test_no_trainee_name_on_screen_even_when_the_trainee_says_it(qtbot, projecto
     assert f"我是{NAME}" in projector.call.session.timeline.by("trainee")[-1].text   # the record keeps it
 
 
+def test_a_long_title_ends_in_an_ellipsis_and_partial_words_show_large_and_dim(qtbot, projector) -> None:
+    projector.resize(800, 900)                                  # a tall narrow screen: large text, little room
+    qtbot.waitUntil(lambda: projector.width() == 800, timeout=5000)
+    _start(qtbot, projector, "zh.habitual_complainer")
+    title = projector.title
+    shown = title.shown_text()
+    assert shown != title.text() and shown.endswith("…") and title.text().startswith(shown[:-1])
+    assert title.fontMetrics().horizontalAdvance(shown) <= title.contentsRect().width()
+
+    projector.controller.bridge.partial(f"您好我是{NAME}")      # what the recogniser hears while the trainee talks
+    partial = projector.partial
+    assert partial.isVisible() and partial.text() == "您好我是•••"
+    assert partial.font().pixelSize() >= projector.customer_line.font().pixelSize() and partial.font().italic()
+    partial.ensurePolished()
+    assert partial.palette().color(QPalette.ColorRole.WindowText).name() == TEXT_COLOURS["muted"]
+    _reply(qtbot, projector, CALMING)
+    assert partial.text() == ""                                  # the final words replace it
+
+
 def test_without_a_trainee_name_the_login_name_is_not_masked(qtbot, tts_dir, store, monkeypatch) -> None:
     for variable in ("LOGNAME", "USER"):
         monkeypatch.setenv(variable, "ed")          # a login that is also an English word ending

@@ -26,6 +26,7 @@ NOTE_CHARS = 60              # how much of a line a moment's note keeps
 # Visual angle (arcminutes) each kind of text on the projector must reach at the viewing distance.
 READING_ARCMIN: dict[str, float] = {
     "customer": 20.0,     # the customer's current line: the thing the room is following
+    "partial": 20.0,      # the trainee's words while they are recognised, as large as the customer's line
     "meter": 30.0,        # the big numbers (mood, pace, loudness, pitch)
     "transcript": 16.0,   # the last few lines
     "label": 16.0,        # captions, status, the key help line
