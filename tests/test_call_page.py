@@ -8,9 +8,11 @@ import subprocess
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from simulator.core.analysis.thresholds import load_thresholds
 from simulator.core.events import Event, TurnAssessment
+from simulator.core.live_meters import LiveMarkers
 from simulator.settings import Settings, load_settings
 from simulator.speech.tts import SpeechRenderer
 from simulator.ui.call_controller import CallController, Capabilities
@@ -93,10 +95,15 @@ def test_interruption_and_dead_air_markers_reach_the_list_and_the_charts(window,
     start(window, qtbot, "zh.angry_threatening")
     page = window.call_page
     turn = TurnAssessment("你听我说", "zh", frozenset({Event.INTERRUPTION, Event.DEAD_AIR, Event.EMPATHY}), 12.5, 13.4)
-    window.controller.bridge.trainee_turn(turn)
+    live = LiveMarkers(load_thresholds(), listening=True)
+    markers = live.turn(turn)
+    live.customer_spoke(20.0)
+    for marker in [*markers, live.silence(23.5)]:
+        window.controller.bridge.marker(marker)
     marks = [page.markers.item(i).text() for i in range(page.markers.count())]
-    assert marks == ["0:12  Interruption: 你听我说", "0:12  Dead air: 你听我说"]   # empathy is no marker
-    assert page.meters.charts["pitch"].markers == [("interruption", 12.5), ("dead_air", 12.5)]
+    assert marks == ["0:12  Interruption: 你听我说", "0:12  Dead air: 你听我说",   # empathy is no marker
+                     "0:20  Dead air: 3 s …"]                                   # silence marked while it lasts
+    assert page.meters.charts["pitch"].markers == [("interruption", 12.5), ("dead_air", 12.5), ("dead_air", 20.0)]
 
 
 def test_every_action_has_a_shortcut_and_every_control_a_tooltip(window, qtbot) -> None:
@@ -171,6 +178,13 @@ def test_spoken_call_with_meters_pause_resume_and_push_to_talk(qtbot, tmp_path, 
         assert pause[1] is not None and pause[1] > pause[0]
         qtbot.waitUntil(lambda: not call.player.is_playing(), timeout=30000)
 
+        # Silence after the customer stops is marked as dead air while it lasts.
+        def dead_air() -> list[str]:
+            return [m for m in (page.markers.item(i).text() for i in range(page.markers.count())) if "Dead air" in m]
+        qtbot.waitUntil(lambda: len(dead_air()) == 1, timeout=8000)
+        silence_from = call.session.timeline.turns[-1].end               # the repeated line's end
+        assert page.meters.charts["pace"].markers[-1] == ("dead_air", pytest.approx(silence_from))
+
         # Push-to-talk: speech while Space is held; the turn ends on release, not on silence.
         page.push_to_talk.setChecked(True)
         assert call.options.push_to_talk
@@ -185,6 +199,8 @@ def test_spoken_call_with_meters_pause_resume_and_push_to_talk(qtbot, tmp_path, 
         qtbot.waitUntil(lambda: any(line.startswith("You") for line in lines(win)), timeout=15000)
         assert "여보세요" in next(line for line in lines(win) if line.startswith("You"))
         assert page.partial.text() == ""                  # the grey partial gave way to the final line
+        assert "dead_air" in call.session.timeline.by("trainee")[-1].extra["events"]
+        assert len(dead_air()) == 1                       # the reply's own dead air was the one marked live
 
         # The meters followed the real microphone signal, against the bands from the thresholds.
         charts = page.meters.charts
@@ -209,3 +225,24 @@ def test_review_attempts_opens_the_review_window_on_the_same_store(window, qtbot
     qtbot.waitUntil(review.isVisible, timeout=10000)
     assert review.parent() is window
     review.close()
+
+
+def test_push_to_talk_saved_on_talks_with_space_as_the_call_starts(qtbot, tmp_path, store) -> None:
+    win = make_window(qtbot, tmp_path, store, settings=Settings(trainee_name="张三", push_to_talk=True))
+    page = win.call_page
+    try:
+        start(win, qtbot, "zh.stubborn")
+        call = win.controller.call
+        focus = QApplication.focusWidget()
+        assert focus is page.reply and page.push_to_talk.isChecked() and call.options.push_to_talk
+        qtbot.keyPress(focus, Qt.Key.Key_Space)               # no click, no focus change: just hold Space
+        assert call.talk_held and page.talking and "Talking" in page.talk_light.text()
+        assert page.reply.text() == ""                        # the space went to talking, not into the box
+        qtbot.keyRelease(focus, Qt.Key.Key_Space)
+        assert not call.talk_held and not page.talking and "Hold Space" in page.talk_light.text()
+
+        qtbot.keyClicks(page.reply, "ok")                      # a reply being typed: Space is a space again
+        qtbot.keyClick(page.reply, Qt.Key.Key_Space)
+        assert page.reply.text() == "ok " and not call.talk_held
+    finally:
+        win.controller.end_call()

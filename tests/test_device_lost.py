@@ -29,6 +29,7 @@ class Listener:
     def customer_line(self, line, start, end): out["customer"].append(line.text)
     def partial(self, text): pass
     def trainee_turn(self, a): out["trainee"].append(a.text)
+    def marker(self, m): pass
     def ended(self, e): pass
     def problem(self, m): out["problems"].append(m)
 

@@ -51,6 +51,9 @@ class Collector:
     def trainee_turn(self, assessment) -> None:
         self._add(self.trainee, assessment)
 
+    def marker(self, marker) -> None:
+        pass
+
     def ended(self, ending) -> None:
         pass
 

@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from simulator.core.analysis.echo import ECHO_THRESHOLD, echo_check
+from simulator.core.analysis.echo import (
+    ECHO_THRESHOLD, HEADSET_ECHO_DB, EchoResult, HeadsetAdvice, echo_check, headset_advice,
+)
 from simulator.speech.resample import resample
 from tests.pulse import speak_to_wav
 
@@ -48,6 +50,20 @@ def test_delayed_attenuated_copy_is_found_with_its_delay_and_level(phrase, delay
     assert result.delay_s == pytest.approx(delay_s, abs=0.005)
     assert result.level_db == pytest.approx(20 * np.log10(gain), abs=1.0)
     assert result.correlation > ECHO_THRESHOLD
+
+
+@pytest.mark.parametrize("gain, advice", [(0.3, HeadsetAdvice.NEEDED), (0.05, HeadsetAdvice.NEEDED),
+                                         (0.02, HeadsetAdvice.RECOMMENDED), (0.0, HeadsetAdvice.NONE)])
+def test_headset_advice_follows_the_measured_echo_level(phrase, gain: float, advice: HeadsetAdvice) -> None:
+    echo = echo_check(phrase, with_echo(phrase, 0.05, gain, noise=0.0003), SR)   # -10, -26, -34 dB, none
+    assert echo.detected == (gain > 0)
+    assert headset_advice(echo) is advice
+
+
+def test_headset_advice_changes_just_above_the_limit() -> None:
+    assert headset_advice(EchoResult(True, 0.02, HEADSET_ECHO_DB + 0.1)) is HeadsetAdvice.NEEDED
+    assert headset_advice(EchoResult(True, 0.02, HEADSET_ECHO_DB)) is HeadsetAdvice.RECOMMENDED
+    assert headset_advice(EchoResult(False, None, None)) is HeadsetAdvice.NONE
 
 
 def test_inverted_copy_in_int16_is_found_on_the_same_scale(phrase) -> None:

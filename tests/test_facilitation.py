@@ -9,7 +9,7 @@ import pytest
 from simulator.core.facilitation import (
     BACKGROUND, MIN_CONTRAST, MOMENTS_KEY, MOOD_COLOURS, READING_ARCMIN, TEXT_COLOURS, TeachableMoment, context_note,
     contrast_ratio, last_exchange, mark_moment, meter_state, moments_of, projector_font_px, projector_screen,
-    redact, screen_height_m, visual_arcmin,
+    redact, screen_height_m, timeline_now, visual_arcmin,
 )
 from simulator.core.timeline import Timeline, Turn
 
@@ -121,3 +121,20 @@ def test_redact_masks_every_listed_name_but_not_single_letters() -> None:
     assert redact("Hi, this is Alice Wong; alice here.", ["Alice Wong", "alice"]) == "Hi, this is •••; ••• here."
     assert redact("张先生您好", ["张", "", "  "]) == "张先生您好"        # a one-letter "name" would mask everything
     assert redact("a+b (x)", ["a+b", "(x)"]) == "••• •••"                 # names are not patterns
+
+
+def test_redact_masks_latin_names_only_as_whole_words_and_chinese_names_anywhere() -> None:
+    assert redact("Customer: Tom, tomorrow I call Tom.", ["tom"]) == "Customer: •••, tomorrow I call •••."
+    assert redact("I called Ed; Ed's fine.", ["ed"]) == "I called •••; •••'s fine."
+    assert redact("我是Tom，tom为您服务", ["Tom"]) == "我是•••，•••为您服务"       # beside Chinese text it is a word
+    assert redact("我是张三丰的同事张三", ["张三"]) == "我是•••丰的同事•••"          # no spaces in Chinese: anywhere
+    assert redact("This is Alice, Alice Wong. Wongs' call.", ["Alice Wong"]) == "This is •••, •••. Wongs' call."
+
+
+def test_timeline_now_follows_the_clock_when_played_and_the_laid_out_lines_when_typed() -> None:
+    assert timeline_now(CALL, 3.0, played=True) == 3.0            # played lines: the timeline is the clock
+    assert timeline_now(CALL, 3.0, played=False) == 17.0          # typed call: the last line shown started at 17 s
+    assert timeline_now(CALL, 25.0, played=False) == 25.0         # the clock has caught up
+    assert timeline_now(_timeline(), 2.0, played=False) == 2.0
+    moment = mark_moment(CALL, timeline_now(CALL, 3.0, played=False))
+    assert (moment.time, moment.note) == (17.0, "那还差不多。")     # the line the room is reading

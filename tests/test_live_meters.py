@@ -1,5 +1,6 @@
 """Live meters from arrays and text: pace of the turn in progress, loudness against the baseline, pitch
-against the trainee's own median, and the target bands taken from the thresholds file."""
+against the trainee's own median, the target bands taken from the thresholds file, and the markers of the
+call in progress (dead air marked while it lasts, once)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import numpy as np
 import pytest
 
 from simulator.core.analysis.thresholds import load_thresholds
-from simulator.core.live_meters import LiveMeterState, block_dbfs, meter_bands, turn_pace
+from simulator.core.call_session import CallSession, TraineeReply
+from simulator.core.events import Event
+from simulator.core.live_meters import LiveMarkers, LiveMeterState, block_dbfs, meter_bands, turn_pace
+from simulator.core.personas.loader import default_personas_dir, load_persona
 
 RATE = 16000
 BLOCK = 1600
@@ -92,3 +96,45 @@ def test_silence_reads_as_not_talking_with_no_loudness_or_pitch() -> None:
     quiet = state.snapshot(end)
     assert not quiet.talking and quiet.loudness_db is None and quiet.pitch_st is None
     assert quiet.in_band("loudness") is None
+
+
+def _said(session: CallSession, markers: LiveMarkers, line, start: float, end: float) -> None:
+    """The customer's line, played from `start` to `end`."""
+    session.customer_spoke(line, start, end)
+    markers.customer_spoke(end)
+
+
+def test_dead_air_is_marked_while_it_lasts_and_not_again_when_the_reply_is_assessed() -> None:
+    session = CallSession(load_persona(default_personas_dir() / "zh" / "stubborn.toml"), seed=1)
+    markers = LiveMarkers(THR, listening=True)
+    assert THR.dead_air == 3.0
+    _said(session, markers, session.opening(), 0.0, 5.0)
+    assert markers.silence(7.9) is None                     # 2.9 s of silence: not yet dead air
+    live = markers.silence(8.0)
+    assert (live.kind, live.time) == ("dead_air", 5.0)      # marked at the silence's start, while it lasts
+    assert markers.silence(9.5) is None                     # once
+    markers.trainee_speaking(9.6)
+    assessment, answer = session.trainee_replied(TraineeReply("这不是我们的问题，我理解您的心情。", 9.6, 12.0))
+    assert assessment.has(Event.DEAD_AIR) and assessment.has(Event.TABOO)    # the analysis saw that silence too
+    assert [m.kind for m in markers.turn(assessment)] == ["taboo"]             # ... and it is not marked twice
+
+    _said(session, markers, answer, 13.0, 16.0)
+    assert markers.silence(18.5) is None
+    markers.trainee_speaking(18.6)                          # 2.6 s: a slow reply, not dead air while it lasted
+    assert markers.silence(30.0) is None
+    assessment, _ = session.trainee_replied(TraineeReply("我马上给您查一下。", 18.6, 20.0))
+    assert assessment.has(Event.DEAD_AIR)                   # latency over the 2 s limit: marked with the turn
+    assert [(m.kind, m.time) for m in markers.turn(assessment)] == [("dead_air", 18.6)]
+
+
+def test_speech_before_the_customer_stops_pauses_and_typed_calls_do_not_end_or_start_the_wait() -> None:
+    markers = LiveMarkers(THR, listening=True)
+    markers.customer_spoke(10.0)
+    markers.trainee_speaking(8.0)                           # a backchannel while the customer still talked
+    assert markers.silence(13.0).time == 10.0
+    markers.customer_spoke(20.0)
+    markers.paused()                                        # nobody owes a word during a pause
+    assert markers.silence(40.0) is None
+    typed = LiveMarkers(THR, listening=False)               # no spoken replies: no silence to mark
+    typed.customer_spoke(0.0)
+    assert typed.silence(60.0) is None

@@ -114,22 +114,57 @@ def test_no_trainee_name_on_screen_even_when_the_trainee_says_it(qtbot, projecto
     assert f"我是{NAME}" in projector.call.session.timeline.by("trainee")[-1].text   # the record keeps it
 
 
+def test_a_long_title_ends_in_an_ellipsis_and_partial_words_show_large_and_dim(qtbot, projector) -> None:
+    projector.resize(800, 900)                                  # a tall narrow screen: large text, little room
+    qtbot.waitUntil(lambda: projector.width() == 800, timeout=5000)
+    _start(qtbot, projector, "zh.habitual_complainer")
+    title = projector.title
+    shown = title.shown_text()
+    assert shown != title.text() and shown.endswith("…") and title.text().startswith(shown[:-1])
+    assert title.fontMetrics().horizontalAdvance(shown) <= title.contentsRect().width()
+
+    projector.controller.bridge.partial(f"您好我是{NAME}")      # what the recogniser hears while the trainee talks
+    partial = projector.partial
+    assert partial.isVisible() and partial.text() == "您好我是•••"
+    assert partial.font().pixelSize() >= projector.customer_line.font().pixelSize() and partial.font().italic()
+    partial.ensurePolished()
+    assert partial.palette().color(QPalette.ColorRole.WindowText).name() == TEXT_COLOURS["muted"]
+    _reply(qtbot, projector, CALMING)
+    assert partial.text() == ""                                  # the final words replace it
+
+
+def test_without_a_trainee_name_the_login_name_is_not_masked(qtbot, tts_dir, store, monkeypatch) -> None:
+    for variable in ("LOGNAME", "USER"):
+        monkeypatch.setenv(variable, "ed")          # a login that is also an English word ending
+    controller = CallController(renderer=SpeechRenderer(tts_dir), capabilities=TYPED_ONLY, store=store,
+                                settings=Settings(trainee_name=""))
+    try:
+        win = _projector(qtbot, controller, "en")
+        _start(qtbot, win, "en.stubborn")
+        said = "I checked what Ed noted: you called on Monday."
+        _reply(qtbot, win, said)
+        assert f"Trainee:</b> {said}" in win.transcript.text()
+    finally:
+        controller.end_call()
+
+
 def test_keys_pause_mark_and_end_and_the_moment_is_saved(qtbot, projector) -> None:
     _start(qtbot, projector, "zh.insulting")
     call = projector.call
     qtbot.keyClick(projector, Qt.Key.Key_P)
     qtbot.waitUntil(lambda: call.paused and "Paused" in projector.status.text(), timeout=5000)
     qtbot.keyClick(projector, Qt.Key.Key_P)
-    qtbot.waitUntil(lambda: not call.paused, timeout=5000)
+    qtbot.waitUntil(lambda: not call.paused and len(projector.lines) == 2, timeout=5000)   # the line repeated
     _reply(qtbot, projector, CALMING)
     before = call.clock.now()
     qtbot.keyClick(projector, Qt.Key.Key_M)
     after = call.clock.now()
     assert len(projector.moments) == 1
     moment = projector.moments[0]
-    assert before <= moment.time <= after
-    said = [t.text for t in call.session.timeline.turns if t.start <= moment.time]
-    assert moment.note and moment.note == said[-1]      # what was being said when M was pressed
+    shown = call.session.timeline.turns[-1]             # the customer's answer, on screen when M was pressed
+    assert before < shown.start                         # a typed call's timeline runs ahead of its clock ...
+    assert shown.start <= moment.time <= max(shown.start, after)    # ... and the moment is on the timeline
+    assert moment.note == shown.text == projector.customer_line.text()
     assert "(1)" in projector.moments_label.text() and "★" in projector.moments_label.text()
     qtbot.keyClick(projector, Qt.Key.Key_E)
     assert projector.controller.call is None and "ended" in projector.status.text()

@@ -26,6 +26,7 @@ NOTE_CHARS = 60              # how much of a line a moment's note keeps
 # Visual angle (arcminutes) each kind of text on the projector must reach at the viewing distance.
 READING_ARCMIN: dict[str, float] = {
     "customer": 20.0,     # the customer's current line: the thing the room is following
+    "partial": 20.0,      # the trainee's words while they are recognised, as large as the customer's line
     "meter": 30.0,        # the big numbers (mood, pace, loudness, pitch)
     "transcript": 16.0,   # the last few lines
     "label": 16.0,        # captions, status, the key help line
@@ -68,6 +69,16 @@ def context_note(timeline: Timeline, time: float, limit: int = NOTE_CHARS) -> st
         return ""
     text = said[-1].text.strip()
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def timeline_now(timeline: Timeline, clock_now: float, played: bool) -> float:
+    """The current point of the call on its timeline. When the customer's lines are played, the timeline is the
+    call clock. Without playback (typed-only calls) each line is laid on the timeline for its spoken length, end
+    to end, so the timeline runs ahead of the clock when replies come quickly: the line on screen then starts
+    later than the clock says, and "now" is never before it."""
+    if played or not timeline.turns:
+        return clock_now
+    return max(clock_now, max(t.start for t in timeline.turns))
 
 
 def mark_moment(timeline: Timeline, time: float, note: str | None = None) -> TeachableMoment:
@@ -151,9 +162,23 @@ def projector_screen(screens: Sequence[T], primary: T | None) -> T | None:
     return primary if primary is not None else (screens[0] if screens else None)
 
 
+# A letter or digit of a spaced script: what may not touch a Latin name for it to count as that word.
+_SPACED_WORD_CHAR = r"[^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
+_UNSPACED_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
+def _name_pattern(name: str) -> str:
+    """A name written in Chinese (or Japanese/Korean) script matches anywhere, since those scripts put no space
+    between words; any other name only as a whole word ("Tom" not inside "Customer", "Ed" not in "called")."""
+    if _UNSPACED_RE.search(name):
+        return re.escape(name)
+    return rf"(?<!{_SPACED_WORD_CHAR}){re.escape(name)}(?!{_SPACED_WORD_CHAR})"
+
+
 def redact(text: str, names: Sequence[str], mask: str = "•••") -> str:
-    """`text` with every listed name (of two characters or more, any case) masked: the projector shows no
-    trainee name even when the trainee says it ("您好，我是张三")."""
-    for name in sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True):
-        text = re.sub(re.escape(name), mask, text, flags=re.IGNORECASE)
+    """`text` with every listed name, and each part of a name of several words, masked (any case, two
+    characters or more): the projector shows no trainee name even when the trainee says it ("您好，我是张三")."""
+    parts = {p for n in names for p in (n.strip(), *n.split()) if len(p) >= 2}
+    for name in sorted(parts, key=len, reverse=True):
+        text = re.sub(_name_pattern(name), mask, text, flags=re.IGNORECASE)
     return text

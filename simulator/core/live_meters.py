@@ -17,6 +17,7 @@ import numpy as np
 from simulator.core.analysis.audio import pitch_track
 from simulator.core.analysis.text import content_count, normalise
 from simulator.core.analysis.thresholds import Thresholds
+from simulator.core.events import Event, TurnAssessment
 
 VOICE_GATE_DBFS = -50.0   # a block above this level is taken as speech (headset microphones: silence ~ -60)
 PITCH_WINDOW = 0.5        # seconds of recent audio that one pitch reading is taken over
@@ -171,3 +172,67 @@ class LiveMeterState:
         limit = int(PITCH_WINDOW * self.sample_rate)
         while self._recent_samples - len(self._recent[0]) >= limit:
             self._recent_samples -= len(self._recent.popleft())
+
+
+SAME_MOMENT = 0.01        # seconds: times closer than this are the same moment (latencies are kept to 1 ms)
+# Trainee events that get a marker on the live charts: the moments a trainer would stop the tape at.
+MARKER_EVENTS = (Event.INTERRUPTION, Event.TABOO, Event.DEAD_AIR)
+
+
+@dataclass(frozen=True)
+class LiveMarker:
+    kind: str     # an Event value: interruption, taboo, dead_air
+    time: float   # call seconds
+    text: str     # what was said, or how long the silence has lasted
+
+
+class LiveMarkers:
+    """Which moments of a call in progress get a marker: a turn's interruption, taboo phrase and dead air once
+    the turn is assessed, and dead air also while it happens, as soon as the silence after the customer stops
+    reaches the dead-air threshold, so a trainee lost for words sees it then. That silence is not marked again
+    when the reply's assessment reports it (its latency reaches back to the marked silence). A call that takes
+    no spoken reply (typed only) has no live silence: typing takes time, and the analysis does not time typed
+    replies either.
+
+    Used from one thread (the call's dialogue thread)."""
+
+    def __init__(self, thresholds: Thresholds, listening: bool) -> None:
+        self.dead_air = thresholds.dead_air
+        self.listening = listening
+        self._silence_from: float | None = None   # the customer stopped and nobody has spoken since
+        self._marked: list[float] = []            # starts of the silences marked while they lasted
+
+    def customer_spoke(self, end: float) -> None:
+        self._silence_from = end
+
+    def trainee_speaking(self, when: float) -> None:
+        """Speech heard at `when` ends the silence (a backchannel while the customer still talks does not)."""
+        if self._silence_from is not None and when >= self._silence_from:
+            self._silence_from = None
+
+    def paused(self) -> None:
+        """Nobody owes a word during a pause (on resume the customer repeats its line and the wait restarts)."""
+        self._silence_from = None
+
+    def silence(self, now: float) -> LiveMarker | None:
+        """The dead-air marker, once, when the silence since the customer stopped reaches the threshold."""
+        since = self._silence_from
+        if not self.listening or since is None or since in self._marked or now - since < self.dead_air:
+            return None
+        self._marked.append(since)
+        return LiveMarker(str(Event.DEAD_AIR), since, f"{self.dead_air:g} s …")
+
+    def turn(self, assessment: TurnAssessment) -> list[LiveMarker]:
+        """The markers of an assessed trainee turn, without the dead air already marked while it lasted."""
+        self._silence_from = None
+        events = [e for e in MARKER_EVENTS if assessment.has(e)]
+        if Event.DEAD_AIR in events and self._was_marked(assessment):
+            events.remove(Event.DEAD_AIR)
+        return [LiveMarker(str(e), float(assessment.start), assessment.evidence.get(str(e)) or assessment.text)
+                for e in events]
+
+    def _was_marked(self, assessment: TurnAssessment) -> bool:
+        if assessment.latency is None:
+            return False
+        waited_from = assessment.start - assessment.latency
+        return any(abs(waited_from - t) < SAME_MOMENT for t in self._marked)

@@ -23,7 +23,7 @@ import numpy as np
 from simulator.core.call_session import CallSession, TraineeReply
 from simulator.core.dialogue.engine import CustomerLine, Ending
 from simulator.core.events import TurnAssessment
-from simulator.core.live_meters import LiveMeters, LiveMeterState
+from simulator.core.live_meters import LiveMarker, LiveMarkers, LiveMeters, LiveMeterState
 from simulator.core.personas.model import band_of
 from simulator.core.timeline import Word
 from simulator.speech.audio_io import CallClock, Microphone, Player
@@ -38,6 +38,7 @@ class CallListener(Protocol):
     def customer_line(self, line: CustomerLine, start: float, end: float) -> None: ...
     def partial(self, text: str) -> None: ...
     def trainee_turn(self, assessment: TurnAssessment) -> None: ...
+    def marker(self, marker: LiveMarker) -> None: ...
     def ended(self, ending: Ending) -> None: ...
     def problem(self, message: str) -> None: ...
 
@@ -85,6 +86,7 @@ class LiveCall:
         self._flush = threading.Event()        # push-to-talk released: flush the recogniser
         self._paused = threading.Event()
         self._utterances: list[str] = []       # listen thread: finals of the turn in progress, for the meters
+        self.markers = LiveMarkers(session.thresholds, listening=microphone is not None and model_path is not None)
         self.meter_tap: MeterTap | None = None
         if microphone is not None:
             state = LiveMeterState(session.persona.language, session.thresholds, self.options.baseline_loudness_db,
@@ -128,6 +130,11 @@ class LiveCall:
         self.options.push_to_talk = enabled
         if not enabled:
             self._talk_held = False
+
+    @property
+    def talk_held(self) -> bool:
+        """Push-to-talk key down: what is heard now belongs to the trainee's turn."""
+        return self._talk_held
 
     @property
     def paused(self) -> bool:
@@ -267,6 +274,7 @@ class LiveCall:
             self._trim_customer(self.clock.now())
         if self.meter_tap is not None:
             self.meter_tap.set_paused(True)
+        self.markers.paused()
         self.session.timeline.extra.setdefault("pauses", []).append([round(self.clock.now(), 3), None])
 
     def _resume(self) -> None:
@@ -281,6 +289,7 @@ class LiveCall:
             self._say(CustomerLine(last.text, mood, band_of(mood), "resume"))
 
     def _heard(self, when: float) -> None:
+        self.markers.trainee_speaking(when)
         if self._pending is None:
             self._pending = _Pending([], [], when, when)
         self._pending.last_voice = when
@@ -301,10 +310,14 @@ class LiveCall:
     def _tick(self) -> None:
         if self.player is not None:
             self._report(self.player.error)
+        now = self.clock.now()
+        if self.session.ending is None and not self._paused.is_set():
+            marker = self.markers.silence(now)
+            if marker is not None:
+                self.listener.marker(marker)
         pending = self._pending
         if pending is None:
             return
-        now = self.clock.now()
         cut_in = self.session.monologue_check(now - pending.start)
         if cut_in is not None:
             self._finish_turn(cut_in)
@@ -333,6 +346,8 @@ class LiveCall:
             self._say(cut_in)
         assessment, line = self.session.trainee_replied(reply)
         self.listener.trainee_turn(assessment)
+        for marker in self.markers.turn(assessment):
+            self.listener.marker(marker)
         self._say(line)
         if self.session.ending is not None:
             self.listener.ended(self.session.ending)
@@ -354,6 +369,7 @@ class LiveCall:
             samples, rate = load_audio(rendered.path)
             start = self.player.play(samples, rate)
         self.session.customer_spoke(line, start, start + duration)
+        self.markers.customer_spoke(start + duration)
         self.listener.customer_line(line, start, start + duration)
         if self._on_progress is not None:
             self._on_progress(self.session.timeline.to_json())

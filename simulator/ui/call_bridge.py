@@ -7,10 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from simulator.core.dialogue.engine import CustomerLine, Ending
-from simulator.core.events import Event, TurnAssessment
-
-# Trainee events that get a marker on the live charts: the moments a trainer would stop the tape at.
-MARKER_EVENTS = (Event.INTERRUPTION, Event.TABOO, Event.DEAD_AIR)
+from simulator.core.events import TurnAssessment
+from simulator.core.live_meters import LiveMarker
 
 
 class CallBridge(QObject):
@@ -31,10 +29,9 @@ class CallBridge(QObject):
 
     def trainee_turn(self, assessment: TurnAssessment) -> None:
         self.traineeSaid.emit(assessment.text, sorted(str(e) for e in assessment.events))
-        for event in MARKER_EVENTS:
-            if assessment.has(event):
-                self.markerAdded.emit(str(event), float(assessment.start),
-                                      assessment.evidence.get(str(event)) or assessment.text)
+
+    def marker(self, marker: LiveMarker) -> None:
+        self.markerAdded.emit(marker.kind, float(marker.time), marker.text)
 
     def ended(self, ending: Ending) -> None:
         self.callEnded.emit(ending.kind, ending.reason)

@@ -34,6 +34,7 @@ class CallPage(QWidget):
         self.controller = controller
         self.active = False
         self.is_paused = False
+        self.talking = False
         self.language = "zh"
         self._thresholds = load_thresholds()
 
@@ -179,6 +180,15 @@ class CallPage(QWidget):
             self.controller.set_talk(held)
             self._show_talk(held)
 
+    def space_talks(self, focus: QWidget | None, release: bool) -> bool:
+        """Whether Space is push-to-talk with `focus` focused: everywhere except a text field holding text.
+
+        The empty reply box talks too, so a call starts ready both to talk and to type (a reply never starts
+        with a space); once the trainee types, Space is a space. The release that ends talking always counts."""
+        if release and self.talking:
+            return True
+        return not isinstance(focus, QLineEdit) or (focus is self.reply and not self.reply.text())
+
     def poll_meters(self) -> None:
         meters = self.controller.meters()
         if meters is not None:
@@ -237,6 +247,7 @@ class CallPage(QWidget):
         self._show_talk(False)
 
     def _show_talk(self, held: bool) -> None:
+        self.talking = held and self.push_to_talk.isChecked()
         if not self.push_to_talk.isChecked():
             self.talk_light.setText(self.tr("Your turn ends after a short silence"))
             self.talk_light.setStyleSheet("")

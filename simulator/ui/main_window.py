@@ -10,7 +10,7 @@ import sys
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMenuBar, QPushButton, QStackedWidget, QVBoxLayout,
+    QApplication, QHBoxLayout, QLabel, QMainWindow, QMenuBar, QPushButton, QStackedWidget, QVBoxLayout,
     QWidget,
 )
 
@@ -180,10 +180,11 @@ class MainWindow(QMainWindow):
         self.settings_action.setEnabled(not in_call)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        """Space held = talking while push-to-talk is on, wherever the focus is except a text field."""
+        """Space held = talking while push-to-talk is on, wherever the focus is except text being typed."""
         if event.type() in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and event.key() == Qt.Key.Key_Space:
             if (isinstance(watched, QWidget) and watched.window() is self and self.push_to_talk_ready()
-                    and not isinstance(QApplication.focusWidget(), QLineEdit)):
+                    and self.call_page.space_talks(QApplication.focusWidget(),
+                                                   event.type() == QEvent.Type.KeyRelease)):
                 if not event.isAutoRepeat():
                     self.call_page.set_talking(event.type() == QEvent.Type.KeyPress)
                 return True

@@ -1,27 +1,27 @@
-"""Strip charts of the trainee's live pace, loudness and pitch, each with its target band shaded and the
-call's markers (interruption, taboo phrase, dead air) drawn as vertical lines.
+"""Strip charts of the trainee's live pace, loudness and pitch (pyqtgraph), each with its target band shaded
+and the call's markers (interruption, taboo phrase, dead air) drawn as vertical lines.
 
-Painted with QPainter rather than pyqtgraph: with PySide6 6.12 every pyqtgraph data or range update emits
-a bool through a Signal(object), and each such emit drops a reference to True (a PySide bug), so a chart
-updated ten times a second aborts the interpreter within minutes. A paint-only widget emits nothing."""
+An update is cheap: each reading goes into fixed-length arrays that are handed to setData (about ten times
+a second); nothing is rebuilt."""
 
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from simulator.core.live_meters import Band, LiveMeters
 from simulator.ui.timeline_view import MARKER_STYLE
 
 WINDOW_SECONDS = 30.0   # how much of the call a strip chart shows
-IN_BAND, OUT_OF_BAND, LINE = QColor("#2f6fb7"), QColor("#c0392b"), QColor("#9aa7b8")
-BAND_FILL = QColor(39, 174, 96, 60)
+POINTS = 400            # readings kept: the window at the 10 Hz poll, with room to spare
+IN_BAND, OUT_OF_BAND, LINE = "#2f6fb7", "#c0392b", "#9aa7b8"
+BAND_FILL = (39, 174, 96, 60)
 METERS = ("pace", "loudness", "pitch")
 MAX_REACH = 1.5        # band widths the y axis may reach beyond the band
-MARGIN_LEFT, MARGIN_TOP, MARGIN_BOTTOM, MARGIN_RIGHT = 44, 20, 16, 8
 
 
 def meter_title(name: str, language: str) -> str:
@@ -35,61 +35,108 @@ def meter_title(name: str, language: str) -> str:
     return f"{label} ({unit})"
 
 
-class StripChart(QWidget):
-    """One measure over the last WINDOW_SECONDS of the call; points inside the band blue, outside red."""
+class Readings:
+    """The latest readings of one meter, oldest first, in fixed-length arrays: an update shifts them by one
+    and the chart gets views for setData, so nothing grows or is rebuilt during a call."""
+
+    def __init__(self, size: int = POINTS) -> None:
+        self.times = np.zeros(size)
+        self.values = np.zeros(size)     # NaN: a silence (a gap in the line)
+        self.count = 0                   # readings held, at the end of the arrays
+        self.now = 0.0
+
+    def clear(self) -> None:
+        self.count, self.now = 0, 0.0
+
+    def add(self, time: float, value: float | None) -> bool:
+        """Keep a reading; one no later than the last (the same snapshot polled again) is skipped: False."""
+        if self.count and time <= self.now:
+            return False
+        self.now = time
+        self.times[:-1], self.values[:-1] = self.times[1:], self.values[1:]
+        self.times[-1], self.values[-1] = time, math.nan if value is None else value
+        self.count = min(self.count + 1, len(self.times))
+        return True
+
+    def held(self) -> tuple[np.ndarray, np.ndarray]:
+        start = len(self.times) - self.count
+        return self.times[start:], self.values[start:]
+
+
+class StripChart(pg.PlotWidget):
+    """One measure over the last WINDOW_SECONDS of the call; points inside the band blue, outside red, a
+    silence a gap in the line. Values beyond the y range are drawn at its edge."""
 
     def __init__(self, name: str, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, background="w")
         self.name = name
-        self.title = title
+        self.title = ""
         self.band: Band | None = None
-        self.times: list[float] = []
-        self.values: list[float] = []        # NaN marks a silence (a gap in the line)
         self.markers: list[tuple[str, float]] = []
-        self.now = 0.0
+        self.readings = Readings()
         self.setObjectName(f"{name}Chart")
-        self.setAccessibleName(title)
         self.setMinimumHeight(110)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(x=False, y=False)
+        self.hideButtons()
+        self.hideAxis("bottom")
+        self.getAxis("left").setTextPen("#333333")
+        self.getAxis("left").setPen("#999999")
+        self.band_item = pg.LinearRegionItem(orientation="horizontal", movable=False, brush=pg.mkBrush(*BAND_FILL),
+                                             pen=pg.mkPen(None))
+        self.addItem(self.band_item)
+        self.line = self.plot([], [], pen=pg.mkPen(LINE, width=1.5), connect="finite")
+        dots = {"symbol": "o", "symbolSize": 5, "symbolPen": None, "pen": None}
+        self.inside = self.plot([], [], symbolBrush=IN_BAND, **dots)
+        self.outside = self.plot([], [], symbolBrush=OUT_OF_BAND, **dots)
+        self._marker_lines: list[pg.InfiniteLine] = []
+        self.set_title(title)
+        self._redraw()
 
     # ------------------------------------------------------------ data
 
     def set_title(self, title: str) -> None:
         self.title = title
         self.setAccessibleName(title)
-        self.update()
+        self.setTitle(title, color="#333333", size="9pt")
 
     def set_band(self, band: Band) -> None:
         self.band = band
-        self.update()
+        self.band_item.setRegion((band.low, band.high))
+        self.getAxis("left").setTicks([[(band.low, f"{band.low:g}"), (band.high, f"{band.high:g}")]])
+        self._redraw()
 
     def clear(self) -> None:
-        self.times, self.values, self.markers, self.now = [], [], [], 0.0
-        self.update()
+        self.readings.clear()
+        for line in self._marker_lines:
+            self.removeItem(line)
+        self._marker_lines, self.markers = [], []
+        self._redraw()
 
     def add_point(self, time: float, value: float | None) -> None:
-        self.now = max(self.now, time)
-        if value is None:
-            if self.values and not math.isnan(self.values[-1]):   # one gap per silence
-                self.times.append(time)
-                self.values.append(math.nan)
-        else:
-            self.times.append(time)
-            self.values.append(value)
-        keep = next((i for i, t in enumerate(self.times) if t >= self.now - WINDOW_SECONDS), len(self.times))
-        self.times, self.values = self.times[keep:], self.values[keep:]
-        self.update()
+        if self.readings.add(time, value):
+            self._redraw()
 
     def add_marker(self, kind: str, time: float) -> None:
         self.markers.append((kind, time))
-        self.update()
+        line = pg.InfiniteLine(pos=time, angle=90, movable=False,
+                               pen=pg.mkPen(MARKER_STYLE.get(kind, ("#555555", "o"))[0], width=2))
+        self._marker_lines.append(line)
+        self.addItem(line)
 
     def shown_values(self) -> list[float]:
-        return [v for v in self.values if not math.isnan(v)]
+        """The measured values inside the time window."""
+        times, values = self.readings.held()
+        return [float(v) for v in values[(times >= self.now - WINDOW_SECONDS) & np.isfinite(values)]]
+
+    @property
+    def now(self) -> float:
+        return self.readings.now
 
     def y_range(self) -> tuple[float, float]:
         """The band with room around it, widened to the values on screen but never so far that the band
-        shrinks to a sliver (values beyond are drawn at the edge)."""
+        shrinks to a sliver."""
         band = self.band or Band(0.0, 1.0)
         span = band.high - band.low
         shown = self.shown_values()
@@ -100,70 +147,21 @@ class StripChart(QWidget):
     def x_range(self) -> tuple[float, float]:
         return max(0.0, self.now - WINDOW_SECONDS), max(WINDOW_SECONDS, self.now)
 
-    # ------------------------------------------------------------ painting
+    # ------------------------------------------------------------ drawing
 
-    def _plot_rect(self) -> QRectF:
-        return QRectF(MARGIN_LEFT, MARGIN_TOP, max(1, self.width() - MARGIN_LEFT - MARGIN_RIGHT),
-                      max(1, self.height() - MARGIN_TOP - MARGIN_BOTTOM))
-
-    def _point(self, rect: QRectF, time: float, value: float) -> QPointF:
+    def _redraw(self) -> None:
         (x0, x1), (y0, y1) = self.x_range(), self.y_range()
-        value = min(max(value, y0), y1)
-        return QPointF(rect.left() + (time - x0) / (x1 - x0) * rect.width(),
-                       rect.bottom() - (value - y0) / (y1 - y0) * rect.height())
-
-    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt name)
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), Qt.GlobalColor.white)
-        rect = self._plot_rect()
-        small = QFont(self.font())
-        small.setPointSizeF(small.pointSizeF() * 0.85)
-        painter.setFont(small)
-        painter.setPen(QColor("#333333"))
-        painter.drawText(QRectF(0, 0, self.width(), MARGIN_TOP), Qt.AlignmentFlag.AlignCenter, self.title)
-        (x0, x1), (y0, y1) = self.x_range(), self.y_range()
-        if self.band is not None:
-            top = self._point(rect, x0, min(self.band.high, y1)).y()
-            bottom = self._point(rect, x0, max(self.band.low, y0)).y()
-            painter.fillRect(QRectF(rect.left(), top, rect.width(), bottom - top), BAND_FILL)
-            painter.setPen(QColor("#555555"))
-            for value in (self.band.low, self.band.high):
-                y = self._point(rect, x0, value).y()
-                painter.drawText(QRectF(0, y - 8, MARGIN_LEFT - 4, 16),
-                                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{value:g}")
-        painter.setPen(QPen(QColor("#999999"), 1))
-        painter.drawRect(rect)
-        painter.setClipRect(rect)
-        for kind, time in self.markers:
-            colour = QColor(MARKER_STYLE.get(kind, ("#555555", "o"))[0])
-            painter.setPen(QPen(colour, 2))
-            x = self._point(rect, time, y0).x()
-            painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
-        self._paint_series(painter, rect)
-        painter.end()
-
-    def _paint_series(self, painter: QPainter, rect: QRectF) -> None:
-        path = QPainterPath()
-        pen_down = False
-        for time, value in zip(self.times, self.values):
-            if math.isnan(value):
-                pen_down = False
-                continue
-            point = self._point(rect, time, value)
-            if pen_down:
-                path.lineTo(point)
-            else:
-                path.moveTo(point)
-                pen_down = True
-        painter.setPen(QPen(LINE, 1.5))
-        painter.drawPath(path)
-        painter.setPen(Qt.PenStyle.NoPen)
-        for time, value in zip(self.times, self.values):
-            if not math.isnan(value):
-                inside = self.band is None or self.band.contains(value)
-                painter.setBrush(IN_BAND if inside else OUT_OF_BAND)
-                painter.drawEllipse(self._point(rect, time, value), 2.6, 2.6)
+        times, values = self.readings.held()
+        shown = np.clip(values, y0, y1)                # NaN stays NaN: the gaps remain
+        self.line.setData(times, shown)
+        measured = np.isfinite(values)
+        band = self.band or Band(-math.inf, math.inf)
+        inside = measured & (values >= band.low) & (values <= band.high)
+        outside = measured & ~inside
+        self.inside.setData(times[inside], shown[inside])
+        self.outside.setData(times[outside], shown[outside])
+        self.setXRange(x0, x1, padding=0)
+        self.setYRange(y0, y1, padding=0)
 
 
 class MeterPanel(QWidget):

@@ -2,7 +2,7 @@
 
 Large high-contrast text sized to be read from the back of the room (simulator.core.facilitation), the
 customer's current line, the last few lines of the transcript (speakers by role only, never a name), the
-mood meter and the trainee's pace/loudness/pitch. It is driven from the keyboard: S or Ctrl+Return start
+trainee's words while they are recognised (large, dimmer), the mood meter and the trainee's pace/loudness/pitch. It is driven from the keyboard: S or Ctrl+Return start
 the customer chosen here, P pauses/resumes, E or Esc ends, M marks a teachable moment (kept in the attempt's
 timeline), R replays the last exchange from the recording, F11 toggles full screen, Ctrl+W closes.
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QScreen
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPalette, QScreen
 from PySide6.QtWidgets import (
     QComboBox, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget,
 )
@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
 from simulator.core.analysis.audio import AnalysisInputError
 from simulator.core.facilitation import (
     BACKGROUND, MOOD_COLOURS, TEXT_COLOURS, TeachableMoment, last_exchange, mark_moment, meter_state,
-    projector_font_px, projector_screen, redact,
+    projector_font_px, projector_screen, redact, timeline_now,
 )
 from simulator.core.live_meters import Band, LiveMeters
 from simulator.core.personas.loader import PickerEntry, picker_entries
 from simulator.core.personas.model import band_of
 from simulator.ui.assets import app_icon
 from simulator.ui.call_controller import CallController, CallOutcome
+from simulator.ui.meters import Readings
 from simulator.ui.timeline_view import clock
 
 POLL_MS = 100
@@ -58,10 +59,10 @@ class MeterStrip(pg.PlotWidget):
         self.addItem(self.band_item)
         self.curve = self.plot([], [], pen=pg.mkPen(TEXT_COLOURS["text"], width=4), connect="finite")
         self.band: Band | None = None
-        self.points: list[tuple[float, float]] = []
+        self.readings = Readings()
 
     def reset(self) -> None:
-        self.points = []
+        self.readings.clear()
         self.curve.setData([], [])
 
     def add(self, time: float, value: float | None, band: Band) -> None:
@@ -70,10 +71,23 @@ class MeterStrip(pg.PlotWidget):
             span = band.high - band.low
             self.band_item.setRegion((band.low, band.high))
             self.setYRange(band.low - 0.6 * span, band.high + 0.6 * span, padding=0)
-        self.points = [p for p in self.points if p[0] >= time - STRIP_SECONDS]
-        self.points.append((time, float("nan") if value is None else value))
-        self.curve.setData([p[0] for p in self.points], [p[1] for p in self.points])
+        if not self.readings.add(time, value):
+            return
+        self.curve.setData(*self.readings.held())
         self.setXRange(max(0.0, time - STRIP_SECONDS), max(STRIP_SECONDS, time), padding=0)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when its text does not fit (text() keeps the whole text)."""
+
+    def shown_text(self) -> str:
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt name)
+        painter = QPainter(self)
+        self.style().drawItemText(painter, self.contentsRect(), int(self.alignment()), self.palette(),
+                                  self.isEnabled(), self.shown_text(), QPalette.ColorRole.WindowText)
+        painter.end()
 
 
 class ProjectorWindow(QWidget):
@@ -102,6 +116,7 @@ class ProjectorWindow(QWidget):
         bridge.callStarted.connect(self._started)
         bridge.customerSaid.connect(self._customer_said)
         bridge.traineeSaid.connect(self._trainee_said)
+        bridge.partialHeard.connect(self._partial_heard)
         bridge.callEnded.connect(self._ended)
         bridge.paused.connect(self._paused)
         bridge.problemRaised.connect(self._problem_reported)
@@ -123,8 +138,8 @@ class ProjectorWindow(QWidget):
 
     # ------------------------------------------------------------ building
 
-    def _label(self, name: str, role: str, tip: str = "", wrap: bool = False) -> QLabel:
-        label = QLabel(objectName=name, wordWrap=wrap, textFormat=Qt.TextFormat.PlainText)
+    def _label(self, name: str, role: str, tip: str = "", wrap: bool = False, kind: type[QLabel] = QLabel) -> QLabel:
+        label = kind(objectName=name, wordWrap=wrap, textFormat=Qt.TextFormat.PlainText)
         label.setProperty("textRole", role)
         if tip:
             label.setToolTip(tip)
@@ -133,7 +148,8 @@ class ProjectorWindow(QWidget):
     def _build_widgets(self) -> None:
         self.status = self._label("projectorStatus", "label", self.tr("Call state and call time"))
         self.status.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
-        self.title = self._label("projectorTitle", "label", self.tr("The customer and the situation"))
+        self.title = self._label("projectorTitle", "label", self.tr("The customer and the situation"),
+                                 kind=ElidedLabel)
         self.chooser = QComboBox(objectName="projectorChooser")
         self.chooser.setProperty("textRole", "label")
         self.chooser.setToolTip(self.tr("The customer to call; S or Ctrl+Return starts the call"))
@@ -150,6 +166,8 @@ class ProjectorWindow(QWidget):
         self.transcript.setToolTip(self.tr("The last lines of the call"))
         self.transcript.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
         self.transcript.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.partial = self._label("projectorPartial", "partial", self.tr("What the recogniser is hearing right now"),
+                                   wrap=True)
         self.mood_caption = self._label("projectorMoodCaption", "label")
         self.mood_caption.setText(self.tr("Customer mood"))
         self.mood_value = self._label("projectorMoodValue", "meter", self.tr("0 = calm, 100 = furious"))
@@ -181,6 +199,7 @@ class ProjectorWindow(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.customer_line)
         left.addWidget(self.transcript, 1)
+        left.addWidget(self.partial)
         mood_row = QHBoxLayout()
         mood_row.addWidget(self.mood_value)
         mood_row.addWidget(self.mood_band, 1)
@@ -204,7 +223,7 @@ class ProjectorWindow(QWidget):
         layout.addLayout(meters)
         layout.addWidget(self.message)
         layout.addWidget(self.help)
-        for widget in (self.title, self.customer_line, self.moments_label, self.message, self.help,
+        for widget in (self.title, self.customer_line, self.partial, self.moments_label, self.message, self.help,
                        *self.meter_captions.values()):
             widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -238,6 +257,7 @@ class ProjectorWindow(QWidget):
             f"#projectorWindow, QWidget {{ background: {BACKGROUND}; color: {text}; }}"
             f"#projectorCustomerLine {{ color: {TEXT_COLOURS['customer']}; }}"
             f"#projectorMessage {{ color: {TEXT_COLOURS['customer']}; }}"
+            f"#projectorPartial {{ color: {TEXT_COLOURS['muted']}; }}"
             f"QComboBox {{ border: 2px solid {text}; padding: 0.1em; }}"
             f"QComboBox QAbstractItemView {{ selection-background-color: {text}; selection-color: {BACKGROUND}; }}"
             f"QProgressBar {{ border: 3px solid {text}; }}")
@@ -252,6 +272,7 @@ class ProjectorWindow(QWidget):
                 font = widget.font()
                 font.setPixelSize(projector_font_px(height, role))
                 font.setBold(role in ("customer", "meter"))
+                font.setItalic(role == "partial")
                 widget.setFont(font)
         big = projector_font_px(height, "meter")
         self.mood.setFixedHeight(big)
@@ -318,11 +339,16 @@ class ProjectorWindow(QWidget):
         if not self.live():
             self.show_message(self.tr("No call in progress: nothing to mark."))
             return None
-        moment = mark_moment(self.call.session.timeline, self.call.clock.now())
+        moment = mark_moment(self.call.session.timeline, self.call_time())
         self.moments.append(moment)
         self._show_moments()
         self.show_message(self.tr("Teachable moment marked at %1.").replace("%1", clock(moment.time)))
         return moment
+
+    def call_time(self) -> float:
+        """Now on the shown call's timeline (ahead of its clock in a typed-only call)."""
+        call = self.call
+        return timeline_now(call.session.timeline, call.clock.now(), played=call.player is not None)
 
     def replay_last_exchange(self) -> None:
         """Play the last customer line and the trainee's reply from the recording (pausing a live call)."""
@@ -369,7 +395,7 @@ class ProjectorWindow(QWidget):
             if self.call is not None and self.timer.isActive():   # ended from the trainee's window
                 self._show_ended(self.tr("Call ended"))
             return
-        now = self.call.clock.now()
+        now = self.call_time()
         state = self.tr("Paused") if self.call.paused else self.tr("In call")
         self.status.setText(f"{state} {clock(now)}")
         self.show_meters(self.controller.meters())
@@ -425,6 +451,7 @@ class ProjectorWindow(QWidget):
         self.title.setText(self.public(f"{persona_name} — {scenario_title}" if scenario_title else persona_name))
         self._show_chooser(False)
         self.customer_line.clear()
+        self.partial.clear()
         self.message.clear()
         language = self.call.session.persona.language if self.call is not None else self.language
         self._captions(language)
@@ -437,8 +464,10 @@ class ProjectorWindow(QWidget):
         self.poll()
 
     def public(self, text: str) -> str:
-        """Text as the room may see it: the trainee's name masked wherever it occurs."""
-        return redact(text, (self.controller.settings.trainee_name, self.controller.trainee()))
+        """Text as the room may see it: the trainee's name from the settings masked. Without one nothing is
+        masked: the computer's login is no person's name on a shared training laptop, and masking it would
+        cut words ("ed" in "called")."""
+        return redact(text, (self.controller.settings.trainee_name,))
 
     def _customer_said(self, text: str, mood: float, _start: float, _end: float) -> None:
         text = self.public(text)
@@ -447,7 +476,12 @@ class ProjectorWindow(QWidget):
         self._show_transcript()
         self._show_mood(mood)
 
+    def _partial_heard(self, text: str) -> None:
+        """The trainee's words while they are recognised, dimmer than what has been said."""
+        self.partial.setText(self.public(text))
+
     def _trainee_said(self, text: str, _events: list) -> None:
+        self.partial.clear()
         self.lines.append(("trainee", self.public(text)))
         self._show_transcript()
 
@@ -459,6 +493,7 @@ class ProjectorWindow(QWidget):
     def _show_ended(self, text: str) -> None:
         self.timer.stop()
         self.status.setText(text)
+        self.partial.clear()
         self._show_chooser(True)
         self.show_meters(None)
 

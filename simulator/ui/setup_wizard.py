@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWizard, QWizardPage,
 )
 
-from simulator.core.analysis.echo import EchoResult
+from simulator.core.analysis.echo import EchoResult, HeadsetAdvice, headset_advice
 from simulator.settings import Settings, SettingsError, save_settings
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.models import ENV_MODEL, ModelError, check_model_dir, default_model, find_model
@@ -25,7 +25,6 @@ from simulator.ui.background_task import BackgroundTask, Job
 
 LEVEL_FLOOR_DB = -60.0  # the meter's empty end; quieter than this is room noise
 LEVEL_POLL_MS = 100
-HEADSET_ECHO_DB = -30.0  # echo louder than this will be heard by the recogniser: a headset is needed
 
 
 def _row(*widgets: QWidget) -> QHBoxLayout:
@@ -348,11 +347,12 @@ class DevicesPage(QWizardPage):
         self.result.setText(self.describe_echo(echo))
 
     def describe_echo(self, echo: EchoResult) -> str:
-        if not echo.detected:
+        advice = headset_advice(echo)
+        if advice is HeadsetAdvice.NONE:
             return self.tr("No echo: the microphone does not pick up the customer's voice.")
         text = self.tr("Echo found: the microphone picks up the customer's voice ({delay} ms later, {level} dB).")
         text = text.format(delay=round(1000 * (echo.delay_s or 0.0)), level=round(echo.level_db or 0.0))
-        if (echo.level_db or 0.0) > HEADSET_ECHO_DB:
+        if advice is HeadsetAdvice.NEEDED:
             return text + " " + self.tr("Use a headset, otherwise the customer's voice is taken for yours.")
         return text + " " + self.tr("It is faint; a headset is still recommended.")
 

@@ -17,17 +17,24 @@ in the recording:
   (tests/test_echo.py measures both).
 - MIN_LEVEL_DB = -60: a correlated copy more than 60 dB below the played level is inaudible in
   practice (digital cross-talk, dithering) and is not reported as echo.
+- HEADSET_ECHO_DB = -30: the customer's voice leaves espeak-ng at about -22 dBFS (median of its voiced
+  0.1 s blocks, measured on the test phrases), so an echo 30 dB down reaches the microphone near -52 dBFS,
+  a turn of the volume knob away from the -50 dBFS taken as speech (live_meters.VOICE_GATE_DBFS). A louder
+  echo is heard as the trainee talking: a headset is needed. A fainter one still adds to what the
+  recogniser hears, so a headset stays recommended.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
 ECHO_THRESHOLD = 0.2
 MIN_LEVEL_DB = -60.0
+HEADSET_ECHO_DB = -30.0
 _SILENT_ENERGY = 1e-12
 
 
@@ -79,3 +86,18 @@ def echo_check(played: np.ndarray, recorded: np.ndarray, sr: int) -> EchoResult:
     if peak < ECHO_THRESHOLD or level_db < MIN_LEVEL_DB:
         return EchoResult(False, None, None, peak)
     return EchoResult(True, best / sr, level_db, peak)
+
+
+class HeadsetAdvice(StrEnum):
+    NONE = "none"                  # no echo: loudspeakers are fine
+    RECOMMENDED = "recommended"    # a faint echo
+    NEEDED = "needed"              # the echo would be taken for the trainee's voice
+
+
+def headset_advice(echo: EchoResult) -> HeadsetAdvice:
+    """What the set-up assistant tells the trainee about a headset, from the measured echo."""
+    if not echo.detected:
+        return HeadsetAdvice.NONE
+    if (echo.level_db if echo.level_db is not None else -math.inf) > HEADSET_ECHO_DB:
+        return HeadsetAdvice.NEEDED
+    return HeadsetAdvice.RECOMMENDED

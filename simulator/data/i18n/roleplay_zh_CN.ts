@@ -936,6 +936,10 @@ Advice items: %3 → %4</source>
         <translation>通话的最后几句</translation>
     </message>
     <message>
+        <source>What the recogniser is hearing right now</source>
+        <translation>语音识别此刻听到的内容</translation>
+    </message>
+    <message>
         <source>Customer mood</source>
         <translation>客户情绪</translation>
     </message>
