@@ -292,16 +292,21 @@ def test_a_broken_bundle_is_refused_with_one_line(store, tmp_path: Path) -> None
     assert store.count_attempts() == 1
 
 
-def test_a_recording_kept_as_wav_after_a_full_disk_is_stored_and_exported(store, tmp_path: Path) -> None:
+def test_a_recording_left_unfinished_is_repaired_when_the_attempt_is_stored(store, tmp_path: Path) -> None:
     attempt_id, path = store.begin_attempt("Li Na", "angry_zh", "angry", "heating", "zh")
-    partial = path.with_suffix(".partial.wav")
-    sf.write(partial, np.stack([tone(1.0, 300), tone(1.0, 800)], axis=1), 16000, subtype="PCM_16")
+    with sf.SoundFile(tmp_path / "scratch.flac", "w", samplerate=16000, channels=2, format="FLAC") as writer:
+        writer.write(np.stack([tone(1.0, 300), tone(1.0, 800)], axis=1))
+        writer.flush()
+        path.with_suffix(".partial.flac").write_bytes((tmp_path / "scratch.flac").read_bytes())  # never closed
     store.finish_attempt(attempt_id, None, None, timeline(1), None, {}, [], recording_error="Recording stopped")
     got = store.get_attempt(attempt_id)
-    assert got.recording == partial.name and got.recording_error == "Recording stopped"
+    assert got.recording == path.name and got.recording_error == "Recording stopped"
+    assert [p.name for p in store.recordings_dir.iterdir()] == [path.name]
     with zipfile.ZipFile(export_attempt(store, attempt_id, tmp_path / "w.zip")) as z:
-        assert "recording.wav" in z.namelist()
-    assert dominant_frequency(read_audio(store.recording_path(attempt_id))[:, 1]) == pytest.approx(800, abs=5)
+        assert "recording.flac" in z.namelist()
+    data = read_audio(store.recording_path(attempt_id))
+    assert 0.5 * 16000 < len(data) < 16000
+    assert dominant_frequency(data[:, 1]) == pytest.approx(800, abs=5)
 
 
 def test_csv_cells_cannot_become_spreadsheet_formulas(store, tmp_path: Path) -> None:

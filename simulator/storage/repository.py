@@ -125,7 +125,7 @@ class AttemptStore:
                        overall: int | None, scores: dict[str, Any], findings: list[dict[str, Any]],
                        recording_error: str | None = None) -> None:
         """Close the attempt with its results; `recording_error` is the recorder's message (disk full)."""
-        audio = recovery.existing_recording(self._file_for(attempt_id))
+        audio = recovery.salvage(self._file_for(attempt_id))  # the recorder has closed it; a failed close is repaired
         with self._session() as s:
             row = self._row(s, attempt_id)
             now = _now()
