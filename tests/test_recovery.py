@@ -4,6 +4,7 @@ playable recording and its last saved timeline, and a full disk ends the recordi
 from __future__ import annotations
 
 import json
+import os
 import signal
 import stat
 import subprocess
@@ -13,10 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from sqlalchemy import update
 
 from simulator.core.recording_file import READ_BLOCK
 from simulator.speech.recorder import COMPRESSION, CallRecorder
 from simulator.storage import open_store
+from simulator.storage.models import Attempt
 from simulator.storage.recovery import salvage
 from tests.storage_fixtures import db_url, read_audio, timeline, tone
 
@@ -80,6 +83,36 @@ def test_a_killed_call_is_recovered_with_its_audio_and_last_saved_timeline(db_ur
     assert got.duration >= kept - 0.2
     expected = np.stack([tone(kept, 300), tone(kept, 800)], axis=1)
     assert np.abs(data - expected).max() < 1e-3
+    store.close()
+
+
+HOLDER = """
+import sys
+from simulator.storage import open_store
+
+store = open_store(sys.argv[1])
+attempt_id, _ = store.begin_attempt("Li Na", "angry_zh", "angry", "heating", "zh")
+print(attempt_id, flush=True)
+sys.stdin.read()  # the call runs until the test closes stdin
+"""
+
+
+def test_recovery_goes_by_the_running_call_s_lock_not_by_its_pid(db_url: str) -> None:
+    store = open_store(db_url)  # the schema exists before the calls open the database
+    calls = [subprocess.Popen([sys.executable, "-c", HOLDER, db_url], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True, cwd=Path(__file__).resolve().parents[1]) for _ in range(2)]
+    live_id, dead_id = (int(call.stdout.readline()) for call in calls)
+    calls[1].kill()
+    calls[1].wait(timeout=10)
+    with store.engine.begin() as db:  # the restarted app got the dead call's pid; the live call's pid is free
+        db.execute(update(Attempt).where(Attempt.id == dead_id).values(pid=os.getpid()))
+        db.execute(update(Attempt).where(Attempt.id == live_id).values(pid=calls[1].pid))
+    assert store.recover_interrupted() == [dead_id]
+    assert store.get_attempt(live_id).status == "in_progress"
+    calls[0].stdin.close()  # its process ends without finishing the attempt
+    calls[0].wait(timeout=10)
+    assert store.recover_interrupted() == [live_id]
+    assert store.get_attempt(live_id).status == "recovered" and list(store.locks_dir.iterdir()) == []
     store.close()
 
 

@@ -2,7 +2,7 @@
 
 Nothing a trainee did may be lost: the row exists from the first second of a call, the timeline is
 saved after every turn, the recorder writes its file incrementally beside it, and an attempt left
-`in_progress` by a crash is recovered on the next start. Recordings are files named after the attempt
+`in_progress` by a crash (its lock file no longer held, see locks.py) is recovered on the next start. Recordings are files named after the attempt
 in the recordings folder; with a PostgreSQL server and no shared folder their bytes also go into the
 database, and the folder is then only a local cache.
 """
@@ -17,13 +17,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import recovery
+from . import locks, recovery
 from .errors import AttemptNotFound, StorageError, first_line
 from .models import Attempt, RecordingBlob, Trainee
 
@@ -89,12 +89,15 @@ _SORTS = {
 
 class AttemptStore:
     def __init__(self, engine: Engine, recordings_dir: Path, audio_in_database: bool = False,
-                 private_files: bool = True) -> None:
+                 private_files: bool = True, locks_dir: Path | None = None) -> None:
+        """`locks_dir`: a folder on this machine, one per database (lock files of the calls running here)."""
         self.engine = engine
         self.recordings_dir = Path(recordings_dir)
+        self.locks_dir = Path(locks_dir) if locks_dir is not None else self.recordings_dir / "locks"
         self.audio_in_database = audio_in_database
         self.private_files = private_files
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._held: dict[int, BinaryIO] = {}
 
     def close(self) -> None:
         self.engine.dispose()
@@ -112,6 +115,11 @@ class AttemptStore:
             s.add(row)
             s.flush()
             attempt_id = row.id
+        try:
+            if (held := locks.hold(self._lock_for(attempt_id))) is not None:
+                self._held[attempt_id] = held
+        except OSError:
+            pass  # without its lock file the attempt is judged by its pid, as before lock files
         self._remove_files(attempt_id)  # leftovers of a database that was reset would pass for this call's audio
         return attempt_id, self._file_for(attempt_id)
 
@@ -134,6 +142,7 @@ class AttemptStore:
             row.timeline, row.overall, row.scores, row.findings = timeline, overall, scores, findings
             row.recording_error = recording_error
             self._attach(s, row, audio)
+        self._release(attempt_id)
 
     def recover_interrupted(self) -> list[int]:
         """Attempts this machine left in_progress (their process is gone): mark them 'recovered', make
@@ -141,7 +150,7 @@ class AttemptStore:
         with self._session() as s:
             rows = s.scalars(select(Attempt).where(Attempt.status == "in_progress", Attempt.host == HOST)
                              .order_by(Attempt.id)).all()
-            stale = [r for r in rows if not _process_alive(r.pid)]
+            stale = [r for r in rows if self._interrupted(r)]
             for row in stale:
                 audio = recovery.salvage(self._file_for(row.id))
                 heard_until = row.started_at
@@ -150,7 +159,9 @@ class AttemptStore:
                 row.status, row.ending_reason = "recovered", INTERRUPTED
                 row.ended_at = max(row.updated_at, heard_until)
                 self._attach(s, row, audio)
-            return [r.id for r in stale]
+        for row in stale:
+            self._release(row.id)
+        return [r.id for r in stale]
 
     # -- review ---------------------------------------------------------------------------------------
     def list_attempts(self, trainee: str | None = None, persona: str | None = None, scenario: str | None = None,
@@ -299,6 +310,29 @@ class AttemptStore:
             return trainee.id
         except IntegrityError:  # another reviewer's machine created the same trainee just now
             return s.scalar(select(Trainee.id).where(Trainee.name == name))
+
+    def _lock_for(self, attempt_id: int) -> Path:
+        return self.locks_dir / f"attempt-{attempt_id}.lock"
+
+    def _interrupted(self, row: Attempt) -> bool:
+        """Its call no longer runs: nobody holds its lock file (then this store holds it until released);
+        without a lock file (another user's data folder, or made before lock files) its pid is gone."""
+        if row.id in self._held:
+            return False
+        path = self._lock_for(row.id)
+        if not path.exists():
+            return not _process_alive(row.pid)
+        try:
+            held = locks.hold(path)
+        except OSError:
+            return False
+        if held is not None:
+            self._held[row.id] = held
+        return held is not None
+
+    def _release(self, attempt_id: int) -> None:
+        if (held := self._held.pop(attempt_id, None)) is not None:
+            locks.release(held, self._lock_for(attempt_id))
 
     def _file_for(self, attempt_id: int) -> Path:
         return self.recordings_dir / f"attempt-{attempt_id}.flac"
