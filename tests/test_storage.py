@@ -121,6 +121,7 @@ def reference(records, **f):
         and (f.get("min_score") is None or (r.overall is not None and r.overall >= f["min_score"]))
         and (f.get("max_score") is None or (r.overall is not None and r.overall <= f["max_score"]))
         and (f.get("ending") is None or r.ending == f["ending"])
+        and (f.get("status") is None or r.status == f["status"])
     ]
     return sorted(keep, key=lambda p: (p[1].started_at, p[0]), reverse=True)
 
@@ -133,6 +134,8 @@ FILTERS = [
     {"since": datetime(2026, 3, 1, tzinfo=UTC), "until": datetime(2026, 6, 1, tzinfo=UTC)},
     {"min_score": 40, "max_score": 60, "ending": "escalated"},
     {"trainee": "Alice Smith", "min_score": 90},
+    {"trainee": "张伟", "ending": "ended_early"},
+    {"status": "recovered"},
 ]
 
 

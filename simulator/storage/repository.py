@@ -12,14 +12,14 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, and_, case, delete, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -168,10 +168,14 @@ class AttemptStore:
                       since: datetime | None = None, until: datetime | None = None,
                       min_score: int | None = None, max_score: int | None = None, ending: str | None = None,
                       status: str | None = None, order_by: str = "started_at", descending: bool = True,
-                      limit: int = 200, offset: int = 0) -> list[AttemptSummary]:
+                      limit: int = 200, offset: int = 0, shown_order: Mapping[Any, int] | None = None
+                      ) -> list[AttemptSummary]:
+        """`shown_order` sorts by what the list shows instead of by id: the position of each persona id
+        (order_by="persona") or (persona id, scenario id) pair (order_by="scenario") among the names and
+        titles the list shows for them; see persona_scenarios()."""
         if order_by not in _SORTS:
             raise StorageError(f"cannot sort attempts by {order_by!r}; choose one of {', '.join(_SORTS)}")
-        key = _SORTS[order_by]
+        key = _shown_key(order_by, shown_order) if shown_order else _SORTS[order_by]
         stmt = select(Attempt.id, Trainee.name, Attempt.persona_id, Attempt.persona_type, Attempt.scenario_id,
                       Attempt.language, Attempt.started_at, Attempt.ended_at, Attempt.status, Attempt.ending,
                       Attempt.overall, Attempt.recording.is_not(None)).join(Trainee)
@@ -182,6 +186,11 @@ class AttemptStore:
         with self._session() as s:
             return [AttemptSummary(r[0], r[1], r[2], r[3], r[4], r[5], _aware(r[6]), _aware(r[7]), r[8], r[9],
                                    r[10], bool(r[11])) for r in s.execute(stmt)]
+
+    def persona_scenarios(self) -> list[tuple[str, str]]:
+        """Every (persona id, scenario id) pair that has attempts: what the list can show in those columns."""
+        with self._session() as s:
+            return [(p, c) for p, c in s.execute(select(Attempt.persona_id, Attempt.scenario_id).distinct())]
 
     def count_attempts(self, **filters: Any) -> int:
         """How many attempts list_attempts would page through with the same filters."""
@@ -381,6 +390,17 @@ def _filtered(stmt, *, trainee: str | None = None, persona: str | None = None, s
     if status is not None:
         conditions.append(Attempt.status == status)
     return stmt.where(*conditions) if conditions else stmt
+
+
+def _shown_key(order_by: str, positions: Mapping[Any, int]):
+    """A CASE giving each row its position in the shown order; anything not listed goes last."""
+    last = len(positions)
+    if order_by == "persona":
+        return case(dict(positions), value=Attempt.persona_id, else_=last)
+    if order_by == "scenario":
+        return case(*((and_(Attempt.persona_id == p, Attempt.scenario_id == c), n) for (p, c), n in positions.items()),
+                    else_=last)
+    raise StorageError(f"attempts sorted by {order_by!r} have no shown order")
 
 
 def _process_alive(pid: int) -> bool:
