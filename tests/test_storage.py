@@ -50,6 +50,29 @@ def test_migrations_build_the_schema_the_orm_expects(db_url: str) -> None:
     again.close()
 
 
+def test_a_delete_on_one_machine_removes_the_cached_audio_on_the_others(postgres, tmp_path, monkeypatch) -> None:
+    url = postgres.new_database()
+    monkeypatch.setenv("ROLEPLAY_SIM_DATA", str(tmp_path / "deleting-machine"))
+    mine = open_store(url)
+    deleted, kept = record_call(mine), record_call(mine, trainee="Li Na")
+    monkeypatch.setenv("ROLEPLAY_SIM_DATA", str(tmp_path / "reviewing-machine"))
+    theirs = open_store(url)
+    cached = {i: theirs.recording_path(i) for i in (deleted, kept)}
+    (cached[deleted].with_suffix(".timeline.json")).write_text("{}")  # anything else kept for that attempt
+    unsaved = theirs.recordings_dir / "unsaved-20261201-101500.timeline.json"
+    unsaved.write_text("{}")
+    assert all(p.is_file() and str(tmp_path / "reviewing-machine") in str(p) for p in cached.values())
+    mine.delete_attempt(deleted)
+    theirs.close()
+    again = open_store(url)  # the reviewing machine's next start
+    assert sorted(p.name for p in again.recordings_dir.iterdir()) == sorted([cached[kept].name, unsaved.name])
+    assert again.recording_path(kept) == cached[kept]
+    with pytest.raises(AttemptNotFound):
+        again.recording_path(deleted)
+    for s in (mine, again):
+        s.close()
+
+
 def test_every_field_round_trips(store) -> None:
     before = datetime.now(UTC)
     attempt_id = record_call(store, notes="语气很好，但打断了两次")

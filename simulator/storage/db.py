@@ -75,7 +75,8 @@ def upgrade(engine: Engine) -> None:
 
 def open_store(url: str | None = None, recordings_dir: Path | None = None) -> AttemptStore:
     """The attempts store, schema upgraded. With PostgreSQL and no shared recordings folder (argument or
-    ROLEPLAY_SIM_RECORDINGS) the audio goes into the database so every reviewer can play it."""
+    ROLEPLAY_SIM_RECORDINGS) the audio goes into the database so every reviewer can play it, and this
+    machine's cached copies of attempts deleted meanwhile (by any reviewer) are removed."""
     url = url or database_url()
     engine = None
     try:
@@ -93,8 +94,10 @@ def open_store(url: str | None = None, recordings_dir: Path | None = None) -> At
     if shared is not None:
         shared.mkdir(parents=True, exist_ok=True)  # the team's folder: its permissions are the team's
         return AttemptStore(engine, shared, private_files=False, locks_dir=locks)
-    return AttemptStore(engine, private_dir(data_root() / "recordings" / f"server-{server}"), audio_in_database=True,
-                        locks_dir=locks)
+    store = AttemptStore(engine, private_dir(data_root() / "recordings" / f"server-{server}"),
+                         audio_in_database=True, locks_dir=locks)
+    store.prune_cache()
+    return store
 
 
 def safe_url(url: str) -> str:

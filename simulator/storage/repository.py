@@ -247,6 +247,23 @@ class AttemptStore:
             s.execute(delete(Attempt).where(Attempt.id == attempt_id))
         self._remove_files(attempt_id)
 
+    def prune_cache(self) -> int:
+        """With the audio in the database the folder is a cache: drop the files of attempts deleted since
+        (possibly by another reviewer), so a delete reaches every machine. Returns how many files went."""
+        files: dict[int, list[Path]] = {}
+        for path in self.recordings_dir.glob("attempt-*.*"):
+            number = path.name.removeprefix("attempt-").split(".", 1)[0]
+            if number.isdigit():
+                files.setdefault(int(number), []).append(path)
+        ids = sorted(files)
+        with self._session() as s:
+            kept = {i for start in range(0, len(ids), 500)
+                    for i in s.scalars(select(Attempt.id).where(Attempt.id.in_(ids[start:start + 500])))}
+        gone = [path for attempt_id in ids if attempt_id not in kept for path in files[attempt_id]]
+        for path in gone:
+            path.unlink(missing_ok=True)
+        return len(gone)
+
     def delete_trainee(self, name: str) -> int:
         """Remove a trainee, all their attempts and recordings; returns how many attempts went."""
         with self._session() as s:
