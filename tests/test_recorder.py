@@ -20,6 +20,7 @@ import soundfile as sf
 
 from simulator.core.recording_file import read_all
 from simulator.speech.audio_io import CallClock, CallRecorder, Microphone, Player
+from simulator.speech.recorder import disk_full_file
 from simulator.speech.resample import resample
 from simulator.storage.recovery import salvage
 from tests.pulse import best_lag, speak_to_wav
@@ -141,12 +142,34 @@ def test_full_disk_stops_the_recording_and_keeps_what_was_written(tmp_path: Path
         path = recorder.close()
         assert recorder.error is not None and "disk is full" in recorder.error and str(path) in recorder.error
         assert path == recorder.path and list(folder.iterdir()) == [path] and sf.info(str(path)).format == "FLAC"
+        assert disk_full_file(recorder.error) == path
         data, _ = sf.read(path, dtype="float32")   # readable in one go: no repair needed
         assert 0.5 * RATE < len(data) <= 4 * RATE
         assert np.abs(data[:, 0] - noise[:len(data)]).max() < 1e-4 and not data[:, 1].any()
     finally:
         if mounted:
             subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_the_disk_full_message_is_shown_in_the_interface_language(qapp, tmp_path: Path, monkeypatch) -> None:
+    from simulator.ui import i18n
+    from simulator.ui.call_bridge import CallBridge
+
+    fail_writes_after(monkeypatch, RATE)
+    recorder = CallRecorder(tmp_path / "call.flac")
+    recorder.add_customer(0.0, np.ones(3 * RATE, dtype=np.float32) * 0.1)
+    path = recorder.close()
+    bridge, shown = CallBridge(), []
+    bridge.problemRaised.connect(shown.append)
+    try:
+        i18n.install_translator(qapp, "zh")
+        bridge.problem(recorder.error)
+        bridge.problem("Microphone lost")   # other messages pass as they are
+    finally:
+        i18n.install_translator(qapp, "en")
+    bridge.problem(recorder.error)
+    assert shown[0] == f"录音已停止：磁盘已满。已录下的内容保存在 {path}。" and shown[1] == "Microphone lost"
+    assert shown[2] == f"Recording stopped: the disk is full. What was recorded so far is kept in {path}."
 
 
 @pytest.mark.audio

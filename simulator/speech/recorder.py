@@ -32,6 +32,7 @@ COMPRESSION = 0.25  # libsndfile's 0..1 scale: FLAC level 2, 1152-frame blocks, 
 LATE_SECONDS = 0.75  # how far behind the newest sample a channel's data may still arrive (microphone blocks)
 SNAP_SECONDS = 0.01  # a piece starting this close to where its channel's last one ended continues it
 WRITE_ERRORS = (OSError, sf.SoundFileError)
+DISK_FULL = "Recording stopped (the disk is full); what was recorded so far is kept in {}."
 
 
 @dataclass(frozen=True)
@@ -168,9 +169,19 @@ class CallRecorder:
         where = self.path.parent
         full = (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or (
             where.exists() and shutil.disk_usage(where).free < 1024 * 1024)
+        if full and self._file is not None:
+            return DISK_FULL.format(self.path)
         reason = "the disk is full" if full else f"error while {doing}: {exc}"
         kept = "what was recorded so far is kept in" if self._file is not None else "nothing could be written to"
         return f"Recording stopped ({reason}); {kept} {self.path}."
+
+
+def disk_full_file(message: str | None) -> Path | None:
+    """The file kept if `message` is the recorder's disk-full message (the UI words it in its own language)."""
+    head, tail = DISK_FULL.split("{}")
+    if message is None or not (message.startswith(head) and message.endswith(tail)):
+        return None
+    return Path(message[len(head):len(message) - len(tail)])
 
 
 _TICK = _Piece(CUSTOMER, 0.0, np.zeros(0, dtype=np.float32))

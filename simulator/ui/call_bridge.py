@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Signal
 
 from simulator.core.dialogue.engine import CustomerLine, Ending
 from simulator.core.events import Event, TurnAssessment
+from simulator.ui.recording_problem import shown_problem
 
 # Trainee events that get a marker on the live charts: the moments a trainer would stop the tape at.
 MARKER_EVENTS = (Event.INTERRUPTION, Event.TABOO, Event.DEAD_AIR)
@@ -40,4 +41,4 @@ class CallBridge(QObject):
         self.callEnded.emit(ending.kind, ending.reason)
 
     def problem(self, message: str) -> None:
-        self.problemRaised.emit(message)
+        self.problemRaised.emit(shown_problem(message))
