@@ -17,7 +17,8 @@ USAGE_ERROR = 2
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("attempts", help="list, show, export, report and import recorded attempts")
     parser.add_argument("--db", metavar="URL",
-                        help="database URL (default: ROLEPLAY_SIM_DB_URL, else the db_url setting, else the local SQLite)")
+                        help="database URL (default: ROLEPLAY_SIM_DB_URL, else the db_url setting, "
+                             "else the local SQLite)")
     actions = parser.add_subparsers(dest="attempts_command", required=True)
 
     listing = actions.add_parser("list", help="list attempts, newest first")

@@ -2,9 +2,9 @@
 
 Nothing a trainee did may be lost: the row exists from the first second of a call, the timeline is
 saved after every turn, the recorder writes its file incrementally beside it, and an attempt left
-`in_progress` by a crash (its lock file no longer held, see locks.py) is recovered on the next start. Recordings are files named after the attempt
-in the recordings folder; with a PostgreSQL server and no shared folder their bytes also go into the
-database, and the folder is then only a local cache.
+`in_progress` by a crash (its lock file no longer held, see locks.py) is recovered on the next start.
+Recordings are files named after the attempt in the recordings folder; with a PostgreSQL server and no
+shared folder their bytes also go into the database, and the folder is then only a local cache.
 """
 
 from __future__ import annotations
@@ -147,20 +147,23 @@ class AttemptStore:
     def recover_interrupted(self) -> list[int]:
         """Attempts this machine left in_progress (their process is gone): mark them 'recovered', make
         the partial recording playable, keep the last saved timeline. Returns their ids."""
-        with self._session() as s:
-            rows = s.scalars(select(Attempt).where(Attempt.status == "in_progress", Attempt.host == HOST)
-                             .order_by(Attempt.id)).all()
-            stale = [r for r in rows if self._interrupted(r)]
+        stale: list[Attempt] = []
+        try:
+            with self._session() as s:
+                rows = s.scalars(select(Attempt).where(Attempt.status == "in_progress", Attempt.host == HOST)
+                                 .order_by(Attempt.id)).all()
+                stale = [r for r in rows if self._interrupted(r)]
+                for row in stale:
+                    audio = recovery.salvage(self._file_for(row.id))
+                    heard_until = row.started_at
+                    if audio is not None:
+                        heard_until = row.started_at + timedelta(seconds=recovery.duration(audio))
+                    row.status, row.ending_reason = "recovered", INTERRUPTED
+                    row.ended_at = max(row.updated_at, heard_until)
+                    self._attach(s, row, audio)
+        finally:
             for row in stale:
-                audio = recovery.salvage(self._file_for(row.id))
-                heard_until = row.started_at
-                if audio is not None:
-                    heard_until = row.started_at + timedelta(seconds=recovery.duration(audio))
-                row.status, row.ending_reason = "recovered", INTERRUPTED
-                row.ended_at = max(row.updated_at, heard_until)
-                self._attach(s, row, audio)
-        for row in stale:
-            self._release(row.id)
+                self._release(row.id)
         return [r.id for r in stale]
 
     # -- review ---------------------------------------------------------------------------------------
