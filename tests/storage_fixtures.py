@@ -19,7 +19,7 @@ BACKENDS = ("sqlite", "postgresql")
 PERSONAS = (("angry_zh", "angry"), ("stubborn_zh", "stubborn"), ("complainer_en", "complainer"),
             ("insulting_en", "insulting"))
 SCENARIOS = ("heating", "credit_card", "broadband")
-ENDINGS = ("resolved", "escalated", "turn_limit", None)
+ENDINGS = ("resolved", "escalated", "turn_limit", "ended_early")
 TRAINEES = ("王小明", "Li Na", "Alice Smith", "张伟")
 
 
@@ -59,7 +59,8 @@ def scorecard(seed: int) -> tuple[int, dict, list[dict]]:
 
 
 def generated(count: int, seed: int = 7) -> list[AttemptRecord]:
-    """Attempts spread over a year, every filterable field varied; some unscored and some unfinished."""
+    """Attempts spread over a year, every filterable field varied; some unscored, and one in twenty cut off by
+    a crash (status recovered, no ending) as the app leaves them."""
     rnd = random.Random(seed)
     base = datetime(2026, 1, 1, tzinfo=UTC)
     records = []
@@ -67,11 +68,12 @@ def generated(count: int, seed: int = 7) -> list[AttemptRecord]:
         persona_id, persona_type = rnd.choice(PERSONAS)
         started = base + timedelta(minutes=rnd.randrange(365 * 24 * 60))
         overall = None if rnd.random() < 0.1 else rnd.randint(0, 100)
+        status = "recovered" if rnd.random() < 0.05 else "complete"
         records.append(AttemptRecord(
             id=0, trainee=rnd.choice(TRAINEES), persona_id=persona_id, persona_type=persona_type,
             scenario_id=rnd.choice(SCENARIOS), language="zh" if persona_id.endswith("zh") else "en",
             started_at=started, ended_at=started + timedelta(seconds=rnd.randint(60, 1200)),
-            ending=rnd.choice(ENDINGS), ending_reason=None, status=rnd.choice(("complete", "recovered")),
+            ending=None if status == "recovered" else rnd.choice(ENDINGS), ending_reason=None, status=status,
             overall=overall, scores={"empathy": overall}, findings=[], timeline={}, notes=f"n{i}"))
     return records
 

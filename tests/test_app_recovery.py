@@ -21,10 +21,10 @@ store.save_progress(attempt_id, {"version": 1, "language": "zh", "persona": "zh.
                                  "turns": [{"speaker": "customer", "start": 0.0, "end": 2.0, "text": "暖气不热"}]})
 recorder = CallRecorder(path)
 t = 0.0
-print("RECORDING", flush=True)
 while True:
     recorder.add_customer(t, (0.1 * np.sin(np.arange(1600) / 5)).astype(np.float32))
     t += 0.1
+    print(f"{t:.1f}", flush=True)
     time.sleep(0.1)
 """
 
@@ -38,12 +38,12 @@ def test_next_start_recovers_a_call_killed_mid_way(qapp, tmp_path: Path) -> None
     env = {**os.environ, "ROLEPLAY_SIM_RECORDINGS": str(recordings)}
     child = subprocess.Popen([sys.executable, "-c", CHILD, url, str(recordings)], env=env, text=True,
                              stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parents[1])
-    assert child.stdout.readline().strip() == "RECORDING"
-    import time
-
-    time.sleep(3.0)
+    fed = 0.0
+    while fed < 3.0:
+        fed = float(child.stdout.readline())
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=10)
+    fed = max([fed, *(float(line) for line in child.stdout.read().split())])
 
     os.environ["ROLEPLAY_SIM_RECORDINGS"] = str(recordings)
     try:
@@ -59,6 +59,8 @@ def test_next_start_recovers_a_call_killed_mid_way(qapp, tmp_path: Path) -> None
     import soundfile
 
     recording = store.recording_path(attempt.id)
-    assert recording is not None and soundfile.info(str(recording)).duration >= 1.5
+    info = soundfile.info(str(recording))
+    assert info.format == "FLAC" and fed - 1.5 <= info.duration <= fed
+    assert [p.name for p in recordings.iterdir()] == [recording.name]   # the partial file is gone
     again, notes_again = open_attempts(Settings(db_url=url))
     assert notes_again == []

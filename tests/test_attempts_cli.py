@@ -102,3 +102,19 @@ def test_runs_as_a_module_with_the_database_from_the_environment(tmp_path: Path)
     done = subprocess.run([sys.executable, "-m", "simulator", "attempts", "list"], env=bad, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and done.stderr.startswith("error: ")
+
+
+def test_the_database_is_db_then_the_environment_then_the_settings_file(filled, capsys, tmp_path, monkeypatch) -> None:
+    from simulator.settings import Settings, save_settings
+
+    url, ids = filled
+    monkeypatch.setenv("ROLEPLAY_SIM_DATA", str(tmp_path / "data"))
+    monkeypatch.delenv("ROLEPLAY_SIM_DB_URL", raising=False)
+    save_settings(Settings(db_url=url))                        # the config folder is the test's own
+    code, out, _ = run(capsys, "attempts", "list")
+    assert code == 0 and out.splitlines()[-1] == f"{len(ids)} of {len(ids)} attempt(s)"
+    empty = f"sqlite:///{tmp_path / 'env.sqlite3'}"
+    monkeypatch.setenv("ROLEPLAY_SIM_DB_URL", empty)
+    assert run(capsys, "attempts", "list")[1] == "0 of 0 attempt(s)\n"
+    assert run(capsys, "attempts", "--db", url, "list")[1].splitlines()[-1] == f"{len(ids)} of {len(ids)} attempt(s)"
+    assert not (tmp_path / "data" / "attempts.sqlite3").exists()  # the local default was never used

@@ -1,6 +1,7 @@
-"""The call recorder: samples land at their call time on the right channel, a killed writer leaves a
-playable file, a full disk stops the recording but keeps what was written, and with real devices and a
-speaker->microphone echo both channels line up."""
+"""The call recorder: samples land at their call time on the right channel, the FLAC is written as the call
+goes so a killed writer leaves audio up to about the last second (made playable by recovery), a full disk
+stops the recording but keeps what was written, playable, and with real devices and a speaker->microphone
+echo both channels line up."""
 
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from simulator.core.recording_file import read_all
 from simulator.speech.audio_io import CallClock, CallRecorder, Microphone, Player
+from simulator.speech.recorder import disk_full_file
 from simulator.speech.resample import resample
+from simulator.storage.recovery import salvage
 from tests.pulse import best_lag, speak_to_wav
 
 RATE = 16000
@@ -31,6 +35,7 @@ def test_samples_are_placed_by_call_time_on_their_channel(tmp_path: Path) -> Non
     recorder.add_customer(2.0, np.full(800, 0.5, dtype=np.float32))
     path = recorder.close()
     assert path == tmp_path / "call.flac" and not recorder.partial_path.exists() and recorder.error is None
+    assert sf.info(str(path)).format == "FLAC" and list(tmp_path.iterdir()) == [path]
     data, rate = sf.read(path, dtype="float32")
     assert rate == RATE and data.shape == (int(2.05 * RATE), 2)
     left, right = data[:, 0], data[:, 1]
@@ -40,7 +45,7 @@ def test_samples_are_placed_by_call_time_on_their_channel(tmp_path: Path) -> Non
 
 
 def test_jittered_block_times_still_give_a_continuous_channel(tmp_path: Path) -> None:
-    recorder = CallRecorder(tmp_path / "call.wav", format="WAV")
+    recorder = CallRecorder(tmp_path / "call.flac")
     line = np.sin(2 * np.pi * 440 * np.arange(20 * 1600) / RATE).astype(np.float32) * 0.5
     jitter = np.random.default_rng(7).uniform(-0.004, 0.004, 20)
     for i in range(20):
@@ -77,7 +82,7 @@ for i in range(10_000):
 """
 
 
-def test_killed_writer_leaves_a_playable_file_up_to_about_the_last_second(tmp_path: Path) -> None:
+def test_killed_writer_leaves_audio_up_to_about_the_last_second(tmp_path: Path) -> None:
     final = tmp_path / "call.flac"
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(final)], stdout=subprocess.PIPE, text=True)
     fed = 0.0
@@ -86,11 +91,15 @@ def test_killed_writer_leaves_a_playable_file_up_to_about_the_last_second(tmp_pa
     writer.send_signal(signal.SIGKILL)
     writer.wait(timeout=10)
     fed = max([fed, *(float(line) for line in writer.stdout.read().split())])
-    partial = final.with_suffix(".partial.wav")
-    assert not final.exists() and partial.exists()
-    data, rate = sf.read(partial, dtype="float32")
-    kept = len(data) / rate
-    assert fed - 1.5 <= kept <= fed
+    partial = final.with_suffix(".partial.flac")
+    assert not final.exists() and list(tmp_path.iterdir()) == [partial]
+    assert sf.info(str(partial)).format == "FLAC"
+    during, rate = read_all(partial)   # what the projector's replay reads while a call is still being written
+    assert fed - 1.5 <= len(during) / rate <= fed, (fed, len(during) / rate)
+
+    assert salvage(final) == final and list(tmp_path.iterdir()) == [final]
+    data, rate = sf.read(final, dtype="float32")  # repaired: an ordinary FLAC that reads in one go
+    assert sf.info(str(final)).format == "FLAC" and len(data) == len(during)
     expected = 0.3 * np.sin(2 * np.pi * np.array([[300], [800]]) * np.arange(len(data)) / rate).T
     assert np.abs(data - expected).max() < 1e-3
 
@@ -127,18 +136,40 @@ def test_full_disk_stops_the_recording_and_keeps_what_was_written(tmp_path: Path
         fail_writes_after(monkeypatch, RATE)
     try:
         recorder = CallRecorder(folder / "call.flac")
-        ramp = np.linspace(-0.5, 0.5, 4 * RATE, dtype=np.float32)
-        for i in range(40):
-            recorder.add_customer(i * 0.1, ramp[i * 1600:(i + 1) * 1600])
+        noise = np.random.default_rng(3).uniform(-0.5, 0.5, 8 * RATE).astype(np.float32)  # barely compresses
+        for i in range(80):
+            recorder.add_customer(i * 0.1, noise[i * 1600:(i + 1) * 1600])
         path = recorder.close()
         assert recorder.error is not None and "disk is full" in recorder.error and str(path) in recorder.error
-        assert path == recorder.partial_path
-        data, _ = sf.read(path, dtype="float32")
-        assert 0.5 * RATE < len(data) <= 2 * RATE
-        assert np.abs(data[:, 0] - ramp[:len(data)]).max() < 1e-3 and not data[:, 1].any()
+        assert path == recorder.path and list(folder.iterdir()) == [path] and sf.info(str(path)).format == "FLAC"
+        assert disk_full_file(recorder.error) == path
+        data, _ = sf.read(path, dtype="float32")   # readable in one go: no repair needed
+        assert 0.5 * RATE < len(data) <= 4 * RATE
+        assert np.abs(data[:, 0] - noise[:len(data)]).max() < 1e-4 and not data[:, 1].any()
     finally:
         if mounted:
             subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_the_disk_full_message_is_shown_in_the_interface_language(qapp, tmp_path: Path, monkeypatch) -> None:
+    from simulator.ui import i18n
+    from simulator.ui.call_bridge import CallBridge
+
+    fail_writes_after(monkeypatch, RATE)
+    recorder = CallRecorder(tmp_path / "call.flac")
+    recorder.add_customer(0.0, np.ones(3 * RATE, dtype=np.float32) * 0.1)
+    path = recorder.close()
+    bridge, shown = CallBridge(), []
+    bridge.problemRaised.connect(shown.append)
+    try:
+        i18n.install_translator(qapp, "zh")
+        bridge.problem(recorder.error)
+        bridge.problem("Microphone lost")   # other messages pass as they are
+    finally:
+        i18n.install_translator(qapp, "en")
+    bridge.problem(recorder.error)
+    assert shown[0] == f"录音已停止：磁盘已满。已录下的内容保存在 {path}。" and shown[1] == "Microphone lost"
+    assert shown[2] == f"Recording stopped: the disk is full. What was recorded so far is kept in {path}."
 
 
 @pytest.mark.audio

@@ -4,9 +4,9 @@ playable recording and its last saved timeline, and a full disk ends the recordi
 from __future__ import annotations
 
 import json
+import os
 import signal
 import stat
-import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -14,11 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from sqlalchemy import update
 
-from simulator.speech.recorder import CallRecorder
+from simulator.core.recording_file import READ_BLOCK
+from simulator.speech.recorder import COMPRESSION, CallRecorder
 from simulator.storage import open_store
+from simulator.storage.models import Attempt
 from simulator.storage.recovery import salvage
-from tests.storage_fixtures import db_url, dominant_frequency, read_audio, timeline, tone
+from tests.storage_fixtures import db_url, read_audio, timeline, tone
 
 __all__ = ["db_url"]
 
@@ -71,7 +74,8 @@ def test_a_killed_call_is_recovered_with_its_audio_and_last_saved_timeline(db_ur
     assert [r.status for r in store.list_attempts()] == ["in_progress", "recovered"]
 
     path = store.recording_path(state["id"])
-    assert path.suffix == ".flac" and not path.with_suffix(".partial.wav").exists()
+    assert sf.info(str(path)).format == "FLAC" and not path.with_suffix(".partial.flac").exists()
+    assert [p.name for p in store.recordings_dir.iterdir()] == [path.name]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     data = read_audio(path)
     kept = len(data) / RATE
@@ -82,24 +86,58 @@ def test_a_killed_call_is_recovered_with_its_audio_and_last_saved_timeline(db_ur
     store.close()
 
 
-def wav_with_stale_header(path: Path, seconds: float) -> np.ndarray:
-    """What a kill between writing samples and updating the header leaves: sizes of an empty file."""
-    audio = np.stack([tone(seconds, 300), tone(seconds, 800)], axis=1)
-    sf.write(path, audio, RATE, subtype="PCM_16")
-    raw = bytearray(path.read_bytes())
-    data_at = raw.index(b"data") + 8
-    raw[4:8] = struct.pack("<I", data_at - 8)
-    raw[data_at - 4:data_at] = struct.pack("<I", 0)
-    path.write_bytes(bytes(raw) + b"\x01")  # and half a sample frame at the end
-    return audio
+HOLDER = """
+import sys
+from simulator.storage import open_store
+
+store = open_store(sys.argv[1])
+attempt_id, _ = store.begin_attempt("Li Na", "angry_zh", "angry", "heating", "zh")
+print(attempt_id, flush=True)
+sys.stdin.read()  # the call runs until the test closes stdin
+"""
 
 
-def test_salvage_takes_the_samples_from_the_file_when_the_header_is_stale(tmp_path: Path) -> None:
+def test_recovery_goes_by_the_running_call_s_lock_not_by_its_pid(db_url: str) -> None:
+    store = open_store(db_url)  # the schema exists before the calls open the database
+    calls = [subprocess.Popen([sys.executable, "-c", HOLDER, db_url], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True, cwd=Path(__file__).resolve().parents[1]) for _ in range(2)]
+    live_id, dead_id = (int(call.stdout.readline()) for call in calls)
+    calls[1].kill()
+    calls[1].wait(timeout=10)
+    with store.engine.begin() as db:  # the restarted app got the dead call's pid; the live call's pid is free
+        db.execute(update(Attempt).where(Attempt.id == dead_id).values(pid=os.getpid()))
+        db.execute(update(Attempt).where(Attempt.id == live_id).values(pid=calls[1].pid))
+    assert store.recover_interrupted() == [dead_id]
+    assert store.get_attempt(live_id).status == "in_progress"
+    calls[0].stdin.close()  # its process ends without finishing the attempt
+    calls[0].wait(timeout=10)
+    assert store.recover_interrupted() == [live_id]
+    assert store.get_attempt(live_id).status == "recovered" and list(store.locks_dir.iterdir()) == []
+    store.close()
+
+
+def cut_off_flac(path: Path, audio: np.ndarray, scratch: Path) -> int:
+    """What a kill mid-call leaves: the FLAC as flushed so far (no length in its header), ending in half a
+    frame. Returns how many bytes it holds."""
+    with sf.SoundFile(scratch, "w", samplerate=RATE, channels=2, format="FLAC", subtype="PCM_16",
+                      compression_level=COMPRESSION) as writer:
+        writer.write(audio)
+        writer.flush()
+        raw = scratch.read_bytes()[:-7]
+    path.write_bytes(raw)
+    return len(raw)
+
+
+def test_salvage_re_encodes_a_cut_off_flac_into_a_clean_one(tmp_path: Path) -> None:
     final = tmp_path / "attempt-1.flac"
-    audio = wav_with_stale_header(final.with_suffix(".partial.wav"), 1.5)
-    assert salvage(final) == final and not final.with_suffix(".partial.wav").exists()
+    audio = np.stack([tone(1.5, 300), tone(1.5, 800)], axis=1)
+    cut_off_flac(final.with_suffix(".partial.flac"), audio, tmp_path / "scratch.flac")
+    with pytest.raises(Exception):
+        sf.read(final.with_suffix(".partial.flac"))   # as the crash left it, a plain read fails
+    assert salvage(final) == final and not final.with_suffix(".partial.flac").exists()
     data = read_audio(final)
-    assert len(data) == len(audio) and np.abs(data - audio).max() < 1e-3
+    assert 1.5 * RATE - 2 * 1152 - READ_BLOCK <= len(data) < 1.5 * RATE  # less the encoder's and the torn frame
+    assert np.abs(data - audio[:len(data)]).max() < 1e-3
     assert salvage(tmp_path / "attempt-2.flac") is None
 
 
@@ -121,25 +159,28 @@ def test_a_full_disk_ends_the_recording_and_the_attempt_keeps_what_was_written(t
     store = open_store(f"sqlite:///{tmp_path / 'a.sqlite3'}", recordings_dir=tiny_disk)
     attempt_id, path = store.begin_attempt("王小明", "angry_zh", "angry", "heating", "zh")
     recorder = CallRecorder(path)
-    for i in range(40):
-        recorder.add_customer(i * 0.1, tone(0.1, 300, offset=i * 1600))
+    noise = np.random.default_rng(3).uniform(-0.5, 0.5, 8 * RATE).astype(np.float32)  # barely compresses
+    for i in range(80):
+        recorder.add_customer(i * 0.1, noise[i * 1600:(i + 1) * 1600])
     recorder.close()
     assert recorder.error is not None and "disk is full" in recorder.error
     store.finish_attempt(attempt_id, "resolved", None, timeline(3), 70, {"empathy": 70}, [],
                          recording_error=recorder.error)
     got = store.get_attempt(attempt_id)
     assert got.status == "complete" and got.overall == 70 and got.timeline == timeline(3)
-    assert got.recording_error == recorder.error
+    assert got.recording_error == recorder.error and got.recording == path.name
     data = read_audio(store.recording_path(attempt_id))
-    assert 0.5 * RATE < len(data) < 2 * RATE
-    assert np.abs(data[:, 0] - tone(len(data) / RATE, 300)).max() < 1e-3 and not data[:, 1].any()
+    assert 0.5 * RATE < len(data) < 4 * RATE
+    assert np.abs(data[:, 0] - noise[:len(data)]).max() < 1e-4 and not data[:, 1].any()
     store.close()
 
 
-def test_recovery_on_a_full_disk_keeps_the_repaired_wav(tiny_disk: Path) -> None:
+def test_recovery_on_a_full_disk_repairs_the_flac_in_place(tiny_disk: Path, tmp_path: Path) -> None:
     final = tiny_disk / "attempt-1.flac"
-    audio = wav_with_stale_header(final.with_suffix(".partial.wav"), 0.9)  # leaves no room for the FLAC
-    kept = salvage(final)
-    assert kept == final.with_suffix(".partial.wav") and not final.exists()
-    data = read_audio(kept)
-    assert len(data) == len(audio) and dominant_frequency(data[:, 0]) == pytest.approx(300, abs=5)
+    noise = np.random.default_rng(5).uniform(-0.5, 0.5, (RATE * 9 // 10, 2)).astype(np.float32)
+    size = cut_off_flac(final.with_suffix(".partial.flac"), noise, tmp_path / "scratch.flac")
+    assert size > 32 * 1024   # noise barely compresses: more than half the disk, no room for a re-encoded copy
+    assert salvage(final) == final and list(tiny_disk.iterdir()) == [final]
+    assert sf.info(str(final)).format == "FLAC"
+    data = read_audio(final)
+    assert 0.7 * RATE < len(data) < 0.9 * RATE and np.abs(data - noise[:len(data)]).max() < 1e-4

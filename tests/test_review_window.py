@@ -117,9 +117,62 @@ def test_clicking_a_header_sorts_as_the_store_does(window, qtbot, big, column, o
         assert window.model.order_by == order_by
         seen.append(window.model.descending)
         assert [r.id for r in window.model.loaded()] == store_ids(
-            big[0], order_by=order_by, descending=window.model.descending, limit=PAGE)
+            big[0], order_by=order_by, descending=window.model.descending, limit=PAGE,
+            shown_order=window.model.shown_order)
         assert window.model.rowCount() == PAGE
     assert seen[0] != seen[1]
+
+
+@pytest.mark.parametrize("column", ["persona", "scenario"])
+def test_persona_and_scenario_columns_sort_by_the_names_and_titles_shown(window, qtbot, column):
+    header, model = window.table.horizontalHeader(), window.model
+    section = COLUMNS.index(column)
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    for _ in range(2):
+        qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=QPoint(x, header.height() // 2))
+        all_ids(model)
+        shown = [model.data(model.index(row, section)) for row in range(model.rowCount())]
+        assert len(shown) == ATTEMPTS
+        assert shown == sorted(shown, key=str.casefold, reverse=model.descending)
+    if column == "persona":  # the spoken English call shows "Mr. Walker, furious": by id it would come first
+        assert "Mr. Walker, furious" in shown and shown[0] != "Mr. Walker, furious" != shown[-1]
+
+
+def test_scenarios_of_every_persona_sort_by_title_not_by_id(qapp, store):
+    from simulator.ui.review.attempts_model import AttemptsModel
+    from simulator.ui.review.review_window import load_persona_index
+
+    personas = load_persona_index()
+    records = generated(len(personas) * 3)
+    pairs = [(p, s.id) for p in personas.values() for s in p.scenarios]
+    for record, (persona, scenario) in zip(records, pairs):
+        record.persona_id, record.persona_type, record.scenario_id = persona.id, persona.type, scenario
+    store.add_records(records[:len(pairs)])
+    model = AttemptsModel(store, None, personas)
+    model.sort(COLUMNS.index("scenario"), Qt.AscendingOrder)
+    shown = [model.data(model.index(row, COLUMNS.index("scenario"))) for row in range(model.rowCount())]
+    titles = {s.title for persona in personas.values() for s in persona.scenarios}
+    assert set(shown) == titles and shown == sorted(shown, key=str.casefold)
+    by_id = [model.scenario_label(r.persona_id, r.scenario_id)
+             for r in store.list_attempts(order_by="scenario", descending=False)]
+    assert by_id != shown  # the ids' order is not the titles' order, so the test can tell them apart
+
+
+@pytest.mark.parametrize("ending, filters", [("ended_early", {"ending": "ended_early"}),
+                                             ("recovered", {"status": "recovered"})])
+def test_the_ending_filter_finds_calls_ended_early_and_calls_cut_off_by_a_crash(window, big, ending, filters):
+    bar = window.filter_bar
+    bar.ending.setCurrentIndex(bar.ending.findData(ending))
+    assert bar.ending.currentText() == {"ended_early": "Ended early", "recovered": "Recovered"}[ending]
+    assert window.model.filters == filters
+    assert 0 < window.model.total == big[0].count_attempts(**filters) < ATTEMPTS // 2
+    ids = all_ids(window.model)
+    assert ids == store_ids(big[0], **filters) and len(ids) == window.model.total
+    rows = window.model.loaded()
+    if ending == "recovered":
+        assert all(r.status == "recovered" and r.ending is None for r in rows)
+    else:
+        assert all(r.ending == "ended_early" and r.status == "complete" for r in rows)
 
 
 def test_selecting_an_attempt_shows_transcript_scorecard_and_timeline(window, qtbot, big):

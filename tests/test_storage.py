@@ -50,6 +50,29 @@ def test_migrations_build_the_schema_the_orm_expects(db_url: str) -> None:
     again.close()
 
 
+def test_a_delete_on_one_machine_removes_the_cached_audio_on_the_others(postgres, tmp_path, monkeypatch) -> None:
+    url = postgres.new_database()
+    monkeypatch.setenv("ROLEPLAY_SIM_DATA", str(tmp_path / "deleting-machine"))
+    mine = open_store(url)
+    deleted, kept = record_call(mine), record_call(mine, trainee="Li Na")
+    monkeypatch.setenv("ROLEPLAY_SIM_DATA", str(tmp_path / "reviewing-machine"))
+    theirs = open_store(url)
+    cached = {i: theirs.recording_path(i) for i in (deleted, kept)}
+    (cached[deleted].with_suffix(".timeline.json")).write_text("{}")  # anything else kept for that attempt
+    unsaved = theirs.recordings_dir / "unsaved-20261201-101500.timeline.json"
+    unsaved.write_text("{}")
+    assert all(p.is_file() and str(tmp_path / "reviewing-machine") in str(p) for p in cached.values())
+    mine.delete_attempt(deleted)
+    theirs.close()
+    again = open_store(url)  # the reviewing machine's next start
+    assert sorted(p.name for p in again.recordings_dir.iterdir()) == sorted([cached[kept].name, unsaved.name])
+    assert again.recording_path(kept) == cached[kept]
+    with pytest.raises(AttemptNotFound):
+        again.recording_path(deleted)
+    for s in (mine, again):
+        s.close()
+
+
 def test_every_field_round_trips(store) -> None:
     before = datetime.now(UTC)
     attempt_id = record_call(store, notes="语气很好，但打断了两次")
@@ -121,6 +144,7 @@ def reference(records, **f):
         and (f.get("min_score") is None or (r.overall is not None and r.overall >= f["min_score"]))
         and (f.get("max_score") is None or (r.overall is not None and r.overall <= f["max_score"]))
         and (f.get("ending") is None or r.ending == f["ending"])
+        and (f.get("status") is None or r.status == f["status"])
     ]
     return sorted(keep, key=lambda p: (p[1].started_at, p[0]), reverse=True)
 
@@ -133,6 +157,8 @@ FILTERS = [
     {"since": datetime(2026, 3, 1, tzinfo=UTC), "until": datetime(2026, 6, 1, tzinfo=UTC)},
     {"min_score": 40, "max_score": 60, "ending": "escalated"},
     {"trainee": "Alice Smith", "min_score": 90},
+    {"trainee": "张伟", "ending": "ended_early"},
+    {"status": "recovered"},
 ]
 
 
@@ -292,16 +318,21 @@ def test_a_broken_bundle_is_refused_with_one_line(store, tmp_path: Path) -> None
     assert store.count_attempts() == 1
 
 
-def test_a_recording_kept_as_wav_after_a_full_disk_is_stored_and_exported(store, tmp_path: Path) -> None:
+def test_a_recording_left_unfinished_is_repaired_when_the_attempt_is_stored(store, tmp_path: Path) -> None:
     attempt_id, path = store.begin_attempt("Li Na", "angry_zh", "angry", "heating", "zh")
-    partial = path.with_suffix(".partial.wav")
-    sf.write(partial, np.stack([tone(1.0, 300), tone(1.0, 800)], axis=1), 16000, subtype="PCM_16")
+    with sf.SoundFile(tmp_path / "scratch.flac", "w", samplerate=16000, channels=2, format="FLAC") as writer:
+        writer.write(np.stack([tone(1.0, 300), tone(1.0, 800)], axis=1))
+        writer.flush()
+        path.with_suffix(".partial.flac").write_bytes((tmp_path / "scratch.flac").read_bytes())  # never closed
     store.finish_attempt(attempt_id, None, None, timeline(1), None, {}, [], recording_error="Recording stopped")
     got = store.get_attempt(attempt_id)
-    assert got.recording == partial.name and got.recording_error == "Recording stopped"
+    assert got.recording == path.name and got.recording_error == "Recording stopped"
+    assert [p.name for p in store.recordings_dir.iterdir()] == [path.name]
     with zipfile.ZipFile(export_attempt(store, attempt_id, tmp_path / "w.zip")) as z:
-        assert "recording.wav" in z.namelist()
-    assert dominant_frequency(read_audio(store.recording_path(attempt_id))[:, 1]) == pytest.approx(800, abs=5)
+        assert "recording.flac" in z.namelist()
+    data = read_audio(store.recording_path(attempt_id))
+    assert 0.5 * 16000 < len(data) < 16000
+    assert dominant_frequency(data[:, 1]) == pytest.approx(800, abs=5)
 
 
 def test_csv_cells_cannot_become_spreadsheet_formulas(store, tmp_path: Path) -> None:

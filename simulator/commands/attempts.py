@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,9 @@ USAGE_ERROR = 2
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("attempts", help="list, show, export, report and import recorded attempts")
-    parser.add_argument("--db", metavar="URL", help="database URL (default: ROLEPLAY_SIM_DB_URL or the local SQLite)")
+    parser.add_argument("--db", metavar="URL",
+                        help="database URL (default: ROLEPLAY_SIM_DB_URL, else the db_url setting, "
+                             "else the local SQLite)")
     actions = parser.add_subparsers(dest="attempts_command", required=True)
 
     listing = actions.add_parser("list", help="list attempts, newest first")
@@ -138,6 +141,14 @@ def import_command(store: AttemptStore, args: argparse.Namespace) -> int:
     return 0
 
 
+def database_choice(db: str | None) -> str | None:
+    """--db, else ROLEPLAY_SIM_DB_URL, else the settings file's db_url; None: the local SQLite."""
+    from simulator.settings import load_settings
+    from simulator.storage.db import DB_URL_ENV
+
+    return db or os.environ.get(DB_URL_ENV) or load_settings().db_url or None
+
+
 def _run(command):
     """Open the store, run the command, and turn storage errors into one line and exit status 2."""
 
@@ -145,7 +156,7 @@ def _run(command):
         from simulator.storage import StorageError, open_store
 
         try:
-            store = open_store(args.db)
+            store = open_store(database_choice(args.db))
             try:
                 return command(store, args)
             finally:

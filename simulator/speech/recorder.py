@@ -1,15 +1,16 @@
-"""Time-aligned stereo recording of a call: customer (persona) left, trainee right, 16 kHz.
+"""Time-aligned stereo recording of a call: customer (persona) left, trainee right, 16 kHz FLAC.
 
 Samples are placed at their call time (gaps are silence) by a writer thread, so audio callbacks never
-touch the disk. While the call runs the file is a WAV flushed every half second: a killed process leaves a
-file that plays up to about the last second (a FLAC's length is only written on close). close()
-converts to FLAC when asked for. A write error (disk full) stops the recording, keeps what was written
-and sets `error`.
+touch the disk. The FLAC is written as the call goes (`<name>.partial.flac`, flushed every half second),
+so a killed process leaves a file that plays up to about the last second once read block by block
+(simulator/core/recording_file.py; recovery re-encodes it). close() finishes it under its own name. A write
+error (disk full) stops the recording, keeps what was written, playable, and sets `error`.
 """
 
 from __future__ import annotations
 
 import errno
+import os
 import queue
 import shutil
 import threading
@@ -20,13 +21,18 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from simulator.core.recording_file import set_length_in_place
+
 from .resample import to_float32
 
 CUSTOMER, TRAINEE = 0, 1
 FLUSH_SECONDS = 0.5
+PARTIAL_SUFFIX = ".partial.flac"
+COMPRESSION = 0.25  # libsndfile's 0..1 scale: FLAC level 2, 1152-frame blocks, so little sits unflushed in the encoder
 LATE_SECONDS = 0.75  # how far behind the newest sample a channel's data may still arrive (microphone blocks)
 SNAP_SECONDS = 0.01  # a piece starting this close to where its channel's last one ended continues it
 WRITE_ERRORS = (OSError, sf.SoundFileError)
+DISK_FULL = "Recording stopped (the disk is full); what was recorded so far is kept in {}."
 
 
 @dataclass(frozen=True)
@@ -75,17 +81,16 @@ class _StereoBuffer:
 class CallRecorder:
     """Stereo recorder fed from the player (add_customer) and the microphone (add_trainee), any thread."""
 
-    def __init__(self, path: Path, sample_rate: int = 16000, format: str = "FLAC") -> None:
+    def __init__(self, path: Path, sample_rate: int = 16000) -> None:
         self.path = Path(path)
         self.sample_rate = sample_rate
-        self.format = format.upper()
-        self.partial_path = self.path if self.format == "WAV" else self.path.with_suffix(".partial.wav")
+        self.partial_path = self.path.with_suffix(PARTIAL_SUFFIX)
         self.error: str | None = None
         self._file: sf.SoundFile | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = sf.SoundFile(self.partial_path, "w", samplerate=sample_rate, channels=2, format="WAV",
-                                      subtype="PCM_16")
+            self._file = sf.SoundFile(self.partial_path, "w", samplerate=sample_rate, channels=2, format="FLAC",
+                                      subtype="PCM_16", compression_level=COMPRESSION)
         except WRITE_ERRORS as exc:
             self.error = self._stopped_message(exc, "creating the file")
         self._buffer = _StereoBuffer()
@@ -105,23 +110,19 @@ class CallRecorder:
         self._pieces.put(_Piece(TRAINEE, call_time, to_float32(samples).copy()))
 
     def close(self) -> Path:
-        """Write the rest and finish the file; returns the file that holds the recording."""
+        """Write the rest and finish the file; returns the recording's path (absent if nothing could be written)."""
         if self._thread.is_alive():
             self._pieces.put(None)
             self._thread.join()
-        if self.format == "WAV" or self.error is not None or not self.partial_path.exists():
-            return self.partial_path
+        if self._file is None or not self.partial_path.exists():
+            return self.path
         try:
-            with sf.SoundFile(self.partial_path) as source, sf.SoundFile(
-                    self.path, "w", samplerate=self.sample_rate, channels=2, format=self.format,
-                    subtype="PCM_16") as target:
-                for block in source.blocks(blocksize=self.sample_rate * 10, dtype="int16"):
-                    target.write(block)
+            if self.error is not None:
+                set_length_in_place(self.partial_path)  # cut off mid-frame with no length: make it readable
+            os.replace(self.partial_path, self.path)
         except WRITE_ERRORS as exc:
-            self.path.unlink(missing_ok=True)
-            self.error = self._stopped_message(exc, "converting to " + self.format)
+            self.error = self.error or self._stopped_message(exc, "finishing the file")
             return self.partial_path
-        self.partial_path.unlink()
         return self.path
 
     def _run(self) -> None:
@@ -165,12 +166,22 @@ class CallRecorder:
             self.error = self.error or self._stopped_message(exc, "closing")
 
     def _stopped_message(self, exc: Exception, doing: str) -> str:
-        where = self.partial_path.parent
+        where = self.path.parent
         full = (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or (
             where.exists() and shutil.disk_usage(where).free < 1024 * 1024)
+        if full and self._file is not None:
+            return DISK_FULL.format(self.path)
         reason = "the disk is full" if full else f"error while {doing}: {exc}"
         kept = "what was recorded so far is kept in" if self._file is not None else "nothing could be written to"
-        return f"Recording stopped ({reason}); {kept} {self.partial_path}."
+        return f"Recording stopped ({reason}); {kept} {self.path}."
+
+
+def disk_full_file(message: str | None) -> Path | None:
+    """The file kept if `message` is the recorder's disk-full message (the UI words it in its own language)."""
+    head, tail = DISK_FULL.split("{}")
+    if message is None or not (message.startswith(head) and message.endswith(tail)):
+        return None
+    return Path(message[len(head):len(message) - len(tail)])
 
 
 _TICK = _Piece(CUSTOMER, 0.0, np.zeros(0, dtype=np.float32))

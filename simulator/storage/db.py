@@ -75,7 +75,8 @@ def upgrade(engine: Engine) -> None:
 
 def open_store(url: str | None = None, recordings_dir: Path | None = None) -> AttemptStore:
     """The attempts store, schema upgraded. With PostgreSQL and no shared recordings folder (argument or
-    ROLEPLAY_SIM_RECORDINGS) the audio goes into the database so every reviewer can play it."""
+    ROLEPLAY_SIM_RECORDINGS) the audio goes into the database so every reviewer can play it, and this
+    machine's cached copies of attempts deleted meanwhile (by any reviewer) are removed."""
     url = url or database_url()
     engine = None
     try:
@@ -86,13 +87,17 @@ def open_store(url: str | None = None, recordings_dir: Path | None = None) -> At
             engine.dispose()
         raise StorageError(f"cannot open the attempts database {safe_url(url)}: {first_line(exc)}") from exc
     shared = recordings_dir or _env_path(SHARED_RECORDINGS_ENV)
+    server = hashlib.sha1(safe_url(url).encode()).hexdigest()[:12]
+    locks = data_root() / "locks" / f"db-{server}"  # on this machine, whatever folder holds the recordings
     if engine.dialect.name == "sqlite":
-        return AttemptStore(engine, private_dir(shared or data_root() / "recordings"))
+        return AttemptStore(engine, private_dir(shared or data_root() / "recordings"), locks_dir=locks)
     if shared is not None:
         shared.mkdir(parents=True, exist_ok=True)  # the team's folder: its permissions are the team's
-        return AttemptStore(engine, shared, private_files=False)
-    server = hashlib.sha1(safe_url(url).encode()).hexdigest()[:12]
-    return AttemptStore(engine, private_dir(data_root() / "recordings" / f"server-{server}"), audio_in_database=True)
+        return AttemptStore(engine, shared, private_files=False, locks_dir=locks)
+    store = AttemptStore(engine, private_dir(data_root() / "recordings" / f"server-{server}"),
+                         audio_in_database=True, locks_dir=locks)
+    store.prune_cache()
+    return store
 
 
 def safe_url(url: str) -> str:

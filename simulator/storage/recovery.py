@@ -1,54 +1,50 @@
 """Make the recording of an interrupted call playable.
 
-During a call the recorder writes a WAV and updates its header at every flush, so after a crash the
-file normally plays up to the last flush. If the process died between writing samples and updating the
-header, the header undercounts: the samples are then taken from the file size. The result is converted to
-the intended FLAC; if that fails (disk full) the repaired WAV is kept, since a WAV plays too.
+During a call the recorder writes `attempt-N.partial.flac` frame by frame; after a crash that file has no
+length in its header and may end in half a frame. It is read block by block up to the last decodable
+frame and re-encoded into a clean `attempt-N.flac`. If there is no room for the copy (disk full) the
+length is written into the partial file's header in place instead, which needs no space, and the file is
+renamed: either way the attempt gets a FLAC that plays to about the last second.
 """
 
 from __future__ import annotations
 
-import struct
+import os
 from pathlib import Path
 
-import numpy as np
 import soundfile as sf
 
-PARTIAL_SUFFIX = ".partial.wav"
+from simulator.core.recording_file import length_known, read_blocks, set_length_in_place
+
+PARTIAL_SUFFIX = ".partial.flac"  # as simulator/speech/recorder.py writes it
+ERRORS = (OSError, sf.SoundFileError, RuntimeError)
 
 
 def partial_path(recording: Path) -> Path:
-    """Where CallRecorder writes while the call runs (see simulator/speech/recorder.py)."""
     return recording.with_suffix(PARTIAL_SUFFIX)
 
 
-def existing_recording(recording: Path) -> Path | None:
-    """The file that holds the audio: the finished one, else the partial one, else none."""
-    for path in (recording, partial_path(recording)):
-        if path.is_file() and path.stat().st_size > 0:
-            return path
-    return None
-
-
 def salvage(recording: Path) -> Path | None:
-    """Turn whatever the recorder left into a playable file; returns it (None if nothing was recorded)."""
+    """Turn whatever the recorder left into a playable `recording`; returns it (None if nothing was recorded)."""
     partial = partial_path(recording)
-    if _readable(recording):
+    if _finished(recording):
         partial.unlink(missing_ok=True)
         return recording
-    recording.unlink(missing_ok=True)
     if not partial.is_file():
-        return None
-    samples, rate = _read_wav_samples(partial)
-    if samples is None:
-        return None
+        if not recording.is_file():
+            return None
+        os.replace(recording, partial)  # an unfinished file under the final name: repair it the same way
     try:
-        sf.write(recording, samples, rate, format="FLAC", subtype="PCM_16")
-    except (OSError, sf.SoundFileError):
+        frames = _reencode(partial, recording)
+    except ERRORS:
+        frames = -1
+    if frames < 0 or (frames > 0 and not _finished(recording)):  # libsndfile may not report a full disk
         recording.unlink(missing_ok=True)
-        _fix_wav_sizes(partial, samples.nbytes)
-        return partial
-    partial.unlink()
+        frames = _repair_in_place(partial, recording)
+    partial.unlink(missing_ok=True)
+    if frames == 0:
+        recording.unlink(missing_ok=True)
+        return None
     return recording
 
 
@@ -57,64 +53,37 @@ def duration(path: Path) -> float:
     return info.frames / info.samplerate
 
 
-def _readable(path: Path) -> bool:
+def _finished(path: Path) -> bool:
+    """A FLAC whose header knows its length and whose last frame decodes."""
     if not path.is_file():
         return False
     try:
-        info = sf.info(str(path))
-        sf.read(str(path), frames=1, start=max(0, info.frames - 1))
-    except (OSError, sf.SoundFileError, RuntimeError):
+        with sf.SoundFile(str(path)) as audio:
+            if not length_known(audio) or audio.frames == 0:
+                return False
+            audio.seek(audio.frames - 1)
+            return len(audio.read(1)) == 1
+    except ERRORS:
         return False
-    return info.frames > 0
 
 
-def _read_wav_samples(path: Path) -> tuple[np.ndarray | None, int]:
-    """All 16-bit frames after the header, whatever the header says about their count."""
-    raw = path.read_bytes()
-    fmt = _chunk(raw, b"fmt ")
-    data_at = _chunk_offset(raw, b"data")
-    if fmt is None or data_at is None:
-        return None, 0
-    _, channels, rate, _, block, bits = struct.unpack("<HHIIHH", fmt[:16])
-    if bits != 16 or channels < 1:
-        return None, 0
-    body = raw[data_at:]
-    body = body[: len(body) - len(body) % block]
-    if not body:
-        return None, 0
-    samples = np.frombuffer(body, dtype="<i2").reshape(-1, channels)
-    return samples, rate
+def _reencode(source: Path, target: Path) -> int:
+    """Copy every decodable frame into a new FLAC, streaming (an hour-long call needs no hour in memory)."""
+    frames = 0
+    with sf.SoundFile(str(source)) as audio:
+        with sf.SoundFile(str(target), "w", samplerate=audio.samplerate, channels=audio.channels,
+                          format="FLAC", subtype="PCM_16") as out:
+            for block in read_blocks(audio, "int16"):
+                out.write(block)
+                frames += len(block)
+    return frames
 
 
-def _fix_wav_sizes(path: Path, data_bytes: int) -> None:
-    """Rewrite the two size fields in place: needs no free disk space."""
-    with path.open("r+b") as f:
-        raw = f.read()
-        data_at = _chunk_offset(raw, b"data")
-        assert data_at is not None
-        f.seek(4)
-        f.write(struct.pack("<I", data_at + data_bytes - 8))
-        f.seek(data_at - 4)
-        f.write(struct.pack("<I", data_bytes))
-        f.truncate(data_at + data_bytes)
-
-
-def _chunk(raw: bytes, name: bytes) -> bytes | None:
-    at = _chunk_offset(raw, name)
-    if at is None:
-        return None
-    size = struct.unpack("<I", raw[at - 4:at])[0]
-    return raw[at:at + size]
-
-
-def _chunk_offset(raw: bytes, name: bytes) -> int | None:
-    """Offset of a RIFF chunk's body (the data chunk may have a stale size, so the walk stops there)."""
-    at = 12
-    while at + 8 <= len(raw):
-        chunk, size = raw[at:at + 4], struct.unpack("<I", raw[at + 4:at + 8])[0]
-        if chunk == name:
-            return at + 8
-        if chunk == b"data":
-            return None
-        at += 8 + size + (size & 1)
-    return None
+def _repair_in_place(partial: Path, recording: Path) -> int:
+    try:
+        frames = set_length_in_place(partial)
+        if frames:
+            os.replace(partial, recording)
+        return frames
+    except OSError:
+        return 0

@@ -2,9 +2,9 @@
 
 Nothing a trainee did may be lost: the row exists from the first second of a call, the timeline is
 saved after every turn, the recorder writes its file incrementally beside it, and an attempt left
-`in_progress` by a crash is recovered on the next start. Recordings are files named after the attempt
-in the recordings folder; with a PostgreSQL server and no shared folder their bytes also go into the
-database, and the folder is then only a local cache.
+`in_progress` by a crash (its lock file no longer held, see locks.py) is recovered on the next start.
+Recordings are files named after the attempt in the recordings folder; with a PostgreSQL server and no
+shared folder their bytes also go into the database, and the folder is then only a local cache.
 """
 
 from __future__ import annotations
@@ -12,18 +12,18 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, and_, case, delete, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import recovery
+from . import locks, recovery
 from .errors import AttemptNotFound, StorageError, first_line
 from .models import Attempt, RecordingBlob, Trainee
 
@@ -89,12 +89,15 @@ _SORTS = {
 
 class AttemptStore:
     def __init__(self, engine: Engine, recordings_dir: Path, audio_in_database: bool = False,
-                 private_files: bool = True) -> None:
+                 private_files: bool = True, locks_dir: Path | None = None) -> None:
+        """`locks_dir`: a folder on this machine, one per database (lock files of the calls running here)."""
         self.engine = engine
         self.recordings_dir = Path(recordings_dir)
+        self.locks_dir = Path(locks_dir) if locks_dir is not None else self.recordings_dir / "locks"
         self.audio_in_database = audio_in_database
         self.private_files = private_files
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._held: dict[int, BinaryIO] = {}
 
     def close(self) -> None:
         self.engine.dispose()
@@ -112,6 +115,11 @@ class AttemptStore:
             s.add(row)
             s.flush()
             attempt_id = row.id
+        try:
+            if (held := locks.hold(self._lock_for(attempt_id))) is not None:
+                self._held[attempt_id] = held
+        except OSError:
+            pass  # without its lock file the attempt is judged by its pid, as before lock files
         self._remove_files(attempt_id)  # leftovers of a database that was reset would pass for this call's audio
         return attempt_id, self._file_for(attempt_id)
 
@@ -125,7 +133,7 @@ class AttemptStore:
                        overall: int | None, scores: dict[str, Any], findings: list[dict[str, Any]],
                        recording_error: str | None = None) -> None:
         """Close the attempt with its results; `recording_error` is the recorder's message (disk full)."""
-        audio = recovery.existing_recording(self._file_for(attempt_id))
+        audio = recovery.salvage(self._file_for(attempt_id))  # the recorder has closed it; a failed close is repaired
         with self._session() as s:
             row = self._row(s, attempt_id)
             now = _now()
@@ -134,33 +142,43 @@ class AttemptStore:
             row.timeline, row.overall, row.scores, row.findings = timeline, overall, scores, findings
             row.recording_error = recording_error
             self._attach(s, row, audio)
+        self._release(attempt_id)
 
     def recover_interrupted(self) -> list[int]:
         """Attempts this machine left in_progress (their process is gone): mark them 'recovered', make
         the partial recording playable, keep the last saved timeline. Returns their ids."""
-        with self._session() as s:
-            rows = s.scalars(select(Attempt).where(Attempt.status == "in_progress", Attempt.host == HOST)
-                             .order_by(Attempt.id)).all()
-            stale = [r for r in rows if not _process_alive(r.pid)]
+        stale: list[Attempt] = []
+        try:
+            with self._session() as s:
+                rows = s.scalars(select(Attempt).where(Attempt.status == "in_progress", Attempt.host == HOST)
+                                 .order_by(Attempt.id)).all()
+                stale = [r for r in rows if self._interrupted(r)]
+                for row in stale:
+                    audio = recovery.salvage(self._file_for(row.id))
+                    heard_until = row.started_at
+                    if audio is not None:
+                        heard_until = row.started_at + timedelta(seconds=recovery.duration(audio))
+                    row.status, row.ending_reason = "recovered", INTERRUPTED
+                    row.ended_at = max(row.updated_at, heard_until)
+                    self._attach(s, row, audio)
+        finally:
             for row in stale:
-                audio = recovery.salvage(self._file_for(row.id))
-                heard_until = row.started_at
-                if audio is not None:
-                    heard_until = row.started_at + timedelta(seconds=recovery.duration(audio))
-                row.status, row.ending_reason = "recovered", INTERRUPTED
-                row.ended_at = max(row.updated_at, heard_until)
-                self._attach(s, row, audio)
-            return [r.id for r in stale]
+                self._release(row.id)
+        return [r.id for r in stale]
 
     # -- review ---------------------------------------------------------------------------------------
     def list_attempts(self, trainee: str | None = None, persona: str | None = None, scenario: str | None = None,
                       since: datetime | None = None, until: datetime | None = None,
                       min_score: int | None = None, max_score: int | None = None, ending: str | None = None,
                       status: str | None = None, order_by: str = "started_at", descending: bool = True,
-                      limit: int = 200, offset: int = 0) -> list[AttemptSummary]:
+                      limit: int = 200, offset: int = 0, shown_order: Mapping[Any, int] | None = None
+                      ) -> list[AttemptSummary]:
+        """`shown_order` sorts by what the list shows instead of by id: the position of each persona id
+        (order_by="persona") or (persona id, scenario id) pair (order_by="scenario") among the names and
+        titles the list shows for them; see persona_scenarios()."""
         if order_by not in _SORTS:
             raise StorageError(f"cannot sort attempts by {order_by!r}; choose one of {', '.join(_SORTS)}")
-        key = _SORTS[order_by]
+        key = _shown_key(order_by, shown_order) if shown_order else _SORTS[order_by]
         stmt = select(Attempt.id, Trainee.name, Attempt.persona_id, Attempt.persona_type, Attempt.scenario_id,
                       Attempt.language, Attempt.started_at, Attempt.ended_at, Attempt.status, Attempt.ending,
                       Attempt.overall, Attempt.recording.is_not(None)).join(Trainee)
@@ -171,6 +189,11 @@ class AttemptStore:
         with self._session() as s:
             return [AttemptSummary(r[0], r[1], r[2], r[3], r[4], r[5], _aware(r[6]), _aware(r[7]), r[8], r[9],
                                    r[10], bool(r[11])) for r in s.execute(stmt)]
+
+    def persona_scenarios(self) -> list[tuple[str, str]]:
+        """Every (persona id, scenario id) pair that has attempts: what the list can show in those columns."""
+        with self._session() as s:
+            return [(p, c) for p, c in s.execute(select(Attempt.persona_id, Attempt.scenario_id).distinct())]
 
     def count_attempts(self, **filters: Any) -> int:
         """How many attempts list_attempts would page through with the same filters."""
@@ -226,6 +249,23 @@ class AttemptStore:
             self._row(s, attempt_id)
             s.execute(delete(Attempt).where(Attempt.id == attempt_id))
         self._remove_files(attempt_id)
+
+    def prune_cache(self) -> int:
+        """With the audio in the database the folder is a cache: drop the files of attempts deleted since
+        (possibly by another reviewer), so a delete reaches every machine. Returns how many files went."""
+        files: dict[int, list[Path]] = {}
+        for path in self.recordings_dir.glob("attempt-*.*"):
+            number = path.name.removeprefix("attempt-").split(".", 1)[0]
+            if number.isdigit():
+                files.setdefault(int(number), []).append(path)
+        ids = sorted(files)
+        with self._session() as s:
+            kept = {i for start in range(0, len(ids), 500)
+                    for i in s.scalars(select(Attempt.id).where(Attempt.id.in_(ids[start:start + 500])))}
+        gone = [path for attempt_id in ids if attempt_id not in kept for path in files[attempt_id]]
+        for path in gone:
+            path.unlink(missing_ok=True)
+        return len(gone)
 
     def delete_trainee(self, name: str) -> int:
         """Remove a trainee, all their attempts and recordings; returns how many attempts went."""
@@ -300,6 +340,29 @@ class AttemptStore:
         except IntegrityError:  # another reviewer's machine created the same trainee just now
             return s.scalar(select(Trainee.id).where(Trainee.name == name))
 
+    def _lock_for(self, attempt_id: int) -> Path:
+        return self.locks_dir / f"attempt-{attempt_id}.lock"
+
+    def _interrupted(self, row: Attempt) -> bool:
+        """Its call no longer runs: nobody holds its lock file (then this store holds it until released);
+        without a lock file (another user's data folder, or made before lock files) its pid is gone."""
+        if row.id in self._held:
+            return False
+        path = self._lock_for(row.id)
+        if not path.exists():
+            return not _process_alive(row.pid)
+        try:
+            held = locks.hold(path)
+        except OSError:
+            return False
+        if held is not None:
+            self._held[row.id] = held
+        return held is not None
+
+    def _release(self, attempt_id: int) -> None:
+        if (held := self._held.pop(attempt_id, None)) is not None:
+            locks.release(held, self._lock_for(attempt_id))
+
     def _file_for(self, attempt_id: int) -> Path:
         return self.recordings_dir / f"attempt-{attempt_id}.flac"
 
@@ -347,6 +410,17 @@ def _filtered(stmt, *, trainee: str | None = None, persona: str | None = None, s
     if status is not None:
         conditions.append(Attempt.status == status)
     return stmt.where(*conditions) if conditions else stmt
+
+
+def _shown_key(order_by: str, positions: Mapping[Any, int]):
+    """A CASE giving each row its position in the shown order; anything not listed goes last."""
+    last = len(positions)
+    if order_by == "persona":
+        return case(dict(positions), value=Attempt.persona_id, else_=last)
+    if order_by == "scenario":
+        return case(*((and_(Attempt.persona_id == p, Attempt.scenario_id == c), n) for (p, c), n in positions.items()),
+                    else_=last)
+    raise StorageError(f"attempts sorted by {order_by!r} have no shown order")
 
 
 def _process_alive(pid: int) -> bool:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from simulator.core.dialogue.engine import CustomerLine, Ending
 from simulator.core.events import TurnAssessment
 from simulator.core.live_meters import LiveMarker
+from simulator.ui.recording_problem import shown_problem
 
 
 class CallBridge(QObject):
@@ -37,4 +38,4 @@ class CallBridge(QObject):
         self.callEnded.emit(ending.kind, ending.reason)
 
     def problem(self, message: str) -> None:
-        self.problemRaised.emit(message)
+        self.problemRaised.emit(shown_problem(message))

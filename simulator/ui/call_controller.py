@@ -4,9 +4,12 @@ runs the analysis off the GUI thread. Widgets call this; they hold no call logic
 from __future__ import annotations
 
 import getpass
+import json
+import os
 import secrets
 import threading
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -19,6 +22,7 @@ from simulator.settings import Settings
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.live_call import LiveCall, LiveCallOptions
 from simulator.speech.tts import SpeechRenderer
+from simulator.storage.errors import StorageError
 from simulator.storage.repository import AttemptStore, AttemptSummary
 from simulator.ui.call_bridge import CallBridge
 
@@ -49,10 +53,20 @@ def detect_capabilities(language: str, settings: Settings) -> Capabilities:
 
 @dataclass
 class _Attempt:
-    """A call in progress and where it is stored."""
+    """A call in progress and where it is stored; `store_error` when the database refused to start it
+    (the call goes on in memory and is written to files at the end)."""
 
     call: LiveCall
     attempt_id: int | None
+    files: Path | None = None       # the recording's path; the timeline goes beside it if the store fails
+    store_error: str | None = None
+
+    def audio(self) -> Path | None:
+        """The recording file the call left, if any."""
+        recorder = self.call.recorder
+        if recorder is None:
+            return None
+        return next((p for p in (recorder.path, recorder.partial_path) if p.is_file()), None)
 
 
 @dataclass(frozen=True)
@@ -115,12 +129,16 @@ class CallController(QObject):
         else:
             clock = None
         session = CallSession(persona, scenario_id, seed)
-        attempt_id = recording = None
+        attempt_id = recording = store_error = None
         if self.store is not None:
-            attempt_id, recording = self.store.begin_attempt(
-                self.trainee(), persona.id, persona.type, session.scenario.id, persona.language)
-        store, saved_id = self.store, attempt_id
-        progress = (lambda data: store.save_progress(saved_id, data)) if store is not None else None
+            try:
+                attempt_id, recording = self.store.begin_attempt(
+                    self.trainee(), persona.id, persona.type, session.scenario.id, persona.language)
+            except StorageError as exc:
+                recording = self.store.recordings_dir / f"unsaved-{datetime.now():%Y%m%d-%H%M%S}.flac"
+                store_error = str(exc)
+                self._store_failed(exc)
+        progress = self._progress_saver(attempt_id)
         options = LiveCallOptions(self.settings.end_of_turn_silence, self.settings.push_to_talk,
                                   recording if caps.audio else None, self.settings.baseline_loudness_db)
         call = LiveCall(session, self.renderer, self.bridge, options, clock=clock, player=player,
@@ -134,12 +152,34 @@ class CallController(QObject):
             options.recording = None
             call = LiveCall(session, self.renderer, self.bridge, options, on_progress=progress)
             call.start()
-        self._attempt = _Attempt(call, attempt_id)
+        self._attempt = _Attempt(call, attempt_id, recording, store_error)
         self.bridge.callStarted.emit(persona.display_name, session.scenario.title)
         return caps
 
     def trainee(self) -> str:
         return self.settings.trainee_name.strip() or getpass.getuser()
+
+    def _progress_saver(self, attempt_id: int | None):
+        """Save the timeline after every turn (call thread); a failing database is reported once and the
+        call goes on: the whole timeline is saved again at the next turn and at the end."""
+        store = self.store
+        if store is None or attempt_id is None:
+            return None
+
+        reported = threading.Event()
+
+        def save(data: dict) -> None:
+            try:
+                store.save_progress(attempt_id, data)
+            except StorageError as exc:
+                if not reported.is_set():
+                    reported.set()
+                    self._store_failed(exc)
+        return save
+
+    def _store_failed(self, exc: StorageError) -> None:
+        self.bridge.problem(self.tr("The attempt cannot be saved now (%1); the call goes on and nothing is lost.")
+                            .replace("%1", str(exc)))
 
     def recent_attempts(self, limit: int = 10) -> list[AttemptSummary]:
         """This trainee's latest attempts (none without a store)."""
@@ -208,15 +248,46 @@ class CallController(QObject):
             self.bridge.problem(self.tr("The call could not be scored: %1").replace("%1", str(exc)))
             self.callFinished.emit(None)
             return
-        if self.store is not None and attempt.attempt_id is not None:
-            ending = session.ending
-            card = analysis.scorecard
-            self.store.finish_attempt(
-                attempt.attempt_id, ending.kind if ending else "ended_early",
-                ending.reason if ending else "ended by the trainee", timeline.to_json(), card.overall,
-                dict(card.criteria), [asdict(f) for f in card.findings],
-                recording_error=call.recorder.error if call.recorder else None)
-            self.attemptSaved.emit(attempt.attempt_id)
+        attempt_id = self._store_results(attempt, analysis) if self.store is not None else None
         self.analysisReady.emit(analysis)
-        self.callFinished.emit(CallOutcome(analysis, session.persona, session.scenario.id, recording,
-                                           attempt.attempt_id))
+        self.callFinished.emit(CallOutcome(analysis, session.persona, session.scenario.id, recording, attempt_id))
+
+    def _store_results(self, attempt: _Attempt, analysis) -> int | None:
+        """Store the finished attempt; if the database fails, write its timeline and results beside the
+        recording and say where. Returns the stored attempt's id (None: not in the database)."""
+        call, session = attempt.call, attempt.call.session
+        ending, card = session.ending, analysis.scorecard
+        results = {"ending": ending.kind if ending else "ended_early",
+                   "ending_reason": ending.reason if ending else "ended by the trainee",
+                   "overall": card.overall, "scores": dict(card.criteria),
+                   "findings": [asdict(f) for f in card.findings]}
+        error = attempt.store_error
+        if attempt.attempt_id is not None:
+            try:
+                self.store.finish_attempt(attempt.attempt_id, results["ending"], results["ending_reason"],
+                                          session.timeline.to_json(), results["overall"], results["scores"],
+                                          results["findings"],
+                                          recording_error=call.recorder.error if call.recorder else None)
+                self.attemptSaved.emit(attempt.attempt_id)
+                return attempt.attempt_id
+            except StorageError as exc:
+                error = str(exc)
+        kept = self._keep_on_disk(attempt, results)
+        self.bridge.problem(self.tr("The attempt could not be saved (%1); it is kept in %2.")
+                            .replace("%1", error or "")
+                            .replace("%2", ", ".join(str(p) for p in kept) or self.tr("this window only")))
+        return None
+
+    def _keep_on_disk(self, attempt: _Attempt, results: dict) -> list[Path]:
+        """The timeline (interchange format, results as extra keys) as JSON beside the recording."""
+        kept = [p for p in (attempt.audio(),) if p is not None]
+        if attempt.files is None:
+            return kept
+        target = attempt.files.with_suffix(".timeline.json")
+        try:
+            with os.fdopen(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "w", encoding="utf-8") as f:
+                json.dump({**attempt.call.session.timeline.to_json(), **results}, f, ensure_ascii=False, indent=1)
+        except OSError:
+            target.unlink(missing_ok=True)
+            return kept
+        return kept + [target]

@@ -14,6 +14,7 @@ import webrtcvad
 
 from simulator.core.analysis.intervals import join_close
 from simulator.core.analysis.measures import Interval
+from simulator.core.recording_file import read_all
 
 VAD_RATES = (8000, 16000, 32000, 48000)
 VAD_FRAME_SECONDS = 0.03
@@ -45,7 +46,7 @@ def load_mono(path: str | Path) -> tuple[np.ndarray, int]:
 
 def _read(path: str | Path) -> tuple[np.ndarray, int]:
     try:
-        data, sr = soundfile.read(str(path), dtype="float32", always_2d=True)
+        data, sr = read_all(path)  # also a recording still being written (the projector's live replay)
     except (soundfile.LibsndfileError, RuntimeError, OSError) as exc:
         raise AnalysisInputError(f"{path}: cannot read audio ({_first_line(exc)})") from None
     if len(data) == 0:

@@ -140,8 +140,20 @@
 <context>
     <name>CallController</name>
     <message>
+        <source>The attempt cannot be saved now (%1); the call goes on and nothing is lost.</source>
+        <translation>暂时无法保存本次练习（%1）；通话继续，内容不会丢失。</translation>
+    </message>
+    <message>
         <source>The call could not be scored: %1</source>
         <translation>无法为本次通话评分：%1</translation>
+    </message>
+    <message>
+        <source>The attempt could not be saved (%1); it is kept in %2.</source>
+        <translation>本次练习未能存入数据库（%1）；已保留在 %2。</translation>
+    </message>
+    <message>
+        <source>this window only</source>
+        <translation>仅在本窗口中</translation>
     </message>
 </context>
 <context>
@@ -498,6 +510,14 @@ Advice items: %3 → %4</source>
     <message>
         <source>Turn limit</source>
         <translation>轮次上限</translation>
+    </message>
+    <message>
+        <source>Ended early</source>
+        <translation>提前结束</translation>
+    </message>
+    <message>
+        <source>Recovered</source>
+        <translation>已恢复</translation>
     </message>
     <message>
         <source>any</source>
@@ -1114,6 +1134,13 @@ Advice items: %3 → %4</source>
     <message>
         <source>Teachable moments (%1): </source>
         <translation>教学时刻（%1）：</translation>
+    </message>
+</context>
+<context>
+    <name>Recording</name>
+    <message>
+        <source>Recording stopped: the disk is full. What was recorded so far is kept in %1.</source>
+        <translation>录音已停止：磁盘已满。已录下的内容保存在 %1。</translation>
     </message>
 </context>
 <context>

@@ -14,6 +14,7 @@ from simulator.core.review.report import clock
 from simulator.core.review.stored import StandInPersona, record_timeline, review_analysis
 from simulator.storage import AttemptRecord, AttemptStore, StorageError
 from simulator.ui.background_task import BackgroundTask
+from simulator.ui.recording_problem import shown_problem
 from simulator.ui.review.notes_editor import NotesEditor
 from simulator.ui.scorecard_view import ScorecardView
 
@@ -94,7 +95,7 @@ class AttemptDetail(QWidget):
         self.analysis = analysis
         self.scorecard.setEnabled(True)
         self.scorecard.set_result(analysis, self.persona_for(record), recording)
-        self.message.setText(record.recording_error or "")
+        self.message.setText(shown_problem(record.recording_error) if record.recording_error else "")
         self.shown.emit(record.id)
 
     def _failed(self, record: AttemptRecord, text: str) -> None:

@@ -1,6 +1,8 @@
 """The attempts list as a Qt table model that reads the store a page at a time, so 10,000 attempts open at
 once and scroll smoothly: only the rows the view has reached are fetched (canFetchMore/fetchMore), and a
-click on a header re-sorts in the database (order_by), never in Python."""
+click on a header re-sorts in the database (order_by), never in Python. Persona and scenario columns show
+names and titles from the persona files, so they are sorted by those: the model ranks the few distinct
+(persona, scenario) pairs by their shown text and the database orders rows by that rank."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ class AttemptsModel(QAbstractTableModel):
         self.personas = personas or {}  # persona files by id: rows show names and titles, not ids
         self.filters: dict[str, Any] = {}
         self.order_by, self.descending = "started_at", True
+        self.shown_order: dict[Any, int] | None = None
         self.total = 0
         self._rows: list[AttemptSummary] = []
         self.refresh()
@@ -38,13 +41,32 @@ class AttemptsModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Count again and show the first page (after a filter, sort, delete or import)."""
         self.beginResetModel()
+        self.shown_order = self._shown_order() if self.order_by in ("persona", "scenario") else None
         self.total = self.store.count_attempts(**self.filters)
         self._rows = self._page(0)
         self.endResetModel()
 
     def _page(self, offset: int) -> list[AttemptSummary]:
         return self.store.list_attempts(**self.filters, order_by=self.order_by, descending=self.descending,
-                                        limit=PAGE, offset=offset)
+                                        limit=PAGE, offset=offset, shown_order=self.shown_order)
+
+    def _shown_order(self) -> dict[Any, int]:
+        """Position of each persona id (or persona/scenario pair) when sorted by the text its cell shows."""
+        pairs = self.store.persona_scenarios()
+        if self.order_by == "persona":
+            keys = sorted({p for p, _ in pairs}, key=lambda p: (self.persona_label(p).casefold(), p))
+        else:
+            keys = sorted(set(pairs), key=lambda k: (self.scenario_label(*k).casefold(), k))
+        return {k: i for i, k in enumerate(keys)}
+
+    def persona_label(self, persona_id: str) -> str:
+        persona = self.personas.get(persona_id)
+        return persona.display_name if persona is not None else persona_id
+
+    def scenario_label(self, persona_id: str, scenario_id: str) -> str:
+        persona = self.personas.get(persona_id)
+        scenarios = persona.scenarios if persona is not None else ()
+        return next((s.title for s in scenarios if s.id == scenario_id), scenario_id)
 
     def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: N802 (Qt naming)
         return not parent.isValid() and len(self._rows) < self.total
@@ -116,11 +138,10 @@ class AttemptsModel(QAbstractTableModel):
 
 
     def _label(self, row: AttemptSummary, column: str) -> str:
-        persona = self.personas.get(row.persona_id)
-        if column == "persona" and persona is not None:
-            return persona.display_name
-        if column == "scenario" and persona is not None:
-            return next((s.title for s in persona.scenarios if s.id == row.scenario_id), row.scenario_id)
+        if column == "persona":
+            return self.persona_label(row.persona_id)
+        if column == "scenario":
+            return self.scenario_label(row.persona_id, row.scenario_id)
         if column in ("ending", "status"):
             return self._word(getattr(row, column) or "")
         return _cell(row, column)
@@ -135,10 +156,6 @@ class AttemptsModel(QAbstractTableModel):
 def _cell(row: AttemptSummary, column: str) -> str:
     if column == "started_at":
         return f"{row.started_at:%Y-%m-%d %H:%M}"
-    if column == "persona":
-        return row.persona_id
-    if column == "scenario":
-        return row.scenario_id
     if column == "duration":
         seconds = row.duration
         return "" if seconds is None else f"{int(seconds) // 60}:{int(seconds) % 60:02d}"

@@ -9,9 +9,7 @@ from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QCompleter, QDateEdit, QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget,
 )
 
-from simulator.core.review.filters import SCORE_MAX, SCORE_MIN, list_filters
-
-ENDINGS = ("resolved", "escalated", "turn_limit")
+from simulator.core.review.filters import ENDINGS, SCORE_MAX, SCORE_MIN, list_filters
 
 
 class FilterBar(QWidget):
@@ -64,8 +62,10 @@ class FilterBar(QWidget):
             day.dateChanged.connect(self._emit)
 
     def ending_label(self, ending: str) -> str:
+        """The words the attempts list shows for an ending or status."""
         return {"resolved": self.tr("Resolved"), "escalated": self.tr("Escalated"),
-                "turn_limit": self.tr("Turn limit")}.get(ending, ending)
+                "turn_limit": self.tr("Turn limit"), "ended_early": self.tr("Ended early"),
+                "recovered": self.tr("Recovered")}.get(ending, ending)
 
     def _text_filter(self, choices: list[str], tip: str) -> QLineEdit:
         edit = QLineEdit(toolTip=tip, placeholderText=self.tr("any"), clearButtonEnabled=True)

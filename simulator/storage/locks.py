@@ -1,0 +1,49 @@
+"""Which calls are still running: the process running a call holds an exclusive lock on the attempt's
+lock file until the attempt is finished. The operating system drops the lock when that process dies,
+however it dies, so a restarted app that happens to get the same process id (common in containers)
+still sees the call as interrupted — a pid check cannot tell.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+if os.name == "nt":
+    import msvcrt
+
+    def _try_lock(f: BinaryIO) -> bool:
+        try:
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+else:
+    import fcntl
+
+    def _try_lock(f: BinaryIO) -> bool:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # per open file: also excludes this process
+        except OSError:
+            return False
+        return True
+
+
+def hold(path: Path) -> BinaryIO | None:
+    """Open and lock `path`; keep the returned file open for as long as the call runs (None: held elsewhere)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    f = open(os.open(path, os.O_CREAT | os.O_RDWR, 0o600), "r+b")
+    if _try_lock(f):
+        return f
+    f.close()
+    return None
+
+
+def release(f: BinaryIO, path: Path) -> None:
+    """Let go of the lock (closing drops it) and remove the file."""
+    f.close()
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass  # Windows: another process has just opened it; it removes the file when done
