@@ -22,6 +22,10 @@ from .resample import resample
 PLAYED_RATE = 16000  # rate of the copies handed to on_played (the recorder's rate)
 FLOWING_SECONDS = 0.1  # audio pulled beyond the initial buffer fill before the stream counts as running
 START_TIMEOUT = 5.0
+# Audio queued ahead of the speaker. PortAudio's default for PulseAudio (~35 ms) underruns whenever a busy
+# laptop delays the callback that long, and PulseAudio then holds the stream for 1-2 s: the customer falls
+# silent mid-sentence. A fifth of a second more before a line starts is not heard as a delay.
+OUTPUT_LATENCY = 0.2
 
 
 @dataclass
@@ -70,7 +74,8 @@ class Player:
         sd = device_for_call("output", self.device, self._clock)
         try:
             stream = sd.OutputStream(samplerate=self.sample_rate, device=self.device, channels=1,
-                                     dtype="float32", callback=self._callback, finished_callback=self._finished)
+                                     latency=OUTPUT_LATENCY, dtype="float32", callback=self._callback,
+                                     finished_callback=self._finished)
             self._fallback_latency = stream.latency
             self._frames_pulled = 0
             self._stopping = False
