@@ -155,6 +155,18 @@ def bad_args(case: str, tmp: Path, timeline: Path) -> list[str]:
     if case == "invalid-timeline":
         (tmp / "bad.json").write_text('{"version": 1}')
         return ["--timeline", str(tmp / "bad.json")]
+    if case == "not-utf8":
+        (tmp / "gbk.json").write_bytes(timeline.read_text(encoding="utf-8").encode("gbk"))
+        return ["--timeline", str(tmp / "gbk.json")]
+    if case in ("nan-time", "infinite-time", "word-ends-before-start"):
+        data = json.loads(timeline.read_text(encoding="utf-8"))
+        if case == "word-ends-before-start":
+            data["turns"][2]["words"] = [{"word": "非常", "start": 6.4, "end": 6.0}]
+        text = json.dumps(data, ensure_ascii=False)
+        if case != "word-ends-before-start":
+            text = text.replace('"end": 10.8', '"end": NaN' if case == "nan-time" else '"end": Infinity')
+        (tmp / "t.json").write_text(text, encoding="utf-8")
+        return ["--timeline", str(tmp / "t.json")]
     if case == "unreadable-audio":
         (tmp / "x.wav").write_bytes(b"RIFF garbage")
         return ["--audio", str(tmp / "x.wav")]
@@ -170,6 +182,10 @@ def bad_args(case: str, tmp: Path, timeline: Path) -> list[str]:
     [
         ("missing-timeline", "cannot read"),
         ("invalid-timeline", "invalid timeline"),
+        ("not-utf8", "gbk.json: not UTF-8 text"),
+        ("nan-time", "t.json: not JSON (NaN is not a number)"),
+        ("infinite-time", "t.json: not JSON (Infinity is not a number)"),
+        ("word-ends-before-start", "invalid timeline at turns/2/words/0: end 6.0 is before start 6.4"),
         ("unreadable-audio", "cannot read audio"),
         ("mono-audio", "m.wav is mono; a call recording needs two channels (customer left, trainee right)"),
         ("nothing", "give --timeline FILE, --audio FILE, or both"),
