@@ -156,15 +156,38 @@ def _part_spans(text: str, part: str, language: str, pinyin: bool) -> set[tuple[
     if language == "zh":
         spans |= {(m.start(), m.start() + len(part)) for m in re.finditer(re.escape(part), text)}
         if pinyin and len(part) >= 2 and all(is_cjk(c) for c in part):
-            said, wanted = char_readings(text), char_readings(part)
-            n = len(part)
-            for i in range(len(text) - n + 1):
-                if all(text[i + j] == part[j] or said[i + j] == wanted[j] for j in range(n)):
-                    spans.add((i, i + n))
+            spans |= _homophone_spans(text, part)
     else:
         words = r"[\s,.;:!?-]+".join(re.escape(w) for w in re.findall(r"[a-z0-9'%]+", part))
         spans |= {m.span() for m in re.finditer(rf"(?<![a-z0-9']){words}(?![a-z0-9])", text)}
     return spans
+
+
+def _homophone_spans(text: str, part: str) -> set[tuple[int, int]]:
+    """Stretches that read like `part` and keep enough of it to be a recognition slip, not another word.
+
+    A recogniser that swaps a character keeps the syllable, usually with its tone (报歉 for 抱歉);
+    a stretch sharing no character (到钱 for 道歉, 合适 for 核实) or differing in tone where half of it
+    is swapped (主观 for 主管, 不慢 for 不满) is a different word. So: at least one character literal,
+    and every swapped character with the same tone unless most of the phrase is literal (工单好 for 工单号).
+    """
+    said, wanted = char_readings(text), char_readings(part)
+    n = len(part)
+    spans = set()
+    for i in range(len(text) - n + 1):
+        if said[i] != wanted[0] or any(said[i + j] != wanted[j] for j in range(1, n)):
+            continue
+        swapped = [j for j in range(n) if text[i + j] != part[j]]
+        if not swapped or len(swapped) == n:
+            continue
+        if 2 * len(swapped) < n or _same_tones(text, i, part, swapped):
+            spans.add((i, i + n))
+    return spans
+
+
+def _same_tones(text: str, i: int, part: str, swapped: list[int]) -> bool:
+    said, wanted = char_readings(text, True), char_readings(part, True)
+    return all(said[i + j] == wanted[j] for j in swapped)
 
 
 def _pattern_spans(text: str, pattern: Pattern, language: str, pinyin: bool, gap: int) -> list[tuple[int, int]]:
