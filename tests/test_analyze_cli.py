@@ -144,6 +144,33 @@ def test_timeline_and_audio_together_add_loudness(capsys: pytest.CaptureFixture[
     assert r["loudness"]["shouting_turns"] == [8]
 
 
+def test_calibrated_baseline_catches_a_trainee_loud_all_call(capsys: pytest.CaptureFixture[str], tmp_path: Path, timeline_file: Path) -> None:
+    """Every trainee turn equally loud: against the own median nothing stands out; against the calibrated
+    level 10 dB below, every turn is raised voice."""
+    rng = np.random.default_rng(4)
+    stereo = rng.normal(0, 0.001, (SR * 31, 2)).astype(np.float32)
+    for speaker, a, b, _ in TURNS:
+        t = np.arange(int((b - a) * SR)) / SR
+        stereo[int(a * SR) : int(a * SR) + t.size, 0 if speaker == "customer" else 1] += 0.2 * np.sin(2 * np.pi * 150 * t)
+    path = tmp_path / "call.wav"
+    soundfile.write(str(path), stereo, SR)
+    level = 10 * np.log10(np.mean(stereo[int(5.8 * SR) : int(10.8 * SR), 1].astype(np.float64) ** 2))
+
+    code, out, _ = run(capsys, "--timeline", str(timeline_file), "--audio", str(path), "--json")
+    own = json.loads(out)
+    assert code == 0 and own["loudness"]["shouting_turns"] == [] and own["loudness"]["baseline"] == "own_median"
+    assert "shouting" not in {f["code"] for f in own["findings"]}
+
+    code, out, _ = run(capsys, "--timeline", str(timeline_file), "--audio", str(path), "--baseline-db", f"{level - 10:.2f}", "--json")
+    cal = json.loads(out)
+    assert code == 0 and cal["loudness"]["baseline"] == "calibrated"
+    assert cal["loudness"]["baseline_db"] == pytest.approx(level - 10, abs=0.01)
+    assert cal["loudness"]["shouting_turns"] == [t["turn"] for t in cal["turns"]] == [2, 4, 6, 8]  # 1 is a backchannel
+    assert all(t["loudness_rel_db"] == pytest.approx(10, abs=1.0) for t in cal["turns"])
+    assert "shouting" in {f["code"] for f in cal["findings"]}
+    assert cal["score"]["loudness"] < own["score"]["loudness"]
+
+
 def write_mono(path: Path) -> Path:
     soundfile.write(str(path), np.zeros(SR, np.float32), SR)
     return path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Any
 
@@ -20,6 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--text", help="what the single speaker in --audio said")
     parser.add_argument("--lang", choices=["zh", "en"], help="language (default: the timeline's, else zh)")
     parser.add_argument("--persona", help="persona type the call was against (default: the timeline's)")
+    parser.add_argument("--baseline-db", type=float, metavar="DBFS",
+                        help="the trainee's calibrated speaking level; loudness is judged against it "
+                        "(default: the trainee's own median turn)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a report")
     parser.set_defaults(func=_run)
 
@@ -41,7 +45,10 @@ def _run(args: argparse.Namespace) -> int:
         if timeline is not None and args.lang:
             timeline.language = args.lang
         language = args.lang or (timeline.language if timeline else "zh")
-        result = analyze_call(timeline, args.audio, args.text, language, args.persona).to_json()
+        if args.baseline_db is not None and not math.isfinite(args.baseline_db):
+            raise AnalysisInputError("--baseline-db must be a finite number of dBFS")
+        result = analyze_call(timeline, args.audio, args.text, language, args.persona,
+                              baseline_db=args.baseline_db).to_json()
     except (AnalysisInputError, TimelineError, ThresholdsError, PhraseListError, ScoringConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
