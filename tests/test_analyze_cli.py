@@ -70,6 +70,8 @@ def test_json_from_a_timeline(capsys: pytest.CaptureFixture[str], timeline_file:
     )
     assert r["clear"]["listen"] is False  # the trainee interrupted
     assert 0 <= r["score"]["overall"] <= 100
+    assert all(isinstance(v, int) for v in r["score"].values())  # criterion scores only
+    assert {"loudness", "intonation"} <= set(r["not_measured"])  # no recording
     assert {f["code"] for f in r["findings"]} and all({"code", "turn", "time", "message"} <= set(f) for f in r["findings"])
     assert any(f["turn"] == 4 for f in r["findings"])
 
@@ -84,6 +86,8 @@ def test_readable_report(capsys: pytest.CaptureFixture[str], timeline_file: Path
     assert "Backchannels: 1" in out and "Overtalk: 1.3 s" in out
     assert "Loudness, pitch: no recording given" in out
     assert "CLEAR: control" in out and "Score: " in out
+    score_line = next(line for line in out.splitlines() if line.startswith("Score: "))
+    assert "not_measured" not in score_line and "Not measured: " in out and "loudness" in out.split("Not measured: ")[1]
 
 
 def espeak(tmp: Path, text: str, pitch: int) -> np.ndarray:

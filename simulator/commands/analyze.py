@@ -87,10 +87,10 @@ def format_report(r: dict[str, Any]) -> str:
     lines.append(
         "CLEAR: " + "  ".join(f"{k} {_yes(v)}" for k, v in clear.items()) + f"  (feelings before the fix: {_yes(order)})"
     )
-    score = {k: v for k, v in r["score"].items() if k not in ("overall", "not_measured")}
+    score = {k: v for k, v in r["score"].items() if k != "overall"}
     lines.append(f"Score: {_num(r['score']['overall'], '.0f')}/100  " + "  ".join(f"{k} {v}" for k, v in score.items()))
-    if r["score"].get("not_measured"):
-        lines.append("Not measured: " + ", ".join(r["score"]["not_measured"]))
+    if r["not_measured"]:
+        lines.append("Not measured: " + ", ".join(r["not_measured"]))
     lines.append(f"Findings: {len(r['findings'])}")
     for f in r["findings"]:
         where = f"turn {f['turn']}" if f["turn"] is not None else "call"

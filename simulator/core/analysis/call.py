@@ -70,7 +70,8 @@ class CallAnalysis:
             "fillers": round(self.fillers, 2),
             "pronouns": self.pronouns or {},
             "clear": {**card.clear.steps(), "emotion_before_solution": card.clear.emotion_before_solution},
-            "score": {"overall": card.overall, **card.criteria, "not_measured": card.not_measured},
+            "score": {"overall": card.overall, **card.criteria},
+            "not_measured": card.not_measured,
             "findings": [
                 {"code": f.code, "turn": f.turn, "time": f.time, "message": f.message,
                  "criterion": f.criterion, "severity": f.severity}
