@@ -13,8 +13,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import jsonschema
-
 FORMAT_VERSION = 1
 Speaker = Literal["customer", "trainee"]
 SPEAKERS: tuple[str, ...] = ("customer", "trainee")
@@ -133,6 +131,8 @@ def schema() -> dict[str, Any]:
 
 def validate(data: Any) -> None:
     """Raise TimelineError naming the first offending field."""
+    import jsonschema  # imported here: recordings analysed without a timeline file need no schema check
+
     try:
         jsonschema.validate(data, schema())
     except jsonschema.ValidationError as exc:

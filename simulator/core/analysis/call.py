@@ -5,6 +5,7 @@ Used by `python -m simulator analyze` and by review after a live call, so both r
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean, median
@@ -102,14 +103,21 @@ def analyze_call(
     from simulator.core.analysis.scoring import score_call
 
     thr = thresholds or load_thresholds()
+    hits = None
     if audio is not None:
-        channels, sr = _load_channels(Path(audio), single=text is not None)
+        with ThreadPoolExecutor(1) as pool:
+            # libsndfile decodes without holding the GIL: match the words, when known, meanwhile
+            loading = pool.submit(_load_channels, Path(audio), text is not None)
+            if timeline is not None and text is None:
+                hits = find_phrases(timeline)
+            channels, sr = loading.result()
         timeline, measures = measure_recording(channels, sr, thr, timeline, text, language, baseline_db)
     elif timeline is not None:
         measures = measure_timing(timeline, thr)
     else:
         raise AnalysisInputError("nothing to analyse: give a timeline, a recording, or both")
-    hits = find_phrases(timeline)
+    if hits is None:
+        hits = find_phrases(timeline)
     card = score_call(timeline, hits, None if audio is None and _typed(timeline) else measures, persona_type)
     return CallAnalysis(timeline, measures, hits, card, filler_density(timeline), pronoun_use(timeline))
 

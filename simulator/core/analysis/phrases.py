@@ -43,7 +43,7 @@ class Pattern:
     regex: re.Pattern[str] | None = None
     scope: bool = False  # a guard ending in "...": also covers the `gap` characters after it (negation scope)
     compiled: tuple[re.Pattern[str], ...] = ()  # one literal search per part, compiled once at load
-    readings: tuple[tuple[str, ...], ...] = ()  # zh: toneless pinyin per part (empty: no homophone search)
+    homophones: tuple[bool, ...] = ()  # per part: also search by pinyin (zh, two or more Chinese characters)
 
 
 @dataclass(frozen=True)
@@ -148,9 +148,9 @@ def _pattern(entry: str, tag: str, language: str) -> Pattern:
             raise PhraseListError(f"{language}.toml: bad regular expression {entry!r}: {exc}") from None
     norm = normalise(entry, language)
     parts = tuple(p for p in (s.strip() for s in norm.split(GAP)) if p)
-    readings = tuple(char_readings(p) if len(p) >= 2 and all(is_cjk(c) for c in p) else () for p in parts)
+    homophones = tuple(language == "zh" and len(p) >= 2 and all(is_cjk(c) for c in p) for p in parts)
     return Pattern(entry, tag, parts, scope=norm.endswith(GAP), compiled=tuple(_literal(p, language) for p in parts),
-                   readings=readings if language == "zh" else ())
+                   homophones=homophones)
 
 
 def _literal(part: str, language: str) -> re.Pattern[str]:
@@ -183,19 +183,19 @@ class Said:
 
     def part_spans(self, pattern: Pattern, k: int, pinyin: bool) -> list[tuple[int, int]]:
         part = pattern.parts[k]
-        homophones = pinyin and bool(pattern.readings) and bool(pattern.readings[k])
+        homophones = pinyin and pattern.homophones[k]
         found = self._spans.get((part, homophones))
         if found is None:
             spans: set[tuple[int, int]] = set()
             if not self.chars.isdisjoint(part):  # a match, even a homophone, keeps a character of the part
                 spans = {m.span() for m in pattern.compiled[k].finditer(self.text)}
                 if homophones:
-                    spans |= _homophone_spans(self, part, pattern.readings[k])
+                    spans |= _homophone_spans(self, part)
             found = self._spans[(part, homophones)] = sorted(spans)
         return found
 
 
-def _homophone_spans(said: Said, part: str, wanted: tuple[str, ...]) -> set[tuple[int, int]]:
+def _homophone_spans(said: Said, part: str) -> set[tuple[int, int]]:
     """Stretches that read like `part` and keep enough of it to be a recognition slip, not another word.
 
     A recogniser that swaps a character keeps the syllable, usually with its tone (报歉 for 抱歉);
@@ -204,7 +204,7 @@ def _homophone_spans(said: Said, part: str, wanted: tuple[str, ...]) -> set[tupl
     and every swapped character with the same tone unless most of the phrase is literal (工单好 for 工单号).
     """
     text, n = said.text, len(part)
-    readings = char_readings(text)
+    readings, wanted = char_readings(text), char_readings(part)
     spans = set()
     for i in said.starts(wanted[0]):
         if i + n > len(text) or any(readings[i + j] != wanted[j] for j in range(1, n)):

@@ -11,7 +11,6 @@ import unicodedata
 from functools import lru_cache
 
 from opencc import OpenCC
-from pypinyin import Style, lazy_pinyin
 
 _T2S = OpenCC("t2s")
 # NFKC already turns full-width ，！？；：（） and digits into ASCII; these are the marks it leaves alone.
@@ -48,7 +47,11 @@ def normalise(text: str, language: str) -> str:
 
 
 def to_pinyin(text: str, tones: bool = False) -> list[str]:
-    """Pinyin (toneless, or with tone numbers: bao4), one item per Chinese character; runs of other characters kept as one item."""
+    """Pinyin (toneless, or with tone numbers: bao4), one item per Chinese character; runs of other characters kept as one item.
+
+    pypinyin loads its phrase dictionary on import (a quarter of a second), so only Chinese text pays for it."""
+    from pypinyin import Style, lazy_pinyin
+
     return lazy_pinyin(text, style=Style.TONE3 if tones else Style.NORMAL)
 
 
