@@ -173,6 +173,8 @@ def test_calibrated_baseline_catches_a_trainee_loud_all_call(capsys: pytest.Capt
     assert all(t["loudness_rel_db"] == pytest.approx(10, abs=1.0) for t in cal["turns"])
     assert "shouting" in {f["code"] for f in cal["findings"]}
     assert cal["score"]["loudness"] < own["score"]["loudness"]
+    code, out, _ = run(capsys, "--timeline", str(timeline_file), "--audio", str(path), "--baseline-db", f"{level - 10:.2f}")
+    assert code == 0 and "raised-voice turns: 2, 4, 6, 8 (against the calibrated level" in out
 
 
 def write_mono(path: Path) -> Path:

@@ -73,6 +73,8 @@ def format_report(r: dict[str, Any]) -> str:
         lines.append(
             f"Loudness: trainee {_num(loud['trainee_db'], '.1f', ' dBFS')}, customer {_num(loud['customer_db'], '.1f', ' dBFS')}"
             f"{' (louder than the customer)' if loud['louder_than_customer'] else ''}; raised-voice turns: {_list(loud['shouting_turns'])}"
+            f" (against {'the calibrated level' if loud['baseline'] == 'calibrated' else 'the own median turn'},"
+            f" {_num(loud['baseline_db'], '.1f', ' dBFS')})"
         )
         lines.append(
             f"Pitch: median {_num(pitch['median_hz'], '.0f', ' Hz')}, spread {_num(pitch['sd_semitones'], '.1f', ' st')}"
