@@ -1,7 +1,7 @@
 """Phrase checks on the trainee's words, from the editable lists in simulator/data/phrases/<lang>.toml.
 
 Chinese entries match on characters or, for recognition errors, on the toneless pinyin of the whole
-phrase (报歉 for 抱歉). Guards drop a match they overlap (不理解 is not empathy). Three categories are
+phrase when a character of it is kept (报歉 for 抱歉, not 到钱 for 道歉: see _homophone_spans). Guards drop a match they overlap (不理解 is not empathy). Three categories are
 derived rather than listed: cancelled_apology (an apology followed closely by 但是/but), resolution
 (an action plus a time expression = a commitment, or two step words = clear steps) and restate (the
 customer's own key words said back).
