@@ -70,6 +70,8 @@ def test_json_from_a_timeline(capsys: pytest.CaptureFixture[str], timeline_file:
     )
     assert r["clear"]["listen"] is False  # the trainee interrupted
     assert 0 <= r["score"]["overall"] <= 100
+    assert all(isinstance(v, int) for v in r["score"].values())  # criterion scores only
+    assert {"loudness", "intonation"} <= set(r["not_measured"])  # no recording
     assert {f["code"] for f in r["findings"]} and all({"code", "turn", "time", "message"} <= set(f) for f in r["findings"])
     assert any(f["turn"] == 4 for f in r["findings"])
 
@@ -84,6 +86,8 @@ def test_readable_report(capsys: pytest.CaptureFixture[str], timeline_file: Path
     assert "Backchannels: 1" in out and "Overtalk: 1.3 s" in out
     assert "Loudness, pitch: no recording given" in out
     assert "CLEAR: control" in out and "Score: " in out
+    score_line = next(line for line in out.splitlines() if line.startswith("Score: "))
+    assert "not_measured" not in score_line and "Not measured: " in out and "loudness" in out.split("Not measured: ")[1]
 
 
 def espeak(tmp: Path, text: str, pitch: int) -> np.ndarray:
@@ -144,6 +148,35 @@ def test_timeline_and_audio_together_add_loudness(capsys: pytest.CaptureFixture[
     assert r["loudness"]["shouting_turns"] == [8]
 
 
+def test_calibrated_baseline_catches_a_trainee_loud_all_call(capsys: pytest.CaptureFixture[str], tmp_path: Path, timeline_file: Path) -> None:
+    """Every trainee turn equally loud: against the own median nothing stands out; against the calibrated
+    level 10 dB below, every turn is raised voice."""
+    rng = np.random.default_rng(4)
+    stereo = rng.normal(0, 0.001, (SR * 31, 2)).astype(np.float32)
+    for speaker, a, b, _ in TURNS:
+        t = np.arange(int((b - a) * SR)) / SR
+        stereo[int(a * SR) : int(a * SR) + t.size, 0 if speaker == "customer" else 1] += 0.2 * np.sin(2 * np.pi * 150 * t)
+    path = tmp_path / "call.wav"
+    soundfile.write(str(path), stereo, SR)
+    level = 10 * np.log10(np.mean(stereo[int(5.8 * SR) : int(10.8 * SR), 1].astype(np.float64) ** 2))
+
+    code, out, _ = run(capsys, "--timeline", str(timeline_file), "--audio", str(path), "--json")
+    own = json.loads(out)
+    assert code == 0 and own["loudness"]["shouting_turns"] == [] and own["loudness"]["baseline"] == "own_median"
+    assert "shouting" not in {f["code"] for f in own["findings"]}
+
+    code, out, _ = run(capsys, "--timeline", str(timeline_file), "--audio", str(path), "--baseline-db", f"{level - 10:.2f}", "--json")
+    cal = json.loads(out)
+    assert code == 0 and cal["loudness"]["baseline"] == "calibrated"
+    assert cal["loudness"]["baseline_db"] == pytest.approx(level - 10, abs=0.01)
+    assert cal["loudness"]["shouting_turns"] == [t["turn"] for t in cal["turns"]] == [2, 4, 6, 8]  # 1 is a backchannel
+    assert all(t["loudness_rel_db"] == pytest.approx(10, abs=1.0) for t in cal["turns"])
+    assert "shouting" in {f["code"] for f in cal["findings"]}
+    assert cal["score"]["loudness"] < own["score"]["loudness"]
+    code, out, _ = run(capsys, "--timeline", str(timeline_file), "--audio", str(path), "--baseline-db", f"{level - 10:.2f}")
+    assert code == 0 and "raised-voice turns: 2, 4, 6, 8 (against the calibrated level" in out
+
+
 def write_mono(path: Path) -> Path:
     soundfile.write(str(path), np.zeros(SR, np.float32), SR)
     return path
@@ -155,6 +188,18 @@ def bad_args(case: str, tmp: Path, timeline: Path) -> list[str]:
     if case == "invalid-timeline":
         (tmp / "bad.json").write_text('{"version": 1}')
         return ["--timeline", str(tmp / "bad.json")]
+    if case == "not-utf8":
+        (tmp / "gbk.json").write_bytes(timeline.read_text(encoding="utf-8").encode("gbk"))
+        return ["--timeline", str(tmp / "gbk.json")]
+    if case in ("nan-time", "infinite-time", "word-ends-before-start"):
+        data = json.loads(timeline.read_text(encoding="utf-8"))
+        if case == "word-ends-before-start":
+            data["turns"][2]["words"] = [{"word": "非常", "start": 6.4, "end": 6.0}]
+        text = json.dumps(data, ensure_ascii=False)
+        if case != "word-ends-before-start":
+            text = text.replace('"end": 10.8', '"end": NaN' if case == "nan-time" else '"end": Infinity')
+        (tmp / "t.json").write_text(text, encoding="utf-8")
+        return ["--timeline", str(tmp / "t.json")]
     if case == "unreadable-audio":
         (tmp / "x.wav").write_bytes(b"RIFF garbage")
         return ["--audio", str(tmp / "x.wav")]
@@ -170,6 +215,10 @@ def bad_args(case: str, tmp: Path, timeline: Path) -> list[str]:
     [
         ("missing-timeline", "cannot read"),
         ("invalid-timeline", "invalid timeline"),
+        ("not-utf8", "gbk.json: not UTF-8 text"),
+        ("nan-time", "t.json: not JSON (NaN is not a number)"),
+        ("infinite-time", "t.json: not JSON (Infinity is not a number)"),
+        ("word-ends-before-start", "invalid timeline at turns/2/words/0: end 6.0 is before start 6.4"),
         ("unreadable-audio", "cannot read audio"),
         ("mono-audio", "m.wav is mono; a call recording needs two channels (customer left, trainee right)"),
         ("nothing", "give --timeline FILE, --audio FILE, or both"),

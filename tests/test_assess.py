@@ -100,6 +100,28 @@ def test_insulting_boundary_vs_retaliation() -> None:
     assert E.RETALIATION in events("Whatever, go ahead and complain.", "en")
 
 
+# Sentences a realistic trainee says to the personas, which the lists once missed or misread.
+REALISTIC = [
+    ("zh", "我给您全退，再给您赔偿两百块", {E.OVER_PROMISE}, {E.RETALIATION, E.COMMITMENT}),
+    ("zh", "再给您赔偿两百块", {E.OVER_PROMISE}, set()),
+    ("zh", "全部给您免了", {E.OVER_PROMISE}, set()),
+    ("zh", "我保证给您全额退款加补偿", {E.OVER_PROMISE}, set()),
+    ("zh", "您是不是没长脑子", {E.RETALIATION}, {E.BOUNDARY}),
+    ("zh", "为了尽快帮您解决，请您……", {E.BOUNDARY}, {E.VAGUE_PROMISE}),
+    ("en", "So that I can sort this out quickly for you, please…", {E.BOUNDARY}, {E.VAGUE_PROMISE}),
+    ("en", "Whatever you want, we'll refund everything", {E.OVER_PROMISE}, {E.RETALIATION}),
+    # the policy's own compensation, said plainly, is not an over-promise
+    ("zh", "按规定可以补偿50元服务券", set(), {E.OVER_PROMISE}),
+    ("zh", "核实后全额退还已扣费用", set(), {E.OVER_PROMISE}),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "present", "absent"), REALISTIC, ids=[r[1][:12] for r in REALISTIC])
+def test_realistic_sentences(language: str, text: str, present: set[Event], absent: set[Event]) -> None:
+    got = events(text, language)
+    assert present <= got and not got & absent, got
+
+
 def test_thanks() -> None:
     assert E.THANKS in events("感谢您的反馈")
     assert E.THANKS in events("Thanks for letting us know.", "en")

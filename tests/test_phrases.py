@@ -135,6 +135,20 @@ CASES = [
     ("zh", "我们全额退款", "filler", False),
     ("en", "Um, uh, it's like broken", "filler", True),
     ("en", "I would like to help", "filler", False),
+    # near-misses found by an audit: homophones that share no character or differ in tone, and
+    # English phrases that only look like the category
+    ("zh", "明天到钱", "apology", False),
+    ("zh", "这是您的主观看法", "escalation_path", False),
+    ("zh", "今天不太合适", "resolution", False),
+    ("zh", "今天不常", "resolution", False),
+    ("zh", "网速不慢", "empathy", False),
+    ("zh", "我现在不方便", "empathy", False),
+    ("zh", "给您带来不便了", "empathy", True),
+    ("en", "Sorry, I didn't catch that", "apology", False),
+    ("en", "I guarantee nothing", "over_promise", False),
+    ("en", "thanks a lot for nothing", "thanks", False),
+    ("en", "that sounds wrong", "empathy", False),
+    ("en", "That sounds really hard", "empathy", True),
 ]
 
 
@@ -166,6 +180,14 @@ def test_homophone_recognition_error_matches_through_pinyin() -> None:
     # 报歉 (recognised) for 抱歉; 工单好 for 工单号
     assert "apology" in cats("报歉让您久等了", "zh")
     assert "follow_up" in cats("您的工单好是三五七", "zh")
+    assert "apology" in cats("我跟您到歉", "zh")  # 到 dao4 for 道 dao4: same tone, 歉 kept
+    assert "empathy" in cats("我里解您的难处", "zh")  # 里解您 for 理解您
+
+
+def test_a_homophone_that_keeps_no_character_or_changes_tone_is_another_word() -> None:
+    assert "apology" not in cats("明天到钱", "zh")  # dao qian, but neither 道 nor 歉
+    assert "escalation_path" not in cats("主观", "zh")  # guan1 for guan3 with half the phrase swapped
+    assert "empathy" not in cats("不慢", "zh")
 
 
 def test_a_different_syllable_is_not_a_homophone() -> None:

@@ -219,6 +219,20 @@ def test_shouting_dead_air_and_pace_findings() -> None:
     assert c.criteria["loudness"] < 100 and c.criteria["pace"] < 100 and c.criteria["pauses"] < 100
 
 
+@pytest.mark.parametrize(("language", "listening", "reply"), [
+    ("zh", "嗯", "我帮你查，我看一下，我马上给你处理好"),
+    ("en", "I see", "I will check it, I can see it, I will fix it for you now"),
+])
+def test_call_level_findings_skip_a_leading_backchannel(language: str, listening: str, reply: str) -> None:
+    """faster_than_customer and few_we belong to the call, shown at the first turn that says something."""
+    tl = call([("customer", "你们的服务太差了" if language == "zh" else "Your service is awful"),
+               ("trainee", listening), ("trainee", reply)], language=language)
+    c = score_call(tl, find_phrases(tl), _measures(customer_pace=120.0, pace=200.0))
+    codes = {f.code: f for f in c.findings}
+    assert (codes["faster_than_customer"].turn, codes["few_we"].turn) == (2, 2)
+    assert codes["few_we"].time == tl.turns[2].start
+
+
 def test_scores_with_the_real_timing_measures() -> None:
     tl = call(GOOD_ZH)
     tl.turns[3] = Turn("trainee", tl.turns[2].start + 1.0, tl.turns[3].end, tl.turns[3].text)  # cuts in on the customer

@@ -39,6 +39,8 @@ def test_words_spread_evenly_when_absent() -> None:
         (lambda d: d.pop("language"), "(top level)"),
         (lambda d: d["turns"][1]["words"][0].update(start=-1), "turns/1/words/0/start"),
         (lambda d: d["turns"][1].update(end=1.0), "turns/1"),
+        (lambda d: d["turns"][1].update(end=float("nan")), "turns/1/end: nan is not a finite number"),
+        (lambda d: d["turns"][1]["words"][0].update(end=0.1), "turns/1/words/0: end 0.1 is before start"),
     ],
 )
 def test_invalid_timelines_name_the_field(mutate, where) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Any
 
@@ -20,6 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--text", help="what the single speaker in --audio said")
     parser.add_argument("--lang", choices=["zh", "en"], help="language (default: the timeline's, else zh)")
     parser.add_argument("--persona", help="persona type the call was against (default: the timeline's)")
+    parser.add_argument("--baseline-db", type=float, metavar="DBFS",
+                        help="the trainee's calibrated speaking level; loudness is judged against it "
+                        "(default: the trainee's own median turn)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a report")
     parser.set_defaults(func=_run)
 
@@ -41,7 +45,10 @@ def _run(args: argparse.Namespace) -> int:
         if timeline is not None and args.lang:
             timeline.language = args.lang
         language = args.lang or (timeline.language if timeline else "zh")
-        result = analyze_call(timeline, args.audio, args.text, language, args.persona).to_json()
+        if args.baseline_db is not None and not math.isfinite(args.baseline_db):
+            raise AnalysisInputError("--baseline-db must be a finite number of dBFS")
+        result = analyze_call(timeline, args.audio, args.text, language, args.persona,
+                              baseline_db=args.baseline_db).to_json()
     except (AnalysisInputError, TimelineError, ThresholdsError, PhraseListError, ScoringConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -66,6 +73,8 @@ def format_report(r: dict[str, Any]) -> str:
         lines.append(
             f"Loudness: trainee {_num(loud['trainee_db'], '.1f', ' dBFS')}, customer {_num(loud['customer_db'], '.1f', ' dBFS')}"
             f"{' (louder than the customer)' if loud['louder_than_customer'] else ''}; raised-voice turns: {_list(loud['shouting_turns'])}"
+            f" (against {'the calibrated level' if loud['baseline'] == 'calibrated' else 'the own median turn'},"
+            f" {_num(loud['baseline_db'], '.1f', ' dBFS')})"
         )
         lines.append(
             f"Pitch: median {_num(pitch['median_hz'], '.0f', ' Hz')}, spread {_num(pitch['sd_semitones'], '.1f', ' st')}"
@@ -80,10 +89,10 @@ def format_report(r: dict[str, Any]) -> str:
     lines.append(
         "CLEAR: " + "  ".join(f"{k} {_yes(v)}" for k, v in clear.items()) + f"  (feelings before the fix: {_yes(order)})"
     )
-    score = {k: v for k, v in r["score"].items() if k not in ("overall", "not_measured")}
+    score = {k: v for k, v in r["score"].items() if k != "overall"}
     lines.append(f"Score: {_num(r['score']['overall'], '.0f')}/100  " + "  ".join(f"{k} {v}" for k, v in score.items()))
-    if r["score"].get("not_measured"):
-        lines.append("Not measured: " + ", ".join(r["score"]["not_measured"]))
+    if r["not_measured"]:
+        lines.append("Not measured: " + ", ".join(r["not_measured"]))
     lines.append(f"Findings: {len(r['findings'])}")
     for f in r["findings"]:
         where = f"turn {f['turn']}" if f["turn"] is not None else "call"

@@ -7,12 +7,11 @@ simulator/data/timeline.schema.json.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
-
-import jsonschema
 
 FORMAT_VERSION = 1
 Speaker = Literal["customer", "trainee"]
@@ -110,11 +109,15 @@ class Timeline:
     def load(cls, path: str | Path) -> "Timeline":
         path = Path(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_reject_constant)
         except OSError as exc:
             raise TimelineError(f"{path}: cannot read ({exc.strerror})") from exc
+        except UnicodeDecodeError as exc:
+            raise TimelineError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
         except json.JSONDecodeError as exc:
             raise TimelineError(f"{path}: not JSON (line {exc.lineno}: {exc.msg})") from exc
+        except TimelineError as exc:
+            raise TimelineError(f"{path}: {exc}") from exc
         try:
             return cls.from_json(data)
         except TimelineError as exc:
@@ -128,14 +131,31 @@ def schema() -> dict[str, Any]:
 
 def validate(data: Any) -> None:
     """Raise TimelineError naming the first offending field."""
+    import jsonschema  # imported here: recordings analysed without a timeline file need no schema check
+
     try:
         jsonschema.validate(data, schema())
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
         raise TimelineError(f"invalid timeline at {where}: {exc.message}") from None
     for i, t in enumerate(data["turns"]):
-        if t["end"] < t["start"]:
-            raise TimelineError(f"invalid timeline at turns/{i}: end {t['end']} is before start {t['start']}")
+        _check_span(f"turns/{i}", t)
+        for j, w in enumerate(t.get("words", [])):
+            _check_span(f"turns/{i}/words/{j}", w)
+
+
+def _check_span(where: str, item: dict[str, Any]) -> None:
+    """Times must be finite (JSON output cannot carry NaN) and end no earlier than start."""
+    for key in ("start", "end"):
+        if not math.isfinite(item[key]):
+            raise TimelineError(f"invalid timeline at {where}/{key}: {item[key]} is not a finite number")
+    if item["end"] < item["start"]:
+        raise TimelineError(f"invalid timeline at {where}: end {item['end']} is before start {item['start']}")
+
+
+def _reject_constant(name: str) -> float:
+    """json.loads hook: NaN and Infinity are not JSON numbers, so a timeline may not use them."""
+    raise TimelineError(f"not JSON ({name} is not a number)")
 
 
 def _tokens(text: str) -> list[str]:

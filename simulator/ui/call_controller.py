@@ -243,7 +243,7 @@ class CallController(QObject):
         timeline = session.timeline
         try:
             analysis = analyze_call(timeline, audio=recording, language=timeline.language,
-                                    persona_type=session.persona.type)
+                                    persona_type=session.persona.type, baseline_db=self.settings.baseline_loudness_db)
         except (ValueError, OSError) as exc:   # AnalysisInputError is a ValueError
             self.bridge.problem(self.tr("The call could not be scored: %1").replace("%1", str(exc)))
             self.callFinished.emit(None)

@@ -5,6 +5,7 @@ Used by `python -m simulator analyze` and by review after a live call, so both r
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean, median
@@ -70,7 +71,8 @@ class CallAnalysis:
             "fillers": round(self.fillers, 2),
             "pronouns": self.pronouns or {},
             "clear": {**card.clear.steps(), "emotion_before_solution": card.clear.emotion_before_solution},
-            "score": {"overall": card.overall, **card.criteria, "not_measured": card.not_measured},
+            "score": {"overall": card.overall, **card.criteria},
+            "not_measured": card.not_measured,
             "findings": [
                 {"code": f.code, "turn": f.turn, "time": f.time, "message": f.message,
                  "criterion": f.criterion, "severity": f.severity}
@@ -90,22 +92,32 @@ def analyze_call(
     language: str = "zh",
     persona_type: str | None = None,
     thresholds: Thresholds | None = None,
+    baseline_db: float | None = None,
 ) -> CallAnalysis:
     """Analyse a timeline, a stereo call recording (customer left, trainee right), both, or one speaker's
     recording with its text. With audio, loudness and pitch are measured and silences inside turns come
-    from voice activity; without a timeline, turns are the voice-activity spans of each channel."""
+    from voice activity; without a timeline, turns are the voice-activity spans of each channel.
+    `baseline_db` is the trainee's calibrated speaking level (dBFS); without it loudness is judged
+    against the trainee's own median turn, which cannot catch a trainee loud all call long."""
     from simulator.core.analysis.phrases import filler_density, find_phrases, pronoun_use
     from simulator.core.analysis.scoring import score_call
 
     thr = thresholds or load_thresholds()
+    hits = None
     if audio is not None:
-        channels, sr = _load_channels(Path(audio), single=text is not None)
-        timeline, measures = measure_recording(channels, sr, thr, timeline, text, language)
+        with ThreadPoolExecutor(1) as pool:
+            # libsndfile decodes without holding the GIL: match the words, when known, meanwhile
+            loading = pool.submit(_load_channels, Path(audio), text is not None)
+            if timeline is not None and text is None:
+                hits = find_phrases(timeline)
+            channels, sr = loading.result()
+        timeline, measures = measure_recording(channels, sr, thr, timeline, text, language, baseline_db)
     elif timeline is not None:
         measures = measure_timing(timeline, thr)
     else:
         raise AnalysisInputError("nothing to analyse: give a timeline, a recording, or both")
-    hits = find_phrases(timeline)
+    if hits is None:
+        hits = find_phrases(timeline)
     card = score_call(timeline, hits, None if audio is None and _typed(timeline) else measures, persona_type)
     return CallAnalysis(timeline, measures, hits, card, filler_density(timeline), pronoun_use(timeline))
 
@@ -123,6 +135,7 @@ def measure_recording(
     timeline: Timeline | None = None,
     text: str | None = None,
     language: str = "zh",
+    baseline_db: float | None = None,
 ) -> tuple[Timeline, CallMeasures]:
     """Timing, loudness and pitch of a recording. `channels` holds "trainee" and, for a call, "customer".
     The timeline is the one given, else one trainee turn with `text`, else each channel's voice activity."""
@@ -132,7 +145,7 @@ def measure_recording(
     elif timeline is None:
         timeline = _timeline_from_speech(speech, language, thr.turn_gap)
     measures = measure_timing(timeline, thr, speech)
-    _add_audio_measures(measures, channels, sr, speech, thr)
+    _add_audio_measures(measures, channels, sr, speech, thr, baseline_db)
     return timeline, measures
 
 
@@ -172,8 +185,10 @@ def _add_audio_measures(
     sr: int,
     speech: dict[str, list[Interval]],
     thr: Thresholds,
+    calibrated_db: float | None = None,
 ) -> None:
-    """Loudness against the trainee's own median turn and the customer; pitch level, spread and end rises."""
+    """Loudness against the calibrated level (else the trainee's own median turn) and the customer;
+    pitch level, spread and end rises."""
     trainee = channels["trainee"]
     levels: dict[int, float] = {}
     tracks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -184,7 +199,8 @@ def _add_audio_measures(
         tracks[t.turn] = pitch_track(trainee[a:b], sr, thr.pitch_floor_hz, thr.pitch_ceiling_hz)
     voiced = np.concatenate([f0 for _, f0 in tracks.values()]) if tracks else np.zeros(0)
     ref = float(np.median(voiced)) if voiced.size else None
-    baseline = median(levels.values()) if levels else None
+    own = median(levels.values()) if levels else None
+    baseline = calibrated_db if calibrated_db is not None and own is not None else own
     customer_db = loudness_db(channels["customer"], sr, speech.get("customer") or []) if "customer" in channels else None
     sharp: list[int] = []
     flat: list[int] = []
@@ -202,12 +218,14 @@ def _add_audio_measures(
             sharp.append(t.turn)
         if t.pitch_sd_semitones < thr.monotone_sd:
             flat.append(t.turn)
-    has_customer = customer_db is not None and customer_db > -100 and baseline is not None
+    has_customer = customer_db is not None and customer_db > -100 and own is not None
     m.loudness = {
-        "trainee_db": None if baseline is None else round(baseline, 2),
+        "trainee_db": None if own is None else round(own, 2),
+        "baseline_db": None if baseline is None else round(baseline, 2),
+        "baseline": "calibrated" if calibrated_db is not None and own is not None else "own_median",
         "customer_db": None if not has_customer else round(customer_db, 2),
-        "vs_customer_db": None if not has_customer else round(baseline - customer_db, 2),
-        "louder_than_customer": bool(has_customer and baseline - customer_db > thr.louder_than_customer_db),
+        "vs_customer_db": None if not has_customer else round(own - customer_db, 2),
+        "louder_than_customer": bool(has_customer and own - customer_db > thr.louder_than_customer_db),
         "shouting_turns": [t.turn for t in m.turns if (t.loudness_rel_db or 0.0) > thr.shouting_db],
     }
     sd = float((12 * np.log2(voiced / ref)).std()) if ref else None

@@ -1,7 +1,7 @@
 """Phrase checks on the trainee's words, from the editable lists in simulator/data/phrases/<lang>.toml.
 
 Chinese entries match on characters or, for recognition errors, on the toneless pinyin of the whole
-phrase (报歉 for 抱歉). Guards drop a match they overlap (不理解 is not empathy). Three categories are
+phrase when a character of it is kept (报歉 for 抱歉, not 到钱 for 道歉: see _homophone_spans). Guards drop a match they overlap (不理解 is not empathy). Three categories are
 derived rather than listed: cancelled_apology (an apology followed closely by 但是/but), resolution
 (an action plus a time expression = a commitment, or two step words = clear steps) and restate (the
 customer's own key words said back).
@@ -42,6 +42,8 @@ class Pattern:
     parts: tuple[str, ...] = ()
     regex: re.Pattern[str] | None = None
     scope: bool = False  # a guard ending in "...": also covers the `gap` characters after it (negation scope)
+    compiled: tuple[re.Pattern[str], ...] = ()  # one literal search per part, compiled once at load
+    homophones: tuple[bool, ...] = ()  # per part: also search by pinyin (zh, two or more Chinese characters)
 
 
 @dataclass(frozen=True)
@@ -146,33 +148,88 @@ def _pattern(entry: str, tag: str, language: str) -> Pattern:
             raise PhraseListError(f"{language}.toml: bad regular expression {entry!r}: {exc}") from None
     norm = normalise(entry, language)
     parts = tuple(p for p in (s.strip() for s in norm.split(GAP)) if p)
-    return Pattern(entry, tag, parts, scope=norm.endswith(GAP))
+    homophones = tuple(language == "zh" and len(p) >= 2 and all(is_cjk(c) for c in p) for p in parts)
+    return Pattern(entry, tag, parts, scope=norm.endswith(GAP), compiled=tuple(_literal(p, language) for p in parts),
+                   homophones=homophones)
+
+
+def _literal(part: str, language: str) -> re.Pattern[str]:
+    """zh: the characters; en: the whole words, with any spaces or punctuation between them."""
+    if language == "zh":
+        return re.compile(re.escape(part))
+    words = r"[\s,.;:!?-]+".join(re.escape(w) for w in re.findall(r"[a-z0-9'%]+", part))
+    return re.compile(rf"(?<![a-z0-9']){words}(?![a-z0-9])")
 
 
 # ---------------------------------------------------------------- matching
 
-def _part_spans(text: str, part: str, language: str, pinyin: bool) -> set[tuple[int, int]]:
-    spans: set[tuple[int, int]] = set()
-    if language == "zh":
-        spans |= {(m.start(), m.start() + len(part)) for m in re.finditer(re.escape(part), text)}
-        if pinyin and len(part) >= 2 and all(is_cjk(c) for c in part):
-            said, wanted = char_readings(text), char_readings(part)
-            n = len(part)
-            for i in range(len(text) - n + 1):
-                if all(text[i + j] == part[j] or said[i + j] == wanted[j] for j in range(n)):
-                    spans.add((i, i + n))
-    else:
-        words = r"[\s,.;:!?-]+".join(re.escape(w) for w in re.findall(r"[a-z0-9'%]+", part))
-        spans |= {m.span() for m in re.finditer(rf"(?<![a-z0-9']){words}(?![a-z0-9])", text)}
+class Said:
+    """One normalised text being matched: its pinyin (worked out once, indexed by syllable, for homophone
+    search) and the spans found for each part, since many patterns share parts (保证, 不能 …)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.chars = frozenset(text)
+        self._spans: dict[tuple[str, bool], list[tuple[int, int]]] = {}
+        self._by_reading: dict[str, list[int]] | None = None
+
+    def starts(self, reading: str) -> list[int]:
+        """Positions whose character reads `reading` (toneless)."""
+        if self._by_reading is None:
+            self._by_reading = {}
+            for i, r in enumerate(char_readings(self.text)):
+                self._by_reading.setdefault(r, []).append(i)
+        return self._by_reading.get(reading, [])
+
+    def part_spans(self, pattern: Pattern, k: int, pinyin: bool) -> list[tuple[int, int]]:
+        part = pattern.parts[k]
+        homophones = pinyin and pattern.homophones[k]
+        found = self._spans.get((part, homophones))
+        if found is None:
+            spans: set[tuple[int, int]] = set()
+            if not self.chars.isdisjoint(part):  # a match, even a homophone, keeps a character of the part
+                spans = {m.span() for m in pattern.compiled[k].finditer(self.text)}
+                if homophones:
+                    spans |= _homophone_spans(self, part)
+            found = self._spans[(part, homophones)] = sorted(spans)
+        return found
+
+
+def _homophone_spans(said: Said, part: str) -> set[tuple[int, int]]:
+    """Stretches that read like `part` and keep enough of it to be a recognition slip, not another word.
+
+    A recogniser that swaps a character keeps the syllable, usually with its tone (报歉 for 抱歉);
+    a stretch sharing no character (到钱 for 道歉, 合适 for 核实) or differing in tone where half of it
+    is swapped (主观 for 主管, 不慢 for 不满) is a different word. So: at least one character literal,
+    and every swapped character with the same tone unless most of the phrase is literal (工单好 for 工单号).
+    """
+    text, n = said.text, len(part)
+    readings, wanted = char_readings(text), char_readings(part)
+    spans = set()
+    for i in said.starts(wanted[0]):
+        if i + n > len(text) or any(readings[i + j] != wanted[j] for j in range(1, n)):
+            continue
+        swapped = [j for j in range(n) if text[i + j] != part[j]]
+        if not swapped or len(swapped) == n:
+            continue
+        if 2 * len(swapped) < n or _same_tones(text, i, part, swapped):
+            spans.add((i, i + n))
     return spans
 
 
-def _pattern_spans(text: str, pattern: Pattern, language: str, pinyin: bool, gap: int) -> list[tuple[int, int]]:
+def _same_tones(text: str, i: int, part: str, swapped: list[int]) -> bool:
+    said, wanted = char_readings(text, True), char_readings(part, True)
+    return all(said[i + j] == wanted[j] for j in swapped)
+
+
+def _pattern_spans(said: Said, pattern: Pattern, pinyin: bool, gap: int) -> list[tuple[int, int]]:
     if pattern.regex is not None:
-        return [m.span() for m in pattern.regex.finditer(text) if m.end() > m.start()]
-    spans = sorted(_part_spans(text, pattern.parts[0], language, pinyin))
-    for part in pattern.parts[1:]:
-        following = sorted(_part_spans(text, part, language, pinyin))
+        return [m.span() for m in pattern.regex.finditer(said.text) if m.end() > m.start()]
+    spans = said.part_spans(pattern, 0, pinyin)
+    for k in range(1, len(pattern.parts)):
+        if not spans:
+            break
+        following = said.part_spans(pattern, k, pinyin)
         joined = []
         for s, e in spans:
             nxt = next((f for f in following if _near((s, e), f, gap) and f[0] >= e), None)
@@ -191,17 +248,20 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def match_patterns(text: str, category: Category, lists: PhraseLists, patterns: Iterable[Pattern] | None = None) -> list[Match]:
+def match_patterns(
+    text: str | Said, category: Category, lists: PhraseLists, patterns: Iterable[Pattern] | None = None
+) -> list[Match]:
     """Matches of a category's patterns in normalised text: guarded ones dropped, overlapping ones folded into the first, longest."""
-    language = lists.language
+    said = text if isinstance(text, Said) else Said(text)
+    text = said.text
     guard_spans = [
         (s, e + lists.gap if g.scope else e)
         for g in category.guards
-        for s, e in _pattern_spans(text, g, language, category.pinyin, lists.gap)
+        for s, e in _pattern_spans(said, g, category.pinyin, lists.gap)
     ]
     found = []
     for p in category.patterns if patterns is None else patterns:
-        for span in _pattern_spans(text, p, language, category.pinyin, lists.gap):
+        for span in _pattern_spans(said, p, category.pinyin, lists.gap):
             if not any(_overlaps(span, g) for g in guard_spans):
                 found.append(Match(category.name, p.tag, text[span[0]:span[1]], span[0], span[1], p.source))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
@@ -212,9 +272,10 @@ def match_patterns(text: str, category: Category, lists: PhraseLists, patterns: 
     return kept
 
 
-def _cancelled(apologies: list[Match], lists: PhraseLists, text: str) -> tuple[list[Match], list[Match]]:
+def _cancelled(apologies: list[Match], lists: PhraseLists, said: Said) -> tuple[list[Match], list[Match]]:
     """Split apologies into sincere ones and those cancelled by a following 但是 / but."""
-    contrast = match_patterns(text, lists["cancelled_apology"], lists)
+    text = said.text
+    contrast = match_patterns(said, lists["cancelled_apology"], lists)
     sincere, cancelled = [], []
     for a in apologies:
         c = next((c for c in contrast if c.start >= a.end and _near((a.start, a.end), (c.start, c.end), lists.gap)), None)
@@ -225,11 +286,12 @@ def _cancelled(apologies: list[Match], lists: PhraseLists, text: str) -> tuple[l
     return sincere, cancelled
 
 
-def _resolution(text: str, lists: PhraseLists) -> list[Match]:
+def _resolution(said: Said, lists: PhraseLists) -> list[Match]:
     """A commitment (action and time close together, either order) and clear steps (two step words)."""
+    text = said.text
     cat = lists["resolution"]
-    actions = match_patterns(text, cat, lists, cat.tagged("actions"))
-    times = match_patterns(text, cat, lists, cat.tagged("times"))
+    actions = match_patterns(said, cat, lists, cat.tagged("actions"))
+    times = match_patterns(said, cat, lists, cat.tagged("times"))
     out = []
     for a in actions:
         t = next((t for t in times if _near((a.start, a.end), (t.start, t.end), lists.gap)), None)
@@ -237,7 +299,7 @@ def _resolution(text: str, lists: PhraseLists) -> list[Match]:
             s, e = min(a.start, t.start), max(a.end, t.end)
             out.append(Match("resolution", "commitment", text[s:e], s, e, f"{a.phrase}+{t.phrase}"))
             break
-    steps = match_patterns(text, cat, lists, cat.tagged("steps"))
+    steps = match_patterns(said, cat, lists, cat.tagged("steps"))
     if len({m.phrase for m in steps}) >= 2:
         s, e = steps[0].start, steps[-1].end
         out.append(Match("resolution", "steps", text[s:e], s, e, "+".join(m.phrase for m in steps)))
@@ -248,14 +310,15 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None) -> tu
     """Normalised text and every listed or derived match in it (restate needs the customer: see restated)."""
     lists = lists or load_phrase_lists(language)
     norm = normalise(text, language)
+    said = Said(norm)
     out: list[Match] = []
     for name, category in lists.categories.items():
         if name not in DERIVED:
-            out += match_patterns(norm, category, lists)
+            out += match_patterns(said, category, lists)
     apologies = [m for m in out if m.category == "apology"]
-    sincere, cancelled = _cancelled(apologies, lists, norm)
+    sincere, cancelled = _cancelled(apologies, lists, said)
     out = [m for m in out if m.category != "apology"] + sincere + cancelled
-    resolution = _resolution(norm, lists)
+    resolution = _resolution(said, lists)
     if any(m.tag == "commitment" for m in resolution):
         out = [m for m in out if m.category != "vague_promise"]
     out += resolution
@@ -275,9 +338,10 @@ def restated(text: str, customer_text: str, key_words: Sequence[str], language: 
     lists = lists or load_phrase_lists(language)
     norm = normalise(text, language)
     cat = lists["restate"]
+    said = Said(norm)
     for kw in key_words:
         pattern = _pattern(kw, "key_words", language)
-        spans = _pattern_spans(norm, pattern, language, cat.pinyin, lists.gap)
+        spans = _pattern_spans(said, pattern, cat.pinyin, lists.gap)
         if spans:
             s, e = spans[0]
             return Match("restate", "key_words", norm[s:e], s, e, kw)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable
 
 from simulator.core.analysis.assess import event_for, is_repeat
@@ -17,6 +18,7 @@ from simulator.core.analysis.phrases import PhraseHit, filler_density, pronoun_u
 from simulator.core.analysis.scorecard import CRITERIA, Finding, Scorecard, ScoringConfig, load_scoring_config
 from simulator.core.analysis.text import normalise
 from simulator.core.analysis.thresholds import load_thresholds
+from simulator.core.analysis.timing import is_backchannel_text
 from simulator.core.timeline import Timeline
 
 Occurrence = tuple[int | None, float | None, str]
@@ -57,8 +59,17 @@ class _Call:
             return None, None
         return index, self.timeline.turns[index].start
 
+    @cached_property
+    def _first_said(self) -> int | None:
+        own = self.trainee()
+        listening = set(self.measured("backchannel_turns") or [])
+        phrases = load_thresholds().backchannel_phrases
+        said = [i for i in own if i not in listening and not _only_listening(self.timeline.turns[i].text, phrases)]
+        return next(iter(said or own), None)
+
     def first_trainee(self) -> tuple[int | None, float | None]:
-        return self.at_turn(next(iter(self.trainee()), None))
+        """The first trainee turn that says something: call-level findings point there, not at a 嗯 / "I see"."""
+        return self.at_turn(self._first_said)
 
     def last_trainee(self) -> tuple[int | None, float | None]:
         return self.at_turn(self.trainee()[-1] if self.trainee() else None)
@@ -377,6 +388,11 @@ _CRITERIA: dict[str, Callable[[_Call], float | None]] = {
     "resolution": _resolution, "taboo": _taboo, "fillers": _fillers, "clear": _clear, "persona": _persona,
 }
 assert tuple(_CRITERIA) == CRITERIA
+def _only_listening(text: str, phrases: tuple[str, ...]) -> bool:
+    """A turn of listener tokens only (嗯 / 对 / I see); a turn with no transcript is not known to be one."""
+    return bool(text.strip()) and is_backchannel_text(text, phrases)
+
+
 MEASURED_ONLY = ("pauses", "pace", "loudness", "intonation", "interruptions")
 
 

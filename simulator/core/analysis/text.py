@@ -11,7 +11,6 @@ import unicodedata
 from functools import lru_cache
 
 from opencc import OpenCC
-from pypinyin import Style, lazy_pinyin
 
 _T2S = OpenCC("t2s")
 # NFKC already turns full-width ，！？；：（） and digits into ASCII; these are the marks it leaves alone.
@@ -47,17 +46,21 @@ def normalise(text: str, language: str) -> str:
     return normalise_zh(text) if language == "zh" else normalise_en(text)
 
 
-def to_pinyin(text: str) -> list[str]:
-    """Toneless pinyin, one item per Chinese character; runs of other characters kept as one item."""
-    return lazy_pinyin(text, style=Style.NORMAL)
+def to_pinyin(text: str, tones: bool = False) -> list[str]:
+    """Pinyin (toneless, or with tone numbers: bao4), one item per Chinese character; runs of other characters kept as one item.
+
+    pypinyin loads its phrase dictionary on import (a quarter of a second), so only Chinese text pays for it."""
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(text, style=Style.TONE3 if tones else Style.NORMAL)
 
 
 @lru_cache(maxsize=4096)
-def char_readings(text: str) -> tuple[str, ...]:
-    """One toneless reading per character of `text`, chosen in context (重复 -> chong); others read as themselves."""
+def char_readings(text: str, tones: bool = False) -> tuple[str, ...]:
+    """One reading per character of `text`, chosen in context (重复 -> chong); others read as themselves."""
     out = list(text)
     pos = 0
-    for item in to_pinyin(text):
+    for item in to_pinyin(text, tones):
         while pos < len(text) and not is_cjk(text[pos]) and not item.startswith(text[pos]):
             pos += 1
         if pos >= len(text):

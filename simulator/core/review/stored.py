@@ -42,7 +42,8 @@ def _empty(record: Any) -> Timeline:
 
 def stored_criteria(scores: dict[str, Any]) -> dict[str, int]:
     """Per-criterion scores in scorecard order: the store keeps `analyze --json`'s score object (with
-    "overall" and "not_measured") or a plain {criterion: score}; anything not a number is left out."""
+    "overall"; older exports also held "not_measured" there) or a plain {criterion: score}; anything not a
+    number is left out."""
     numbers = {k: int(v) for k, v in scores.items()
                if k != "overall" and isinstance(v, (int, float)) and not isinstance(v, bool)}
     known = [c for c in CRITERIA if c in numbers]
