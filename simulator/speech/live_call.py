@@ -24,6 +24,7 @@ from simulator.core.call_session import CallSession, TraineeReply
 from simulator.core.dialogue.engine import CustomerLine, Ending
 from simulator.core.events import TurnAssessment
 from simulator.core.live_meters import LiveMeters, LiveMeterState
+from simulator.core.messages import Message
 from simulator.core.personas.model import band_of
 from simulator.core.timeline import Word
 from simulator.speech.audio_io import CallClock, Microphone, Player
@@ -39,7 +40,7 @@ class CallListener(Protocol):
     def partial(self, text: str) -> None: ...
     def trainee_turn(self, assessment: TurnAssessment) -> None: ...
     def ended(self, ending: Ending) -> None: ...
-    def problem(self, message: str) -> None: ...
+    def problem(self, message: str) -> None: ...  # mostly a Message, shown in the interface language
 
 
 @dataclass
@@ -180,7 +181,7 @@ class LiveCall:
             load_model(self._model_path)
         except ModelError as exc:
             self._model_path = None
-            self._report(f"{exc}. Spoken replies are off for this call; type them instead.")
+            self._report(Message("model.recognition_off", problem=exc.args[0]))
 
     def _listen_loop(self) -> None:
         assert self.microphone is not None
