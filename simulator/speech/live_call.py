@@ -24,7 +24,7 @@ from simulator.core.call_session import CallSession, TraineeReply
 from simulator.core.dialogue.engine import CustomerLine, Ending
 from simulator.core.events import TurnAssessment
 from simulator.core.live_meters import LiveMeters, LiveMeterState
-from simulator.core.messages import Message
+from simulator.core.messages import Message, problem_of
 from simulator.core.personas.model import band_of
 from simulator.core.timeline import Word
 from simulator.speech.audio_io import CallClock, Microphone, Player
@@ -347,7 +347,7 @@ class LiveCall:
         try:
             rendered = self.renderer.render(line.text, self.session.persona.voice)
         except RuntimeError as exc:
-            self._report(str(exc))
+            self._report(problem_of(exc))
             rendered = None
         duration = rendered.duration if rendered else 0.0
         start = max([self.clock.now()] + [t.end for t in self.session.timeline.turns])
