@@ -17,6 +17,8 @@ from typing import Any
 
 import platformdirs
 
+from simulator.core.messages import Message
+
 APP_NAME = "roleplay-sim"
 ENV_CONFIG = "ROLEPLAY_SIM_CONFIG"
 FILE_NAME = "settings.json"
@@ -27,7 +29,7 @@ SILENCE_RANGE = (0.3, 5.0)  # seconds of silence that end a turn: shorter cuts p
 
 
 class SettingsError(RuntimeError):
-    """The settings file cannot be written; str() is for the user."""
+    """The settings file cannot be written; raised with a Message for the user."""
 
 
 @dataclass
@@ -47,7 +49,7 @@ class Settings:
     last_persona: str = ""     # persona id and scenario id of the last call, preselected at start
     last_scenario: str = ""
     setup_done: bool = False
-    # What went wrong while loading (shown to the user once); never saved.
+    # What went wrong while loading (Messages, shown to the user once); never saved.
     load_warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
 
@@ -120,11 +122,9 @@ def _corrupt(path: Path, reason: str) -> Settings:
     kept = path.with_name(path.name + ".bad")
     try:
         os.replace(path, kept)
-        where = f"; it was kept as {kept}"
     except OSError:
-        where = ""
-    return Settings(load_warnings=[f"The settings file {path} could not be read ({reason}); "
-                                   f"default settings are used{where}."])
+        return Settings(load_warnings=[Message("settings.unreadable", path=path, reason=reason)])
+    return Settings(load_warnings=[Message("settings.unreadable_kept", path=path, reason=reason, kept=kept)])
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -142,9 +142,9 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return _corrupt(path, f"not valid JSON: {exc.msg} at line {exc.lineno}")
+        return _corrupt(path, Message("settings.not_json", error=exc.msg, line=exc.lineno))
     if not isinstance(data, dict):
-        return _corrupt(path, "not a JSON object")
+        return _corrupt(path, Message("settings.not_object"))
     data = _migrate(data)
     settings = Settings()
     for name, valid in _VALID.items():
@@ -154,8 +154,7 @@ def load_settings(path: Path | None = None) -> Settings:
         if valid(value):
             setattr(settings, name, float(value) if name in _FLOATS and value is not None else value)
         else:
-            settings.load_warnings.append(
-                f"The setting '{name}' in {path} has an invalid value {value!r}; the default is used.")
+            settings.load_warnings.append(Message("settings.invalid_value", name=name, path=path, value=repr(value)))
     return settings
 
 
@@ -168,7 +167,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise SettingsError(f"Cannot save the settings in {path.parent}: {exc.strerror}") from exc
+        raise SettingsError(Message("settings.cannot_save_in", folder=path.parent, error=exc.strerror)) from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             os.fchmod(out.fileno(), 0o600)
@@ -179,7 +178,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         os.replace(temp, path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise SettingsError(f"Cannot save the settings to {path}: {exc.strerror}") from exc
+        raise SettingsError(Message("settings.cannot_save_to", path=path, error=exc.strerror)) from exc
     return path
 
 

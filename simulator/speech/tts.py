@@ -31,6 +31,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from simulator.core.messages import Message
 from simulator.core.voice import VoiceSettings
 from simulator.speech.tts_cache import AudioInfo, LineCache, cache_key, load_audio, verify_audio
 
@@ -51,7 +52,7 @@ _PRIORITY_NOW, _PRIORITY_AHEAD, _PRIORITY_STOP = 0, 1, 2
 
 
 class TtsUnavailable(RuntimeError):
-    """Speech cannot be rendered here; str(exc) is a one-line message for the user."""
+    """Speech cannot be rendered here; raised with a one-line Message for the user."""
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,13 @@ def check_voice_settings(voice: VoiceSettings) -> None:
     """Reject settings espeak-ng would silently clamp, so what is asked is what is heard."""
     problems = []
     if not RATE_RANGE[0] <= voice.rate <= RATE_RANGE[1]:
-        problems.append(f"rate {voice.rate} wpm (allowed {RATE_RANGE[0]}-{RATE_RANGE[1]})")
+        problems.append(Message("tts.rate_out_of_range", value=voice.rate, low=RATE_RANGE[0], high=RATE_RANGE[1]))
     if not PITCH_RANGE[0] <= voice.pitch <= PITCH_RANGE[1]:
-        problems.append(f"pitch {voice.pitch} (allowed {PITCH_RANGE[0]}-{PITCH_RANGE[1]})")
+        problems.append(Message("tts.pitch_out_of_range", value=voice.pitch, low=PITCH_RANGE[0], high=PITCH_RANGE[1]))
     if not 0.0 <= voice.volume <= 1.0:
-        problems.append(f"volume {voice.volume} (allowed 0-1)")
+        problems.append(Message("tts.volume_out_of_range", value=voice.volume))
     if problems:
-        raise TtsUnavailable(f"voice {voice.voice!r} has settings out of range: {', '.join(problems)}")
+        raise TtsUnavailable(Message("tts.voice_out_of_range", voice=voice.voice, problems=tuple(problems)))
 
 
 def _log_driver_print(*args: object, **_kwargs: object) -> None:
@@ -99,11 +100,9 @@ class _EspeakEngine:
 
             self._engine = pyttsx3.init("espeak")
         except ImportError as exc:
-            raise TtsUnavailable(f"pyttsx3 is missing ({exc}); reinstall the app (pip install pyttsx3==2.99)") from exc
+            raise TtsUnavailable(Message("tts.pyttsx3_missing", error=exc)) from exc
         except (OSError, RuntimeError) as exc:
-            raise TtsUnavailable(
-                f"espeak-ng could not be loaded or started ({exc}); install the packages espeak-ng and libespeak-ng1"
-            ) from exc
+            raise TtsUnavailable(Message("tts.espeak_failed", error=exc)) from exc
         espeak_driver.print = _log_driver_print
         _espeak.Synth = partial(_synth_exact_size, _espeak.cSynth)
         self._espeak = _espeak
@@ -136,7 +135,7 @@ class _EspeakEngine:
         finally:
             if info is None:
                 out.unlink(missing_ok=True)
-        raise TtsUnavailable(f"espeak-ng did not produce audio for a line after {_ATTEMPTS} attempts")
+        raise TtsUnavailable(Message("tts.no_audio", attempts=_ATTEMPTS))
 
     def _attempt(self, text: str, voice: VoiceSettings, out: Path) -> AudioInfo | None:
         """Done means: finished-utterance arrived, espeak-ng is idle, settings still hold, file checks out."""
@@ -161,7 +160,7 @@ class _EspeakEngine:
     def _apply(self, voice: VoiceSettings) -> None:
         """Set voice, rate, pitch and volume, re-sending any value the library has not taken yet."""
         if not self.has_voice(voice.voice):
-            raise TtsUnavailable(f"espeak-ng has no voice {voice.voice!r} (see `espeak-ng --voices`)")
+            raise TtsUnavailable(Message("tts.no_voice", voice=voice.voice))
         deadline = time.monotonic() + _SETTLE_SECONDS
         while True:
             for parameter, value in self._wanted(voice).items():
@@ -171,7 +170,7 @@ class _EspeakEngine:
             if self._holds(voice) and not self._espeak.IsPlaying():
                 return
             if time.monotonic() > deadline:
-                raise TtsUnavailable(f"espeak-ng did not take the settings of voice {voice.voice!r}")
+                raise TtsUnavailable(Message("tts.settings_not_taken", voice=voice.voice))
 
     def _wait_idle(self) -> bool:
         """espeak-ng idle means its thread has also left the callback that wrote the file."""
@@ -257,18 +256,18 @@ def _probe(engine: _EspeakEngine) -> None:
     """The voices the personas use exist, and a short line really comes out as audio."""
     missing = [v for v in REQUIRED_VOICES if not engine.has_voice(v)]
     if missing:
-        raise TtsUnavailable(f"espeak-ng lacks the voice(s) {', '.join(missing)}; reinstall espeak-ng-data")
+        raise TtsUnavailable(Message("tts.voices_missing", voices=", ".join(missing)))
     with tempfile.TemporaryDirectory(prefix="tts-probe-") as folder:
         engine.render("ok", VoiceSettings(REQUIRED_VOICES[0]), Path(folder) / "probe.wav")
 
 
-def tts_problem() -> str | None:
+def tts_problem() -> Message | None:
     """None when speech can be rendered here, else a one-line message for the user."""
     thread = _TtsThread.acquire()
     try:
         thread.submit(_probe, _PRIORITY_NOW).result()
     except TtsUnavailable as exc:
-        return str(exc)
+        return exc.args[0]
     finally:
         _TtsThread.release()
     return None

@@ -15,6 +15,7 @@ from PySide6.QtCore import QThread, Signal
 
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.models import ModelError
+from simulator.ui.messages import text_of
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class BackgroundTask(QThread):
         try:
             result = self._job(self.progressed.emit, self.cancel_event)
         except (ModelError, AudioUnavailable, TtsUnavailable, OSError) as exc:
-            self.failed.emit(str(exc))
+            self.failed.emit(text_of(exc))
         except Exception as exc:  # a bug must still end the wait in the UI
             log.exception("background task failed")
             self.failed.emit(self.tr("Unexpected error: %1").replace("%1", str(exc)))

@@ -18,7 +18,7 @@ class CallBridge(QObject):
     traineeSaid = Signal(str, list)                  # text, event names
     markerAdded = Signal(str, float, str)            # kind (interruption/taboo/dead_air), call time, text
     callEnded = Signal(str, str)                     # kind, reason
-    problemRaised = Signal(str)
+    problemRaised = Signal(object)                   # str, mostly a Message (translated where shown)
     callStarted = Signal(str, str)                   # persona display name, scenario title
     paused = Signal(bool)
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from simulator.core.call_session import CallSession
 from simulator.core.live_meters import LiveMeters
+from simulator.core.messages import problem_of
 from simulator.core.personas.loader import LoadResult, default_personas_dir, load_personas
 from simulator.core.personas.model import Persona
 from simulator.settings import Settings
@@ -47,7 +48,7 @@ def detect_capabilities(language: str, settings: Settings) -> Capabilities:
     try:
         model_path = find_model(language, settings.model_dirs.get(language) or None)
     except ModelError as exc:
-        problems.append(str(exc))
+        problems.append(problem_of(exc))
     return Capabilities(audio_issue is None, model_path, tuple(problems))
 
 
@@ -148,7 +149,7 @@ class CallController(QObject):
             call.start()
         except AudioUnavailable as exc:   # listed, but would not open (e.g. the saved headset is gone)
             call.stop()
-            caps = Capabilities(False, None, caps.problems + (str(exc),))
+            caps = Capabilities(False, None, caps.problems + (problem_of(exc),))
             options.recording = None
             call = LiveCall(session, self.renderer, self.bridge, options, on_progress=progress)
             call.start()

@@ -14,12 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulator.core.messages import problem_of
 from simulator.core.personas.picker import PickerEntry
 from simulator.settings import SettingsError, load_settings, save_settings
 from simulator.ui.assets import app_icon
 from simulator.ui.call_controller import CallController, CallOutcome
 from simulator.ui.call_page import CallPage
 from simulator.ui.i18n import install_translator
+from simulator.ui.messages import text_of
 from simulator.ui.picker_page import PickerPage
 from simulator.ui.scorecard_view import ScorecardView
 
@@ -69,6 +71,7 @@ class MainWindow(QMainWindow):
         """Pages and menus in the current interface language (called again when it changes)."""
         self.setWindowTitle(self.tr("Difficult-customer call simulator"))
         self.problems = QLabel(wordWrap=True, visible=False, objectName="problems")
+        self.problem_messages: list[str] = []  # as reported (Messages stay translatable) for a language switch
         self.problems.setStyleSheet("color: #a04000;")
         self.picker = PickerPage(self.controller.library, language)
         self.persona_errors = self._persona_errors_label()
@@ -210,6 +213,7 @@ class MainWindow(QMainWindow):
         self.result_page.scorecard.release_audio()
         self.problems.clear()
         self.problems.hide()
+        self.problem_messages.clear()
         persona = self.controller.persona(persona_id)
         self.last_pick = (persona_id, scenario_id or "")
         self.settings.last_persona, self.settings.last_scenario = self.last_pick
@@ -253,9 +257,12 @@ class MainWindow(QMainWindow):
         self.picker.show_attempts(self.controller.recent_attempts())
 
     def show_problem(self, message: str) -> None:
+        """Add a line to the problems shown above the pages; a Message is shown in the interface language."""
+        text = text_of(message)
         lines = [line for line in self.problems.text().split("\n") if line]
-        if message not in lines:
-            lines.append(message)
+        if text not in lines:
+            lines.append(text)
+            self.problem_messages.append(message)
         self.problems.setText("\n".join(lines))
         self.problems.show()
 
@@ -269,9 +276,9 @@ class MainWindow(QMainWindow):
         try:
             save_settings(self.settings)
         except SettingsError as exc:
-            self.show_problem(str(exc))
+            self.show_problem(problem_of(exc))
         install_translator(QApplication.instance(), ui_language)
-        entry, problems = self.picker.current_entry(), self.problems.text()
+        entry, problems = self.picker.current_entry(), self.problem_messages
         projector_shown = self.projector is not None and self.projector.isVisible()
         if self.projector is not None:
             self.projector.close()
@@ -281,9 +288,8 @@ class MainWindow(QMainWindow):
         self._build_ui(self.picker.language)
         if entry is not None:
             self.picker.select(entry.persona_id, entry.scenario_id)
-        for line in problems.split("\n"):
-            if line:
-                self.show_problem(line)
+        for message in problems:
+            self.show_problem(message)
         self.refresh_attempts()
         self._update_actions()
         if projector_shown:

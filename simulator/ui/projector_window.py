@@ -33,6 +33,7 @@ from simulator.core.personas.loader import PickerEntry, picker_entries
 from simulator.core.personas.model import band_of
 from simulator.ui.assets import app_icon
 from simulator.ui.call_controller import CallController, CallOutcome
+from simulator.ui.messages import text_of
 from simulator.ui.meters import Readings
 from simulator.ui.timeline_view import clock
 
@@ -375,7 +376,7 @@ class ProjectorWindow(QWidget):
             self.show_message(self.tr("The recording of this call could not be read."))
             return
         except AudioUnavailable as exc:
-            self.show_message(str(exc))
+            self.show_message(text_of(exc))
             return
         self.show_message(self.tr("Replaying %1–%2.").replace("%1", clock(span[0])).replace("%2", clock(span[1])))
 

