@@ -316,6 +316,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from simulator.ui.setup_wizard import SetupWizard
 
+        self.result_page.scorecard.release_audio()   # the assistant re-reads the devices, closing open streams
         if SetupWizard(self.settings, parent=self).exec():
             fresh = load_settings()
             fresh.window_geometry = self.settings.window_geometry
