@@ -68,3 +68,25 @@ def test_ending_a_call_while_it_connects_closes_what_it_opened(qtbot, tmp_path, 
     assert controller.call is None and not controller.busy
     assert _streams(pulse) == []
     assert store.count_attempts() == 0 and not list((tmp_path / "recordings").glob("*"))
+
+
+def test_the_call_page_shows_connecting_and_its_end_button_cancels(qtbot, tmp_path, store, pulse) -> None:
+    from simulator.ui.main_window import MainWindow
+
+    controller = CallController(renderer=SpeechRenderer(tmp_path / "tts"), store=store,
+                                settings=Settings(trainee_name="张三"))
+    window = MainWindow(controller, "zh")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.picker.select("zh.stubborn")
+    window.start_call()
+    page = window.call_page
+    assert window.stack.currentWidget() is page and controller.starting
+    assert "Connecting" in page.status.text()
+    assert page.end_button.isEnabled() and window.end_action.isEnabled()
+    assert not page.reply.isEnabled() and not page.pause_button.isEnabled()
+    page.end_button.click()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.picker, timeout=30000)
+    controller.wait_finished()
+    assert not controller.busy and controller.call is None and not page.active
+    assert _streams(pulse) == [] and store.count_attempts() == 0

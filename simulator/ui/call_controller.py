@@ -144,7 +144,8 @@ class CallController(QObject):
         persona = session.persona
         try:
             caps = self.capabilities(persona.language)
-            if start.cancelled.is_set():
+            if start.cancelled.is_set():      # ended before anything was opened
+                self.callFinished.emit(None)
                 return
             call, attempt_id, caps = self._open_call(session, caps)
         except Exception as exc:   # the window waits for this call: it must hear that it will not come
@@ -200,6 +201,9 @@ class CallController(QObject):
             options.recording = None
             call = LiveCall(session, self.renderer, self.bridge, options, on_progress=progress)
             call.open()
+        except Exception:
+            call.stop()                    # nothing stays open behind the error reported
+            raise
         return call, attempt_id, caps
 
     def trainee(self) -> str:
