@@ -16,7 +16,8 @@ def test_each_call_gets_a_fresh_stored_seed_that_replays_it(qtbot, tmp_path, sto
     controller = CallController(renderer=SpeechRenderer(tmp_path / "tts"), capabilities=TYPED_ONLY,
                                 store=store, settings=Settings(trainee_name="张三"))
     for _ in range(2):
-        controller.start_call(PERSONA, SCENARIO)
+        with qtbot.waitSignal(controller.bridge.callStarted, timeout=30000):
+            controller.start_call(PERSONA, SCENARIO)
         timeline = controller.call.session.timeline
         qtbot.waitUntil(lambda: bool(timeline.by("customer")), timeout=30000)
         controller.end_call()
@@ -33,7 +34,8 @@ def test_each_call_gets_a_fresh_stored_seed_that_replays_it(qtbot, tmp_path, sto
 
 def test_an_explicit_seed_is_kept(qtbot, tmp_path) -> None:
     controller = CallController(renderer=SpeechRenderer(tmp_path / "tts"), capabilities=TYPED_ONLY)
-    controller.start_call(PERSONA, SCENARIO, seed=12345)
+    with qtbot.waitSignal(controller.bridge.callStarted, timeout=30000):
+        controller.start_call(PERSONA, SCENARIO, seed=12345)
     assert controller.call.session.timeline.extra["seed"] == 12345
     controller.end_call()
     controller.wait_finished()

@@ -195,7 +195,9 @@ def test_a_saved_speaker_that_is_gone_falls_back_to_typing(qtbot, tmp_path, stor
                                 settings=Settings(trainee_name="李四", output_device="headset-unplugged"))
     bridge_problems: list[str] = []
     controller.bridge.problemRaised.connect(bridge_problems.append)
-    caps = controller.start_call("zh.stubborn", None)
+    with qtbot.waitSignal(controller.capabilitiesChecked, timeout=30000) as started:
+        controller.start_call("zh.stubborn", None)
+    caps = started.args[0]
     assert not caps.audio and any("headset-unplugged" in p for p in caps.problems)
     assert controller.call is not None and controller.call.player is None
     controller.send_text("您好，我理解您的心情。")

@@ -224,6 +224,9 @@ def on_devices_page(qtbot, korean: Path, tts_cache: Path, monkeypatch: pytest.Mo
         wizard = open_wizard(qtbot, Settings(persona_language="en", model_dirs={"en": str(korean)}), path)
         wizard.next()
         assert wizard.currentPage() is wizard.devices_page
+        page = wizard.devices_page
+        assert page.task is not None and not page.microphone.isEnabled()   # listed off the GUI thread
+        qtbot.waitUntil(lambda: wizard.devices_page.task is None, timeout=WAIT_MS)   # devices listed
         return wizard
     return make
 
@@ -308,11 +311,41 @@ def test_finish_saves_the_choices(pulse, qtbot, on_devices_page, korean: Path, i
 
 
 @pytest.mark.audio
+def test_calibrating_the_normal_voice_measures_and_saves_its_level(pulse, qtbot, on_devices_page, isolated: Path,
+                                                                    tmp_path: Path) -> None:
+    from simulator.core.calibration import active_speech_level
+
+    wizard = on_devices_page()
+    page = wizard.devices_page
+    assert page.sentence.text() and page.calibrate_button.isEnabled()
+    page.calibrate_button.click()                       # nobody speaks: no level
+    assert page.meter is None and not next_enabled(wizard)
+    qtbot.waitUntil(lambda: page.task is None, timeout=WAIT_MS)
+    assert page.baseline_db is None and "Too little speech" in page.result.text()
+
+    wav = speak_to_wav("Good morning, thank you for calling. How can I help you today?", tmp_path / "voice.wav")
+    samples, rate = sf.read(wav, dtype="float32")
+    expected = active_speech_level(samples, rate)
+    page.calibrate_button.click()
+    qtbot.wait(300)                                     # the microphone is open
+    pulse.play_into_mic(wav)
+    qtbot.waitUntil(lambda: page.task is None, timeout=WAIT_MS)
+    assert page.baseline_db == pytest.approx(expected, abs=3.0)
+    assert f"{round(page.baseline_db, 1)} dBFS" in page.result.text()
+    qtbot.waitUntil(lambda: page.meter is not None, timeout=WAIT_MS)   # the meter is back
+    wizard.next()
+    assert "dBFS" in wizard.summary_page.summary.text()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert load_settings().baseline_loudness_db == pytest.approx(page.baseline_db)
+
+
+@pytest.mark.audio
 def test_a_save_error_keeps_the_wizard_open_with_the_message(pulse, qtbot, korean: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("")
     wizard = open_wizard(qtbot, Settings(model_dirs={"zh": str(korean)}), blocker / "settings.json")
     wizard.next()
+    qtbot.waitUntil(lambda: wizard.devices_page.task is None, timeout=WAIT_MS)
     wizard.next()
     wizard.button(QWizard.WizardButton.FinishButton).click()
     assert wizard.isVisible() and wizard.saved_to is None

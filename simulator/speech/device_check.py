@@ -16,7 +16,7 @@ import numpy as np
 from simulator.core.analysis.echo import EchoResult, echo_check
 from simulator.core.voice import VoiceSettings
 
-from .audio_devices import load_sounddevice
+from .audio_devices import AudioUnavailable, load_sounddevice, reinitialise_portaudio
 from .call_clock import CallClock
 from .microphone import SILENCE_DBFS, Block, Microphone
 from .player import PLAYED_RATE, Player
@@ -38,6 +38,13 @@ def list_devices(kind: str) -> list[str]:
     channels = "max_input_channels" if kind == "input" else "max_output_channels"
     names = [d["name"] for d in sd.query_devices() if d[channels] > 0]
     return list(dict.fromkeys(names))
+
+
+def list_all_devices() -> tuple[list[str], list[str]]:
+    """(microphones, speakers), with PortAudio re-initialised first so that a headset plugged in since
+    start-up is listed; this closes open streams, so only while none is in use. Raises AudioUnavailable."""
+    reinitialise_portaudio()
+    return list_devices("input"), list_devices("output")
 
 
 def render_test_phrase(language: str) -> tuple[np.ndarray, int]:
@@ -109,6 +116,20 @@ def check_echo(samples: np.ndarray, sample_rate: int, input_device: str | None =
         return result
     delay = result.delay_s + first / PLAYED_RATE - (start - origin)
     return EchoResult(True, delay, result.level_db, result.correlation)
+
+
+def record_voice(seconds: float, device: str | None = None,
+                 cancel: threading.Event | None = None) -> tuple[np.ndarray, int]:
+    """The microphone for `seconds` (less when cancelled) as (int16 samples, rate). Raises AudioUnavailable."""
+    with Microphone(CallClock(), device) as microphone:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not (cancel is not None and cancel.is_set()):
+            time.sleep(0.05)
+        blocks = microphone.read()
+        if microphone.error:
+            raise AudioUnavailable(microphone.error)
+    samples = np.concatenate([block for _, block in blocks]) if blocks else np.zeros(0, np.int16)
+    return samples, microphone.sample_rate
 
 
 class InputLevel:

@@ -96,6 +96,12 @@ class LiveCall:
 
     # -- control (any thread) -------------------------------------------------------------------
     def start(self) -> None:
+        self.open()
+        self.begin()
+
+    def open(self) -> None:
+        """Open the speaker and microphone and start the call's threads, without the customer speaking yet:
+        whoever shows the call announces it first, so the opening line never arrives before the call."""
         self.clock.start()
         voice = self.session.persona.voice
         self.renderer.prefetch((text, voice) for text in sorted(self.session.persona.all_lines()))
@@ -109,6 +115,9 @@ class LiveCall:
             assert self.meter_tap is not None
             self.meter_tap.start()
         self._spawn(self._dialogue_loop, "dialogue")
+
+    def begin(self) -> None:
+        """The customer opens the call."""
         self._commands.put(("opening", None))
 
     def submit_text(self, text: str) -> None:

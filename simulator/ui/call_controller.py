@@ -1,10 +1,11 @@
-"""Starts and ends calls for the window: picks what the machine can do (voice, typed only) and
-runs the analysis off the GUI thread. Widgets call this; they hold no call logic themselves."""
+"""Starts and ends calls for the window: picks what the machine can do (voice, typed only), and opens
+the call and runs the analysis off the GUI thread. Widgets call this; they hold no call logic themselves."""
 
 from __future__ import annotations
 
 import getpass
 import json
+import logging
 import os
 import secrets
 import threading
@@ -26,6 +27,8 @@ from simulator.speech.tts import SpeechRenderer
 from simulator.storage.errors import StorageError
 from simulator.storage.repository import AttemptStore, AttemptSummary
 from simulator.ui.call_bridge import CallBridge
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,13 @@ class _Attempt:
         return next((p for p in (recorder.path, recorder.partial_path) if p.is_file()), None)
 
 
+@dataclass
+class _Start:
+    """A call being opened on the worker thread; cancelled when it is ended before it goes live."""
+
+    cancelled: threading.Event
+
+
 @dataclass(frozen=True)
 class CallOutcome:
     """A finished call as the scorecard needs it."""
@@ -85,6 +95,7 @@ class CallController(QObject):
     analysisReady = Signal(object)     # simulator.core.analysis.call.CallAnalysis
     callFinished = Signal(object)      # CallOutcome
     attemptSaved = Signal(int)
+    capabilitiesChecked = Signal(object)   # Capabilities of the call gone live, just after bridge.callStarted
 
     def __init__(self, personas_dir: Path | None = None, renderer: SpeechRenderer | None = None,
                  capabilities: Capabilities | None = None, store: AttemptStore | None = None,
@@ -98,6 +109,9 @@ class CallController(QObject):
         self._capabilities = capabilities
         self._finishing: list[threading.Thread] = []
         self._attempt: _Attempt | None = None
+        self._start: _Start | None = None
+        self._starters: list[threading.Thread] = []
+        self._lock = threading.RLock()          # the live call and the one starting change on two threads
         self.analysis_threads: list[str] = []   # where each analysis ran: never the GUI thread
         self.bridge.callEnded.connect(self._on_ended)
 
@@ -112,14 +126,68 @@ class CallController(QObject):
     def call(self) -> LiveCall | None:
         return self._attempt.call if self._attempt else None
 
-    def start_call(self, persona_id: str, scenario_id: str | None, seed: int | None = None) -> Capabilities:
-        """seed None: a fresh one per attempt, so the same scenario does not always open alike; the
-        seed is kept in the timeline, which replays the call's lines."""
+    @property
+    def starting(self) -> bool:
+        """A call is being opened on the worker thread and is not live yet."""
+        return self._start is not None
+
+    @property
+    def busy(self) -> bool:
+        """A call is starting or in progress."""
+        return self._start is not None or self._attempt is not None
+
+    def start_call(self, persona_id: str, scenario_id: str | None, seed: int | None = None) -> None:
+        """Returns at once: the device and voice checks, the attempt's row and opening the speaker and
+        microphone (seconds on some machines) run on a worker thread, which announces the live call with
+        bridge.callStarted then capabilitiesChecked; end_call() meanwhile cancels it.
+
+        seed None: a fresh one per attempt, so the same scenario does not always open alike; the seed is kept
+        in the timeline, which replays the call's lines."""
         self.end_call()
         if seed is None:
             seed = secrets.randbits(32)
-        persona = self.persona(persona_id)
-        caps = self.capabilities(persona.language)
+        session = CallSession(self.persona(persona_id), scenario_id, seed)
+        start = _Start(threading.Event())
+        thread = threading.Thread(target=self._open, args=(start, session), name="call-start", daemon=True)
+        with self._lock:
+            self._start = start
+            self._starters = [t for t in self._starters if t.is_alive()] + [thread]
+        thread.start()
+
+    def _open(self, start: _Start, session: CallSession) -> None:
+        """Worker thread: open the call, then make it the live one unless it was cancelled meanwhile."""
+        persona = session.persona
+        try:
+            caps = self.capabilities(persona.language)
+            if start.cancelled.is_set():      # ended before anything was opened
+                self.callFinished.emit(None)
+                return
+            attempt, caps = self._open_call(session, caps)
+        except Exception as exc:   # the window waits for this call: it must hear that it will not come
+            log.exception("the call could not be started")
+            with self._lock:
+                if self._start is start:
+                    self._start = None
+            self.bridge.problem(self.tr("The call could not be started: %1").replace("%1", str(exc)))
+            self.callFinished.emit(None)
+            return
+        with self._lock:
+            live = self._start is start and not start.cancelled.is_set()
+            if live:
+                self._start = None
+                self._attempt = attempt
+                self.bridge.callStarted.emit(persona.display_name, session.scenario.title)
+                self.capabilitiesChecked.emit(caps)
+        if not live:
+            attempt.call.stop()
+            if self.store is not None and attempt.attempt_id is not None:
+                self.store.delete_attempt(attempt.attempt_id)
+            self.callFinished.emit(None)
+            return
+        attempt.call.begin()
+
+    def _open_call(self, session: CallSession, caps: Capabilities) -> tuple[_Attempt, Capabilities]:
+        persona = session.persona
         player = microphone = None
         if caps.audio:
             from simulator.speech.audio_io import CallClock, Microphone, Player
@@ -129,7 +197,6 @@ class CallController(QObject):
             microphone = Microphone(clock, device=self.settings.input_device)
         else:
             clock = None
-        session = CallSession(persona, scenario_id, seed)
         attempt_id = recording = store_error = None
         if self.store is not None:
             try:
@@ -146,16 +213,17 @@ class CallController(QObject):
                         microphone=microphone, model_path=caps.model_path if caps.audio else None,
                         on_progress=progress)
         try:
-            call.start()
+            call.open()
         except AudioUnavailable as exc:   # listed, but would not open (e.g. the saved headset is gone)
             call.stop()
             caps = Capabilities(False, None, caps.problems + (problem_of(exc),))
             options.recording = None
             call = LiveCall(session, self.renderer, self.bridge, options, on_progress=progress)
-            call.start()
-        self._attempt = _Attempt(call, attempt_id, recording, store_error)
-        self.bridge.callStarted.emit(persona.display_name, session.scenario.title)
-        return caps
+            call.open()
+        except Exception:
+            call.stop()                    # nothing stays open behind the error reported
+            raise
+        return _Attempt(call, attempt_id, recording, store_error), caps
 
     def trainee(self) -> str:
         return self.settings.trainee_name.strip() or getpass.getuser()
@@ -214,13 +282,19 @@ class CallController(QObject):
             self.call.submit_text(text)
 
     def end_call(self) -> None:
+        """Ends the live call, or cancels the one being opened (what it opened is closed on its thread)."""
+        with self._lock:
+            start, self._start = self._start, None
+        if start is not None:
+            start.cancelled.set()
         self._close(drain=False)
 
     def _on_ended(self, _kind: str, _reason: str) -> None:
         self._close(drain=True)
 
     def _close(self, drain: bool) -> None:
-        attempt, self._attempt = self._attempt, None
+        with self._lock:
+            attempt, self._attempt = self._attempt, None
         if attempt is None:
             return
         thread = threading.Thread(target=self._finish, args=(attempt, drain), name="call-finish", daemon=True)
@@ -229,7 +303,7 @@ class CallController(QObject):
 
     def wait_finished(self, timeout: float = 60.0) -> None:
         """Block until ended calls are scored and stored: closing the app must not lose an attempt."""
-        for thread in list(self._finishing):
+        for thread in list(self._starters) + list(self._finishing):
             thread.join(timeout)
 
     def _finish(self, attempt: _Attempt, drain: bool) -> None:

@@ -153,6 +153,12 @@ class CallPage(QWidget):
         self._show_talk(False)
         self.set_active(True)
 
+    def show_connecting(self) -> None:
+        """The call is being opened (devices, voice check): until it starts, it can only be ended."""
+        for widget in (self.reply, self.send_button, self.pause_button, self.push_to_talk):
+            widget.setEnabled(False)
+        self.status.setText(self.tr("Connecting…"))
+
     def set_active(self, active: bool) -> None:
         self.active = active
         for widget in (self.reply, self.send_button, self.pause_button, self.end_button, self.push_to_talk):
@@ -199,6 +205,8 @@ class CallPage(QWidget):
     def _started(self, persona_name: str, scenario_title: str) -> None:
         self.title.setText(f"{persona_name} — {scenario_title}" if scenario_title else persona_name)
         self.status.setText(self.tr("In call"))
+        if self.active:
+            self.set_active(True)
 
     def _customer_said(self, text: str, mood: float, _start: float, _end: float) -> None:
         self.customer_line.setText(text)

@@ -18,7 +18,7 @@ from simulator.core.messages import problem_of
 from simulator.core.personas.picker import PickerEntry
 from simulator.settings import SettingsError, load_settings, save_settings
 from simulator.ui.assets import app_icon
-from simulator.ui.call_controller import CallController, CallOutcome
+from simulator.ui.call_controller import CallController, CallOutcome, Capabilities
 from simulator.ui.call_page import CallPage
 from simulator.ui.i18n import install_translator
 from simulator.ui.messages import text_of
@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         bridge.callEnded.connect(lambda *_: self._update_actions())
         bridge.paused.connect(lambda paused: self.pause_action.setChecked(paused))
         controller.callFinished.connect(self._show_result)
+        controller.capabilitiesChecked.connect(self._show_capabilities)
         controller.attemptSaved.connect(lambda _: self.refresh_attempts())
         QApplication.instance().installEventFilter(self)
         self._restore()
@@ -218,13 +219,16 @@ class MainWindow(QMainWindow):
         self.last_pick = (persona_id, scenario_id or "")
         self.settings.last_persona, self.settings.last_scenario = self.last_pick
         self.call_page.begin(persona.language, self.settings.push_to_talk)
+        self.call_page.show_connecting()
         self.stack.setCurrentWidget(self.call_page)
-        caps = self.controller.start_call(persona_id, scenario_id)
+        self.controller.start_call(persona_id, scenario_id)
+        self._update_actions()
+
+    def _show_capabilities(self, caps: Capabilities) -> None:
         for message in caps.problems:
             self.show_problem(message)
         if not caps.audio or caps.model_path is None:
             self.show_problem(self.tr("Voice replies are off: type your replies instead."))
-        self._update_actions()
 
     def end_call(self) -> None:
         if self.call_page.active:
@@ -244,8 +248,11 @@ class MainWindow(QMainWindow):
             self.picker.tree.setFocus()
 
     def _show_result(self, outcome: CallOutcome | None) -> None:
-        if self.call_page.active:      # a new call started before this one was scored: stay in it
+        if self.controller.busy:       # a new call started before this one was scored: stay in it
             return
+        if self.call_page.active:      # ended elsewhere (the projector), or cancelled while connecting
+            self.call_page.set_active(False)
+            self._update_actions()
         if outcome is None:
             self.show_picker()
             return
@@ -316,6 +323,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from simulator.ui.setup_wizard import SetupWizard
 
+        self.result_page.scorecard.release_audio()   # the assistant re-reads the devices, closing open streams
         if SetupWizard(self.settings, parent=self).exec():
             fresh = load_settings()
             fresh.window_geometry = self.settings.window_geometry

@@ -32,7 +32,7 @@ from simulator.core.live_meters import Band, LiveMeters
 from simulator.core.personas.loader import PickerEntry, picker_entries
 from simulator.core.personas.model import band_of
 from simulator.ui.assets import app_icon
-from simulator.ui.call_controller import CallController, CallOutcome
+from simulator.ui.call_controller import CallController, CallOutcome, Capabilities
 from simulator.ui.messages import text_of
 from simulator.ui.meters import Readings
 from simulator.ui.timeline_view import clock
@@ -122,6 +122,8 @@ class ProjectorWindow(QWidget):
         bridge.paused.connect(self._paused)
         bridge.problemRaised.connect(self._problem_reported)
         controller.callFinished.connect(self._finished)
+        if starter is None:
+            controller.capabilitiesChecked.connect(self._voice_check)
         self._show_idle()
         self.select(controller.settings.last_persona, controller.settings.last_scenario)
 
@@ -310,7 +312,7 @@ class ProjectorWindow(QWidget):
         return self.call is not None and self.controller.call is self.call
 
     def start_call(self) -> None:
-        if self.controller.call is not None:
+        if self.controller.busy:
             self.show_message(self.tr("A call is already running: end it first (E)."))
             return
         index = self.chooser.currentIndex()
@@ -322,7 +324,9 @@ class ProjectorWindow(QWidget):
 
     def _start_here(self, persona_id: str, scenario_id: str) -> None:
         """Start through the controller alone (no trainee window attached)."""
-        caps = self.controller.start_call(persona_id, scenario_id)
+        self.controller.start_call(persona_id, scenario_id)
+
+    def _voice_check(self, caps: Capabilities) -> None:
         if not caps.audio or caps.model_path is None:
             self.show_message(self.tr("Voice replies are off: replies are typed."))
 
@@ -331,7 +335,7 @@ class ProjectorWindow(QWidget):
             self.controller.set_paused(not self.call.paused)
 
     def end_call(self) -> None:
-        if self.live():
+        if self.live() or self.controller.starting:
             self.controller.end_call()
             self._show_ended(self.tr("Call ended"))
 

@@ -1,7 +1,9 @@
-"""First-run set-up assistant: speech model, microphone and speaker, echo check; saves the choices.
+"""First-run set-up assistant: speech model, microphone and speaker, echo check, the level of the trainee's
+normal voice; saves the choices.
 
-Every slow step (download, rendering the test phrase, playing it, the echo check) runs in a
-BackgroundTask so the window stays responsive; the live input level is polled by a QTimer.
+Every slow step (listing the devices, download, rendering the test phrase, playing it, the echo check, the
+calibration recording) runs in a BackgroundTask so the window stays responsive; the live input level is
+polled by a QTimer.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from simulator.ui.messages import text_of
 
 LEVEL_FLOOR_DB = -60.0  # the meter's empty end; quieter than this is room noise
 LEVEL_POLL_MS = 100
+CALIBRATION_SECONDS = 5.0  # long enough for the shown sentence read at an ordinary pace
 
 
 def _row(*widgets: QWidget) -> QHBoxLayout:
@@ -202,6 +205,7 @@ class DevicesPage(QWizardPage):
         self.meter = None
         self.level_db = LEVEL_FLOOR_DB
         self.echo: EchoResult | None = None
+        self.baseline_db: float | None = None   # the trainee's normal voice, once calibrated here
         self.task: BackgroundTask | None = None
         self.audio_usable = False
         self.setTitle(self.tr("Microphone and speaker"))
@@ -220,6 +224,12 @@ class DevicesPage(QWizardPage):
         self.echo_button = _button(self.tr("Check for &echo"), self.tr("Play the phrase and listen whether the "
                                                                        "microphone picks it up"),
                                    self.check_echo)
+        self.calibrate_button = _button(self.tr("Calibrate my normal &voice"),
+                                        self.tr("Read the sentence aloud at your normal voice: the loudness "
+                                                "meter in calls compares you with it"),
+                                        self.calibrate)
+        self.sentence = QLabel(self.tr("Good morning, thank you for calling. How can I help you today?"),
+                               wordWrap=True, objectName="calibrationSentence")
         self.result = QLabel(wordWrap=True)
         self.result.setObjectName("deviceResult")
         self.result.setMinimumHeight(4 * self.result.fontMetrics().lineSpacing())  # wrapped text is not clipped
@@ -235,9 +245,11 @@ class DevicesPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(_row(self.play_button, self.echo_button))
+        layout.addLayout(_row(self.calibrate_button, self.sentence))
         layout.addWidget(self.result)
         layout.addStretch(1)
         self.microphone.currentIndexChanged.connect(self._restart_meter)
+        self.microphone.currentIndexChanged.connect(self._forget_calibration)
 
     def _fill(self, combo: QComboBox, names: list[str], wanted: str | None) -> None:
         combo.blockSignals(True)
@@ -249,23 +261,31 @@ class DevicesPage(QWizardPage):
         combo.blockSignals(False)
 
     def initializePage(self) -> None:
-        from simulator.speech.device_check import list_devices
+        """List the devices on a worker thread (PortAudio re-initialises, which can take a while)."""
+        from simulator.speech.device_check import list_all_devices
 
-        try:
-            inputs, outputs = list_devices("input"), list_devices("output")
-        except AudioUnavailable as exc:
-            self._fill(self.microphone, [], None)
-            self._fill(self.speaker, [], None)
-            self._set_audio_usable(False, text_of(exc))
-            return
+        self._stop_meter()
+        self.audio_usable = False
+        self._run(lambda _progress, _cancel: list_all_devices(), self.tr("Looking for microphones and speakers…"),
+                  self._listed)
+        assert self.task is not None
+        self.task.failed.connect(self._not_listed)
+
+    def _listed(self, devices: tuple[list[str], list[str]]) -> None:
+        inputs, outputs = devices
         self._fill(self.microphone, inputs, self.input_device() or self._settings.input_device)
         self._fill(self.speaker, outputs, self.output_device() or self._settings.output_device)
-        self._set_audio_usable(True, "")
-        self._restart_meter()
+        self.audio_usable = True
+        self.result.clear()
+
+    def _not_listed(self, message: str) -> None:
+        self._fill(self.microphone, [], None)
+        self._fill(self.speaker, [], None)
+        self._set_audio_usable(False, message)
 
     def _set_audio_usable(self, usable: bool, message: str) -> None:
         self.audio_usable = usable
-        for widget in (self.microphone, self.speaker, self.play_button, self.echo_button):
+        for widget in (self.microphone, self.speaker, self.play_button, self.echo_button, self.calibrate_button):
             widget.setEnabled(usable)
         self.result.setText(message)
 
@@ -357,13 +377,42 @@ class DevicesPage(QWizardPage):
             return text + " " + self.tr("Use a headset, otherwise the customer's voice is taken for yours.")
         return text + " " + self.tr("It is faint; a headset is still recommended.")
 
+    def calibrate(self) -> None:
+        """Record the trainee reading the sentence and measure the level of the voiced part."""
+        from simulator.core.calibration import active_speech_level
+        from simulator.speech.device_check import record_voice
+
+        microphone = self.input_device()
+
+        def job(_progress, cancel) -> float | None:
+            samples, rate = record_voice(CALIBRATION_SECONDS, microphone, cancel)
+            return active_speech_level(samples, rate)
+
+        self._stop_meter()  # some devices cannot be opened twice
+        self._run(job, self.tr("Recording: read the sentence aloud at your normal voice…"), self._calibrated)
+
+    def _calibrated(self, level: float | None) -> None:
+        self.baseline_db = level
+        self.result.setText(self.describe_calibration(level))
+
+    def describe_calibration(self, level: float | None) -> str:
+        if level is None:
+            return self.tr("Too little speech was heard: read the sentence aloud at your normal voice, then "
+                           "try again.")
+        return self.tr("Your normal voice: {level} dBFS. The loudness meter in calls is measured against "
+                       "it.").format(level=round(level, 1))
+
+    def _forget_calibration(self) -> None:
+        """A level measured with another microphone says nothing about this one."""
+        self.baseline_db = None
+
     def _run(self, job: Job, busy_text: str, on_success: Callable[[object], None]) -> None:
         task = BackgroundTask(job, self)
         task.succeeded.connect(on_success)
         task.failed.connect(self.result.setText)
         task.finished.connect(self._task_ended)
         self.task = task
-        for widget in (self.play_button, self.echo_button, self.microphone, self.speaker):
+        for widget in (self.play_button, self.echo_button, self.calibrate_button, self.microphone, self.speaker):
             widget.setEnabled(False)
         self.result.setText(busy_text)
         self.completeChanged.emit()
@@ -371,9 +420,9 @@ class DevicesPage(QWizardPage):
 
     def _task_ended(self) -> None:
         self.task = None
-        for widget in (self.play_button, self.echo_button, self.microphone, self.speaker):
-            widget.setEnabled(True)
-        if self.meter is None and self.isVisible():
+        for widget in (self.play_button, self.echo_button, self.calibrate_button, self.microphone, self.speaker):
+            widget.setEnabled(self.audio_usable)
+        if self.meter is None and self.isVisible() and self.audio_usable:
             self._restart_meter()
         self.completeChanged.emit()
 
@@ -414,6 +463,8 @@ class SummaryPage(QWizardPage):
         echo = self._wizard.devices_page.echo
         if echo is not None:
             lines.append(self._wizard.devices_page.describe_echo(echo))
+        if chosen.baseline_loudness_db is not None:
+            lines.append(self._wizard.devices_page.describe_calibration(chosen.baseline_loudness_db))
         self.summary.setText("\n".join(lines))
         self.error.clear()
 
@@ -448,10 +499,14 @@ class SetupWizard(QWizard):
         model_dirs = dict(self.settings.model_dirs)
         if self.model_page.model_path is not None:
             model_dirs[language] = str(self.model_page.model_path)
+        microphone = self.devices_page.input_device()
+        baseline = self.devices_page.baseline_db
+        if baseline is None and microphone == self.settings.input_device:
+            baseline = self.settings.baseline_loudness_db   # kept until recalibrated, unless the microphone changed
         return dataclasses.replace(
             self.settings, persona_language=language, model_dirs=model_dirs,
-            input_device=self.devices_page.input_device(), output_device=self.devices_page.output_device(),
-            setup_done=True, load_warnings=[])
+            input_device=microphone, output_device=self.devices_page.output_device(),
+            baseline_loudness_db=baseline, setup_done=True, load_warnings=[])
 
     def save(self) -> Path:
         """Write the chosen settings. Raises SettingsError."""

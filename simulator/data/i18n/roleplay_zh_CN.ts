@@ -140,6 +140,10 @@
 <context>
     <name>CallController</name>
     <message>
+        <source>The call could not be started: %1</source>
+        <translation>无法开始通话：%1</translation>
+    </message>
+    <message>
         <source>The attempt cannot be saved now (%1); the call goes on and nothing is lost.</source>
         <translation>暂时无法保存本次练习（%1）；通话继续，内容不会丢失。</translation>
     </message>
@@ -229,6 +233,10 @@
     <message>
         <source>Markers:</source>
         <translation>标记：</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在接通…</translation>
     </message>
     <message>
         <source>Call ended</source>
@@ -385,6 +393,18 @@ Advice items: %3 → %4</source>
         <translation>播放这句话，检测麦克风是否会录到它</translation>
     </message>
     <message>
+        <source>Calibrate my normal &amp;voice</source>
+        <translation>校准我的正常音量(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Read the sentence aloud at your normal voice: the loudness meter in calls compares you with it</source>
+        <translation>用平常的音量朗读下面这句话：通话中的音量表以它为基准</translation>
+    </message>
+    <message>
+        <source>Good morning, thank you for calling. How can I help you today?</source>
+        <translation>您好，感谢您的来电，请问有什么可以帮您？</translation>
+    </message>
+    <message>
         <source>&amp;Microphone:</source>
         <translation>麦克风(&amp;M)：</translation>
     </message>
@@ -399,6 +419,10 @@ Advice items: %3 → %4</source>
     <message>
         <source>System default</source>
         <translation>系统默认</translation>
+    </message>
+    <message>
+        <source>Looking for microphones and speakers…</source>
+        <translation>正在查找麦克风和扬声器…</translation>
     </message>
     <message>
         <source>Playing the test phrase…</source>
@@ -427,6 +451,18 @@ Advice items: %3 → %4</source>
     <message>
         <source>It is faint; a headset is still recommended.</source>
         <translation>回声较弱，但仍建议使用耳机。</translation>
+    </message>
+    <message>
+        <source>Recording: read the sentence aloud at your normal voice…</source>
+        <translation>正在录音：请用平常的音量朗读这句话…</translation>
+    </message>
+    <message>
+        <source>Too little speech was heard: read the sentence aloud at your normal voice, then try again.</source>
+        <translation>听到的语音太少：请用平常的音量朗读这句话，然后再试一次。</translation>
+    </message>
+    <message>
+        <source>Your normal voice: {level} dBFS. The loudness meter in calls is measured against it.</source>
+        <translation>您的正常音量：{level} dBFS。通话中的音量表以它为基准。</translation>
     </message>
 </context>
 <context>
