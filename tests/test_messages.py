@@ -111,7 +111,8 @@ def test_chinese_window_shows_no_audio_device_and_no_model_in_chinese(chinese, q
         window = MainWindow(controller, "zh")
         qtbot.addWidget(window)
         window.show()
-        window.start_call()
+        with qtbot.waitSignal(controller.capabilitiesChecked, timeout=30000):
+            window.start_call()
         window.end_call()
         controller.wait_finished()
         lines = window.problems.text().split("\n")
