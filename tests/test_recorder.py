@@ -24,6 +24,7 @@ from simulator.speech.recorder import disk_full_file
 from simulator.speech.resample import resample
 from simulator.storage.recovery import salvage
 from tests.pulse import best_lag, speak_to_wav
+from tests.small_disk import mount_tmpfs, unmount
 
 RATE = 16000
 
@@ -104,13 +105,6 @@ def test_killed_writer_leaves_audio_up_to_about_the_last_second(tmp_path: Path) 
     assert np.abs(data - expected).max() < 1e-3
 
 
-def mount_tiny_disk(mount: Path) -> bool:
-    """A 64 KiB tmpfs (about 1 s of 16 kHz stereo); False where mounting is refused."""
-    mount.mkdir()
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
-                          capture_output=True).returncode == 0
-
-
 def fail_writes_after(monkeypatch: pytest.MonkeyPatch, frames_allowed: int) -> None:
     """Make SoundFile.write raise ENOSPC once `frames_allowed` frames have been written (no tmpfs here)."""
     real_write = sf.SoundFile.write
@@ -128,11 +122,12 @@ def fail_writes_after(monkeypatch: pytest.MonkeyPatch, frames_allowed: int) -> N
 @pytest.mark.parametrize("disk", ["64 KiB tmpfs", "write raising ENOSPC"])
 def test_full_disk_stops_the_recording_and_keeps_what_was_written(tmp_path: Path, monkeypatch, disk: str) -> None:
     folder = tmp_path / "tiny"
-    mounted = disk == "64 KiB tmpfs" and mount_tiny_disk(folder)
+    refused = mount_tmpfs(folder, "64k") if disk == "64 KiB tmpfs" else "not asked"
+    mounted = refused is None
     if disk == "64 KiB tmpfs" and not mounted:
-        pytest.skip("cannot mount a tmpfs here (the ENOSPC variant still runs)")
+        pytest.skip(f"cannot mount a tmpfs here: {refused} (the ENOSPC variant still runs)")
     if not mounted:
-        folder.mkdir()
+        folder.mkdir(exist_ok=True)
         fail_writes_after(monkeypatch, RATE)
     try:
         recorder = CallRecorder(folder / "call.flac")
@@ -148,7 +143,7 @@ def test_full_disk_stops_the_recording_and_keeps_what_was_written(tmp_path: Path
         assert np.abs(data[:, 0] - noise[:len(data)]).max() < 1e-4 and not data[:, 1].any()
     finally:
         if mounted:
-            subprocess.run(["umount", str(folder)], check=True)
+            unmount(folder)
 
 
 def test_the_disk_full_message_is_shown_in_the_interface_language(qapp, tmp_path: Path, monkeypatch) -> None:

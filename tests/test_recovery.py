@@ -21,6 +21,7 @@ from simulator.speech.recorder import COMPRESSION, CallRecorder
 from simulator.storage import open_store
 from simulator.storage.models import Attempt
 from simulator.storage.recovery import salvage
+from tests.small_disk import small_disk
 from tests.storage_fixtures import db_url, read_audio, timeline, tone
 
 __all__ = ["db_url"]
@@ -143,14 +144,9 @@ def test_salvage_re_encodes_a_cut_off_flac_into_a_clean_one(tmp_path: Path) -> N
 
 @pytest.fixture()
 def tiny_disk(tmp_path: Path):
-    """A 64 KiB tmpfs (about 1 s of 16 kHz stereo), unmounted afterwards; skipped where mounting is refused."""
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    yield mount
-    subprocess.run(["umount", str(mount)], check=True)
+    """A 64 KiB tmpfs (about 1 s of 16 kHz stereo)."""
+    with small_disk(tmp_path / "tiny", "64k") as mount:
+        yield mount
 
 
 def test_a_full_disk_ends_the_recording_and_the_attempt_keeps_what_was_written(tiny_disk: Path, tmp_path,

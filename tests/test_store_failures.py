@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,20 +12,16 @@ import pytest
 from simulator.speech.tts import SpeechRenderer
 from simulator.storage.db import open_store
 from simulator.ui.call_controller import CallController, Capabilities
+from tests.small_disk import small_disk as mounted_small_disk
 
 TYPED_ONLY = Capabilities(audio=False, model_path=None, problems=())
 
 
 @pytest.fixture()
 def small_disk(tmp_path: Path):
-    """A 2 MiB tmpfs for the database, unmounted afterwards; skipped where mounting is refused."""
-    mount = tmp_path / "db"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    yield mount
-    subprocess.run(["umount", "--lazy", str(mount)], check=True)  # a pooled SQLite handle may outlive the test
+    """A 2 MiB tmpfs for the database."""
+    with mounted_small_disk(tmp_path / "db", "2m") as mount:
+        yield mount
 
 
 def fill(folder: Path) -> None:
