@@ -81,6 +81,19 @@ def test_typed_call_leaves_measured_criteria_out() -> None:
     assert all(0 <= v <= 100 for v in c.criteria.values())
 
 
+def test_typed_call_does_not_claim_listening() -> None:
+    """Interruptions need timing: without it Listen is not judged, neither passed nor failed."""
+    _, typed = card(GOOD_ZH)
+    assert typed.clear.listen is None and typed.clear.steps()["listen"] is None
+    assert not any(f.code == "clear_listen" for f in typed.findings)
+    assert typed.criteria["clear"] == 100  # every judged step covered, emotion first
+    tl = call(GOOD_ZH)
+    timed = score_call(tl, find_phrases(tl), measure_timing(tl, load_thresholds()))
+    assert timed.clear.listen is True and timed.criteria["clear"] == 100
+    _, poor = card(POOR_ZH)
+    assert poor.clear.listen is None and poor.criteria["clear"] < 100
+
+
 def test_recording_without_words_scores_only_what_was_measured() -> None:
     tl = call([("customer", ""), ("trainee", "")])
     c = score_call(tl, find_phrases(tl), _measures())
@@ -144,7 +157,8 @@ def test_emotion_first_call_is_in_order() -> None:
                ("trainee", "我们今天下午三点前安排师傅上门")])
     cov = clear_coverage(tl, find_phrases(tl))
     assert cov.emotion_before_solution is True
-    assert cov.establish and cov.apologize and cov.resolve and cov.control and cov.listen
+    assert cov.establish and cov.apologize and cov.resolve and cov.control
+    assert cov.listen is None  # no measures: interrupting was not measured
     assert cov.first_times["establish"] < cov.first_times["resolve"]
 
 

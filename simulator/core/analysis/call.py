@@ -72,7 +72,7 @@ class CallAnalysis:
             "pronouns": self.pronouns or {},
             "clear": {**card.clear.steps(), "emotion_before_solution": card.clear.emotion_before_solution},
             "score": {"overall": card.overall, **card.criteria},
-            "not_measured": card.not_measured,
+            "not_measured": card.not_measured + [f"clear.{k}" for k, v in card.clear.steps().items() if v is None],
             "findings": [
                 {"code": f.code, "turn": f.turn, "time": f.time, "message": f.message,
                  "criterion": f.criterion, "severity": f.severity}

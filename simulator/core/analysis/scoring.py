@@ -293,12 +293,12 @@ def _clear(c: _Call) -> float:
         "apologize": c.first_trainee(),
         "resolve": c.last_trainee(),
     }
-    score = 0.0
-    for step, ok in cov.steps().items():
-        if ok:
-            score += c.knob("clear", "per_step")
-        else:
+    judged = {step: ok for step, ok in cov.steps().items() if ok is not None}
+    for step, ok in judged.items():
+        if not ok:
             c.add(f"clear_{step}", "clear", "warn", *where[step])
+    # a step that could not be judged (Listen on a typed call) neither earns nor costs: the rest fill its share
+    score = c.knob("clear", "per_step") * len(cov.steps()) * sum(judged.values()) / max(1, len(judged))
     if cov.emotion_before_solution:
         score += c.knob("clear", "order")
     elif cov.emotion_before_solution is False:
