@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from simulator.core.analysis.audio import (
+    FLOOR_DBFS,
     AnalysisInputError,
     load_mono,
     load_stereo,
@@ -64,6 +65,7 @@ class CallAnalysis:
                     "cut_in_early": t.cut_in_early, "dead_air": [_span(d) for d in t.dead_air],
                     "loudness_rel_db": t.loudness_rel_db, "pitch_mean_hz": t.pitch_mean_hz,
                     "pitch_sd_semitones": t.pitch_sd_semitones,
+                    "loudness_vs_customer_db": t.loudness_vs_customer_db, "pitch_vs_customer_st": t.pitch_vs_customer_st,
                 }
                 for t in m.turns
             ],
@@ -145,7 +147,9 @@ def measure_recording(
     elif timeline is None:
         timeline = _timeline_from_speech(speech, language, thr.turn_gap)
     measures = measure_timing(timeline, thr, speech)
-    _add_audio_measures(measures, channels, sr, speech, thr, baseline_db)
+    own = _add_audio_measures(measures, channels, sr, speech, thr, baseline_db)
+    if "customer" in channels:
+        _compare_with_customer(measures, timeline, own, channels["customer"], sr, speech.get("customer", []), thr)
     return timeline, measures
 
 
@@ -186,9 +190,9 @@ def _add_audio_measures(
     speech: dict[str, list[Interval]],
     thr: Thresholds,
     calibrated_db: float | None = None,
-) -> None:
+) -> dict[int, tuple[float, float | None]]:
     """Loudness against the calibrated level (else the trainee's own median turn) and the customer;
-    pitch level, spread and end rises."""
+    pitch level, spread and end rises. Returns each trainee turn's level (dBFS) and median F0 (Hz)."""
     trainee = channels["trainee"]
     levels: dict[int, float] = {}
     tracks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -236,4 +240,34 @@ def _add_audio_measures(
         "monotone_turns": flat,
         "sharp_rise_turns": sharp,
     }
+    return {k: (levels[k], float(np.median(f0)) if f0.size >= MIN_VOICED_FRAMES else None) for k, (_, f0) in tracks.items()}
 
+
+def _compare_with_customer(
+    m: CallMeasures, timeline: Timeline, own: dict[int, tuple[float, float | None]], customer: np.ndarray, sr: int,
+    speech: list[Interval], thr: Thresholds,
+) -> None:
+    """Per trainee turn: loudness (dB) and median pitch (semitones) against the customer's turn just before,
+    each over its own channel's speech. A calm answer to an angry caller is not louder nor higher (DESIGN §3)."""
+    theirs: dict[int, tuple[float, float | None]] = {}
+    for t in m.turns:
+        before = [i for i, c in enumerate(timeline.turns) if c.speaker == "customer" and c.start < t.start]
+        if not before or t.turn not in own:
+            continue
+        ref = before[-1]
+        if ref not in theirs:
+            theirs[ref] = _level_and_pitch(customer, sr, speech, timeline.turns[ref], thr)
+        (c_db, c_hz), (t_db, t_hz) = theirs[ref], own[t.turn]
+        if c_db > FLOOR_DBFS and t_db > FLOOR_DBFS:
+            t.loudness_vs_customer_db = round(t_db - c_db, 2)
+        if c_hz and t_hz:
+            t.pitch_vs_customer_st = round(float(12 * np.log2(t_hz / c_hz)), 2)
+
+
+def _level_and_pitch(x: np.ndarray, sr: int, speech: list[Interval], turn: Turn, thr: Thresholds) -> tuple[float, float | None]:
+    """RMS level over the turn's voiced spans and its median F0 (None with too little voicing)."""
+    spans = clip(speech, turn.start, turn.end)
+    if not spans:
+        return FLOOR_DBFS, None
+    _, f0 = pitch_track(x[int(spans[0].start * sr): int(spans[-1].end * sr)], sr, thr.pitch_floor_hz, thr.pitch_ceiling_hz)
+    return loudness_db(x, sr, spans), float(np.median(f0)) if f0.size >= MIN_VOICED_FRAMES else None
