@@ -30,6 +30,9 @@ from simulator.core.timeline import Timeline, Turn
 
 UNKNOWN_PERSONA = "unknown"
 MIN_VOICED_FRAMES = 20  # 0.2 s of voicing before a turn's pitch spread or end rise means anything
+PITCH_STEP = 0.01
+LEVEL_STEP_FACTOR = 3
+CUSTOMER_WINDOW = 2.0  # seconds at the end of the customer's turn that a reply's voice is compared with
 
 
 @dataclass
@@ -265,9 +268,12 @@ def _compare_with_customer(
 
 
 def _level_and_pitch(x: np.ndarray, sr: int, speech: list[Interval], turn: Turn, thr: Thresholds) -> tuple[float, float | None]:
-    """RMS level over the turn's voiced spans and its median F0 (None with too little voicing)."""
-    spans = clip(speech, turn.start, turn.end)
+    """RMS level and median F0 (None with too little voicing) over the last CUSTOMER_WINDOW seconds of the
+    turn's speech: how the customer sounded when the trainee took over, at a fraction of a long turn's cost."""
+    spans = clip(speech, max(turn.start, turn.end - CUSTOMER_WINDOW), turn.end)
     if not spans:
         return FLOOR_DBFS, None
-    _, f0 = pitch_track(x[int(spans[0].start * sr): int(spans[-1].end * sr)], sr, thr.pitch_floor_hz, thr.pitch_ceiling_hz)
-    return loudness_db(x, sr, spans), float(np.median(f0)) if f0.size >= MIN_VOICED_FRAMES else None
+    step = LEVEL_STEP_FACTOR * PITCH_STEP  # a median level needs no 10 ms detail
+    _, f0 = pitch_track(x[int(spans[0].start * sr): int(spans[-1].end * sr)], sr, thr.pitch_floor_hz, thr.pitch_ceiling_hz, step)
+    enough = f0.size * LEVEL_STEP_FACTOR >= MIN_VOICED_FRAMES  # the same 0.2 s of voicing
+    return loudness_db(x, sr, spans), float(np.median(f0)) if enough else None
