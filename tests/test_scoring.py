@@ -459,3 +459,12 @@ def test_rubric_checks_in_the_settings_exist_and_have_messages() -> None:
     for name in named:
         for code in (name, f"{name}_good"):
             assert set(cfg.messages[code]) == {"zh", "en"}, code
+
+
+def test_an_unknown_rubric_check_is_a_clear_error() -> None:
+    from simulator.core.analysis.rubric import run_checks
+    from simulator.core.analysis.scorecard import ScoringConfigError
+
+    tl = call(GOOD_ZH)
+    with pytest.raises(ScoringConfigError, match="unknown persona rubric check 'calm_vioce'"):
+        run_checks(["calm_vioce"], tl, find_phrases(tl), None)

@@ -7,7 +7,7 @@
 - steer_back (言语伤人型: 对事不对人, 把话题拉回问题): the reply after each insult returns to the problem
   (key words, a commitment, a rule, options) without taking the insult up or hitting back.
 - calm_voice (易怒威吓型: 比客户稍慢、稍低、平稳): no reply louder or higher-pitched than the customer's turn
-  before it (needs the recording).
+  before it, as it sounded over its last seconds (needs the recording).
 
 A check returns None when it does not apply (no insult, no concrete answers) or was not measured (no audio).
 """
@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from simulator.core.analysis.facts import contradictions, facts_in
 from simulator.core.analysis.phrases import PhraseHit, load_customer_lists, load_phrase_lists, match_patterns
+from simulator.core.analysis.scorecard import ScoringConfigError
 from simulator.core.analysis.text import normalise
 from simulator.core.analysis.thresholds import Thresholds, load_thresholds
 from simulator.core.analysis.timing import is_backchannel_text
@@ -131,5 +132,8 @@ CHECKS: dict[str, Callable[[Timeline, dict[str, list[PhraseHit]], Any, Threshold
 
 def run_checks(names: list[str], timeline: Timeline, hits: dict[str, list[PhraseHit]], measures: Any) -> dict[str, Check | None]:
     """The named checks' outcomes (None: not applicable or not measured)."""
+    unknown = [n for n in names if n not in CHECKS]
+    if unknown:
+        raise ScoringConfigError(f"scoring.toml: unknown persona rubric check '{unknown[0]}' (have: {', '.join(CHECKS)})")
     thr = load_thresholds()
     return {name: CHECKS[name](timeline, hits, measures, thr) for name in names}
