@@ -72,8 +72,27 @@ def test_json_from_a_timeline(capsys: pytest.CaptureFixture[str], timeline_file:
     assert 0 <= r["score"]["overall"] <= 100
     assert all(isinstance(v, int) for v in r["score"].values())  # criterion scores only
     assert {"loudness", "intonation"} <= set(r["not_measured"])  # no recording
+    assert "clear.listen" not in r["not_measured"]  # turn times show the interruption
     assert {f["code"] for f in r["findings"]} and all({"code", "turn", "time", "message"} <= set(f) for f in r["findings"])
     assert any(f["turn"] == 4 for f in r["findings"])
+
+
+def test_typed_call_reports_listen_as_not_measured(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Typed replies carry no timing worth judging, so interrupting could not have been measured."""
+    data = {
+        "version": 1, "language": "zh", "persona": "angry",
+        "turns": [{"speaker": s, "start": a, "end": b, "text": t, **({"typed": True} if s == "trainee" else {})}
+                  for s, a, b, t in TURNS],
+    }
+    path = tmp_path / "typed.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run(capsys, "--timeline", str(path), "--json")
+    assert code == 0
+    r = json.loads(out)
+    assert r["clear"]["listen"] is None and "clear.listen" in r["not_measured"]
+    assert "interruptions" in r["not_measured"] and not any(f["code"] == "clear_listen" for f in r["findings"])
+    code, out, _ = run(capsys, "--timeline", str(path))
+    assert "listen -" in out.split("CLEAR: ")[1].splitlines()[0]
 
 
 def test_readable_report(capsys: pytest.CaptureFixture[str], timeline_file: Path) -> None:

@@ -314,3 +314,25 @@ def test_category_on_a_timeline_points_to_the_trainee_turn(language: str, text: 
     hits = find_phrases(tl)[category]
     assert bool(hits) is expected
     assert all(h.turn == 1 and 5.0 <= h.time < 10.0 and h.category == category for h in hits)
+
+
+@pytest.mark.parametrize(("language", "text", "category", "expected"), [
+    ("zh", "你是不是傻？听不懂人话吗？", "insult", True),
+    ("zh", "就这种办事效率，还好意思收安装费？", "insult", True),
+    ("zh", "不好意思，我再说一遍", "insult", False),
+    ("zh", "垃圾分类的事我明白", "insult", False),
+    ("zh", "您怎么骂人呢", "dwell", True),
+    ("zh", "为了尽快帮您解决，请您先告诉我型号", "dwell", False),
+    ("en", "You are completely useless", "insult", True),
+    ("en", "Are you deaf?", "insult", True),
+    ("en", "Let's brainstorm a fix", "insult", False),
+    ("en", "There's no need to be rude", "dwell", True),
+    ("en", "So that I can help you quickly, please give me the order number", "dwell", False),
+])
+def test_customer_lists_find_insults_and_dwelling(language: str, text: str, category: str, expected: bool) -> None:
+    """The insulting persona's rubric: insults in the customer's words, and the trainee taking one up."""
+    from simulator.core.analysis.phrases import load_customer_lists, match_patterns
+    from simulator.core.analysis.text import normalise
+
+    lists = load_customer_lists(language)
+    assert bool(match_patterns(normalise(text, language), lists[category], lists)) is expected

@@ -116,3 +116,16 @@ def test_finding_plays_the_recording_from_its_moment(pulse, view, qtbot, analysi
     qtbot.waitUntil(lambda: view.timeline.playhead.value() > start + 0.3, timeout=5000)
     qtbot.mouseClick(view.play_button, Qt.LeftButton)  # Stop
     assert not view.player.is_playing() and view.play_button.text() == "&Play"
+
+
+def test_typed_call_shows_listen_as_not_measured(view, persona):
+    """A typed call has no timing, so Listen is neither ticked nor crossed."""
+    timeline = review_timeline()
+    for turn in timeline.by("trainee"):
+        turn.extra["typed"] = True
+    typed = analyze_call(timeline, language="en", persona_type="angry_threatening")
+    assert typed.scorecard.clear.listen is None
+    view.set_result(typed, persona, None)
+    label = view.clear_labels["listen"]
+    assert "–" in label.text() and "✓" not in label.text() and "✗" not in label.text()
+    assert "Listen" in label.accessibleName() and "Not measured" in label.accessibleName()

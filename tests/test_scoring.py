@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
 import tomllib
 from importlib import resources
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
+import soundfile
 
+from simulator.core.analysis.call import measure_recording
 from simulator.core.analysis.clear import clear_coverage
 from simulator.core.analysis.measures import Interruption, Interval
 from simulator.core.analysis.phrases import find_phrases
@@ -81,6 +85,19 @@ def test_typed_call_leaves_measured_criteria_out() -> None:
     assert all(0 <= v <= 100 for v in c.criteria.values())
 
 
+def test_typed_call_does_not_claim_listening() -> None:
+    """Interruptions need timing: without it Listen is not judged, neither passed nor failed."""
+    _, typed = card(GOOD_ZH)
+    assert typed.clear.listen is None and typed.clear.steps()["listen"] is None
+    assert not any(f.code == "clear_listen" for f in typed.findings)
+    assert typed.criteria["clear"] == 100  # every judged step covered, emotion first
+    tl = call(GOOD_ZH)
+    timed = score_call(tl, find_phrases(tl), measure_timing(tl, load_thresholds()))
+    assert timed.clear.listen is True and timed.criteria["clear"] == 100
+    _, poor = card(POOR_ZH)
+    assert poor.clear.listen is None and poor.criteria["clear"] < 100
+
+
 def test_recording_without_words_scores_only_what_was_measured() -> None:
     tl = call([("customer", ""), ("trainee", "")])
     c = score_call(tl, find_phrases(tl), _measures())
@@ -144,7 +161,8 @@ def test_emotion_first_call_is_in_order() -> None:
                ("trainee", "我们今天下午三点前安排师傅上门")])
     cov = clear_coverage(tl, find_phrases(tl))
     assert cov.emotion_before_solution is True
-    assert cov.establish and cov.apologize and cov.resolve and cov.control and cov.listen
+    assert cov.establish and cov.apologize and cov.resolve and cov.control
+    assert cov.listen is None  # no measures: interrupting was not measured
     assert cov.first_times["establish"] < cov.first_times["resolve"]
 
 
@@ -280,3 +298,173 @@ def test_scoring_file_is_complete() -> None:
         assert set(table["reward"]) | set(table["penalise"]) <= set(data["labels"]["zh"]) & set(data["labels"]["en"]), name
     for code, texts in data["messages"].items():
         assert set(texts) == {"zh", "en"}, code
+
+
+# ---------------------------------------------------------------- persona rubric: checks across turns and on audio
+
+def _persona_card(lines, persona: str, language: str = "zh", measures=None, **extra):
+    tl = call(lines, persona=persona, language=language, **extra)
+    return tl, score_call(tl, find_phrases(tl), measures)
+
+
+def _codes(card) -> dict[str, object]:
+    return {f.code: f for f in card.findings}
+
+
+COMPLAINER_ZH = "我这是第五次投诉了，你们必须给我赔偿，不然我去消协！"
+COMPLAINER_EN = "This is the fifth time I've complained, I want compensation or I'm going to the ombudsman!"
+
+
+@pytest.mark.parametrize(("language", "customer", "first", "consistent", "contradicts", "quoted"), [
+    ("zh", COMPLAINER_ZH, "按照规定，我们明天上午十点前安排师傅上门，工单号是三五七，处理完给您回电。",
+     "再跟您确认一次：明天上午10点前师傅上门，工单号357。",
+     "我们后天下午安排师傅上门，工单号是三七五。", ("明天上午十点前", "后天")),
+    ("en", COMPLAINER_EN, "According to the policy, I'll send an engineer by 10 am tomorrow, your reference number is 4471, and I'll call you back.",
+     "To confirm: the engineer will visit by 10 am tomorrow, reference number 4471.",
+     "The engineer will visit on Friday, your reference number is 4417.", ("by 10 am tomorrow", "friday")),
+])
+def test_habitual_complainer_inconsistent_answers(language, customer, first, consistent, contradicts, quoted) -> None:
+    good_tl, good = _persona_card([("customer", customer), ("trainee", first), ("customer", customer), ("trainee", consistent)],
+                                  "habitual_complainer", language)
+    _, poor = _persona_card([("customer", customer), ("trainee", first), ("customer", customer), ("trainee", contradicts)],
+                            "habitual_complainer", language)
+    assert "consistent_answers" not in _codes(good) and "consistent_answers_good" in _codes(good)
+    f = _codes(poor)["consistent_answers"]
+    assert (f.turn, f.severity, f.criterion) == (3, "bad", "persona")
+    assert quoted[0] in f.message.lower() and quoted[1] in f.message.lower()
+    assert ("依规分责" if language == "zh" else "follow the procedure") in f.message
+    assert good.criteria["persona"] - poor.criteria["persona"] >= 40
+
+
+def test_facts_compare_numbers_across_scripts_and_ignore_refinements() -> None:
+    from simulator.core.analysis.facts import contradictions, facts_in, zh_number
+
+    assert [zh_number(x) for x in ("三五七", "五十", "一百二十", "十五", "两万三千")] == ["357", "50", "120", "15", "23000"]
+    same = [(1, facts_in("工单号是三五七，退您五十元，明天安排师傅上门", "zh")),
+            (3, facts_in("工单号357，退款50元，明天上午10点师傅上门", "zh"))]
+    assert contradictions(same) == []  # digits vs numerals, and 明天 refined to 明天上午10点
+    other = [(1, facts_in("退您五十元", "zh")), (3, facts_in("退您80块", "zh"))]
+    assert [(c.kind, c.first_turn, c.turn) for c in contradictions(other)] == [("amount", 1, 3)]
+    different_actions = [(1, facts_in("今天下午安排师傅上门", "zh")), (3, facts_in("明天给您回电", "zh"))]
+    assert contradictions(different_actions) == []  # a visit today and a call tomorrow do not disagree
+
+
+STUBBORN_ZH = "不把温度提上来我就不交费，邻居家温度舒服很多"
+STUBBORN_EN = "I'm not paying the heating fee until it's warm, my neighbour's flat is much warmer"
+
+
+@pytest.mark.parametrize(("language", "customer", "detail", "evidence", "vague"), [
+    ("zh", STUBBORN_ZH, "我查了一下，您家上周三测的室温是16度，按照规定低于18度可以申请减免。", "上周三",
+     "按照规定供暖费要先交，这是统一的收费标准，您看这样行吗。"),
+    ("en", STUBBORN_EN, "I checked, and on the 3rd of March your flat measured 16 degrees; the rule is that below 18 degrees you can ask for a reduction.",
+     "3rd of march", "The policy is that the heating fee is paid first, that's the standard rate, would that work?"),
+])
+def test_stubborn_detail_that_breaks_the_deadlock(language, customer, detail, evidence, vague) -> None:
+    _, good = _persona_card([("customer", customer), ("trainee", vague), ("customer", customer), ("trainee", detail)], "stubborn", language)
+    _, poor = _persona_card([("customer", customer), ("trainee", vague), ("customer", customer), ("trainee", vague.replace("。", "，请理解。"))],
+                            "stubborn", language)
+    f = _codes(good)["detail_breakthrough_good"]
+    assert f.turn == 3 and evidence in f.message.lower()
+    missing = _codes(poor)["detail_breakthrough"]
+    assert missing.severity == "warn" and ("细节突破" if language == "zh" else "breaks the deadlock") in missing.message
+    assert good.criteria["persona"] > poor.criteria["persona"]
+
+
+def test_a_number_the_customer_said_is_not_a_new_detail() -> None:
+    customer = "我家才15度，不提温度我就不交费"
+    _, c = _persona_card([("customer", customer), ("trainee", "您说家里才15度，按照规定我们要先测温。")], "stubborn")
+    assert "detail_breakthrough" in _codes(c)
+
+
+def test_stubborn_named_next_step_tied_to_the_key_words() -> None:
+    lines = [("customer", STUBBORN_ZH), ("trainee", "我们今天下午三点前安排师傅上门给您测温度，邻居家温度舒服您也可以对比。")]
+    _, c = _persona_card(lines, "stubborn", key_words=["邻居家"])
+    assert _codes(c)["detail_breakthrough_good"].turn == 1
+
+
+@pytest.mark.parametrize(("language", "insult", "back", "dwell", "key_words"), [
+    ("zh", "你是不是傻？听不懂人话吗？我的洗衣机到底什么时候修！", "为了尽快帮您解决，请您先告诉我洗衣机的型号，我们明天上午安排师傅上门。",
+     "您怎么骂人呢？请您注意素质。", ["洗衣机"]),
+    ("en", "Are you deaf? You're useless. When is my sofa being delivered?", "So that I can help you quickly, please give me your order number and I'll check the sofa delivery today.",
+     "There's no need to be rude, I'm not useless.", ["sofa"]),
+])
+def test_insulting_steer_back_after_an_insult(language, insult, back, dwell, key_words) -> None:
+    calm = ("嗯，好的" if language == "zh" else "I see")
+    _, good = _persona_card([("customer", insult), ("trainee", calm), ("trainee", back)], "insulting", language, key_words=key_words)
+    _, poor = _persona_card([("customer", insult), ("trainee", dwell)], "insulting", language, key_words=key_words)
+    f = _codes(good)["steer_back_good"]
+    assert f.turn == 2  # the reply after the listening token
+    bad = _codes(poor)["steer_back"]
+    assert (bad.turn, bad.severity) == (1, "bad") and ("对事不对人" if language == "zh" else "separate the person") in bad.message
+    assert good.criteria["persona"] > poor.criteria["persona"]
+
+
+def test_steer_back_applies_only_after_an_insult_and_silence_fails_it() -> None:
+    _, polite = _persona_card([("customer", "我的洗衣机坏了"), ("trainee", "您好，请问型号是什么？")], "insulting")
+    assert not {"steer_back", "steer_back_good"} & set(_codes(polite))
+    _, silent = _persona_card([("customer", "你是不是傻？"), ("trainee", "嗯")], "insulting")
+    assert _codes(silent)["steer_back"].turn == 0
+
+
+def _espeak(tmp, text: str, voice: str, pitch: int, amplitude: int) -> tuple[np.ndarray, int]:
+    path = tmp / f"{voice}_{pitch}_{amplitude}_{abs(hash(text))}.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-p", str(pitch), "-a", str(amplitude), "-w", str(path), text], check=True)
+    x, sr = soundfile.read(str(path), dtype="float32")
+    idx = np.flatnonzero(np.abs(x) > 0.01)
+    return x[idx[0]: idx[-1]], sr
+
+
+def _recorded_call(tmp, lines, voices, language: str):
+    """A stereo call of espeak-ng speech placed one after another; returns the timeline and its measures."""
+    voice = "cmn" if language == "zh" else "en"
+    parts, t, sr = [], 0.5, 22050
+    for (speaker, text), (pitch, amplitude) in zip(lines, voices):
+        x, sr = _espeak(tmp, text, voice, pitch, amplitude)
+        parts.append((speaker, t, x, text))
+        t += x.size / sr + 0.8
+    channels = {s: np.zeros(int((t + 0.5) * sr), dtype=np.float32) for s in ("customer", "trainee")}
+    for speaker, at, x, _ in parts:
+        channels[speaker][int(at * sr): int(at * sr) + x.size] += x
+    tl = Timeline(language, "angry_threatening", [Turn(s, round(a, 3), round(a + x.size / sr, 3), text) for s, a, x, text in parts])
+    return measure_recording(channels, sr, load_thresholds(), tl)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_angry_caller_calm_lower_voice_on_audio(tmp_path, language) -> None:
+    lines = GOOD_ZH if language == "zh" else GOOD_EN
+    customer_voice, calm, raised = (85, 180), (25, 60), (99, 200)
+    tl, calm_m = _recorded_call(tmp_path, lines, [customer_voice, calm, customer_voice, calm], language)
+    raised_tl, raised_m = _recorded_call(tmp_path, lines, [(25, 60), raised, (25, 60), raised], language)
+    for t in calm_m.turns:
+        assert t.loudness_vs_customer_db < -3 and t.pitch_vs_customer_st < -2
+    for t in raised_m.turns:
+        assert t.loudness_vs_customer_db > 3 and t.pitch_vs_customer_st > 2
+    good = score_call(tl, find_phrases(tl), calm_m)
+    poor = score_call(raised_tl, find_phrases(raised_tl), raised_m)
+    assert "calm_voice_good" in _codes(good) and "calm_voice" not in _codes(good)
+    f = _codes(poor)["calm_voice"]
+    assert f.turn == 1 and f.time == pytest.approx(raised_tl.turns[1].start, abs=0.01)
+    assert ("稍低" if language == "zh" else "slightly slower and lower") in f.message
+    assert good.criteria["persona"] > poor.criteria["persona"]
+    _, typed = card(lines)  # no recording: the voice was not measured, so neither praised nor faulted
+    assert not {"calm_voice", "calm_voice_good"} & set(_codes(typed))
+
+
+def test_rubric_checks_in_the_settings_exist_and_have_messages() -> None:
+    from simulator.core.analysis.rubric import CHECKS
+
+    cfg = load_scoring_config()
+    named = [name for table in cfg.personas.values() for name in table.get("rubric", [])]
+    assert sorted(named) == sorted(CHECKS)  # each persona type has its own check
+    for name in named:
+        for code in (name, f"{name}_good"):
+            assert set(cfg.messages[code]) == {"zh", "en"}, code
+
+
+def test_an_unknown_rubric_check_is_a_clear_error() -> None:
+    from simulator.core.analysis.rubric import run_checks
+    from simulator.core.analysis.scorecard import ScoringConfigError
+
+    tl = call(GOOD_ZH)
+    with pytest.raises(ScoringConfigError, match="unknown persona rubric check 'calm_vioce'"):
+        run_checks(["calm_vioce"], tl, find_phrases(tl), None)

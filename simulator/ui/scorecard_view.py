@@ -201,6 +201,10 @@ class ScorecardView(QWidget):
         steps = clear.steps()
         for step, (name, _) in self._clear_steps().items():
             done = steps.get(step, False)
+            if done is None:  # not measured (Listen on a typed call)
+                self.clear_labels[step].setText(f"<span style='color:#888888'>–</span> {escape(name)}")
+                self.clear_labels[step].setAccessibleName(self.tr("Not measured: %s") % name)
+                continue
             colour = BAND_COLOUR["good" if done else "poor"]
             mark = "✓" if done else "✗"
             self.clear_labels[step].setText(f"<span style='color:{colour}; font-weight:bold'>{mark}</span> {escape(name)}")

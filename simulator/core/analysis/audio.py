@@ -137,9 +137,10 @@ def loudness_db(samples: np.ndarray, sr: int, intervals: list[Interval] | None =
 
 
 def pitch_track(
-    samples: np.ndarray, sr: int, floor_hz: float = 75.0, ceiling_hz: float = 500.0
+    samples: np.ndarray, sr: int, floor_hz: float = 75.0, ceiling_hz: float = 500.0, step: float = 0.01
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Praat autocorrelation pitch every 10 ms; times (s, from the first sample) and F0 (Hz) of voiced frames.
+    """Praat autocorrelation pitch every `step` s (10 ms; a level alone needs fewer frames); times (s, from
+    the first sample) and F0 (Hz) of voiced frames.
 
     Octave errors (a fricative read as 490 Hz, creak as half the pitch) would dominate spread and end-rise
     measures, so frames outside a speaker-relative range are dropped, in the spirit of De Looze & Hirst's
@@ -150,7 +151,7 @@ def pitch_track(
     if x.size < int(sr * 3 / floor_hz) + 1:
         return np.zeros(0), np.zeros(0)
     pitch = parselmouth.Sound(x, sampling_frequency=sr).to_pitch(
-        time_step=0.01, pitch_floor=floor_hz, pitch_ceiling=ceiling_hz
+        time_step=step, pitch_floor=floor_hz, pitch_ceiling=ceiling_hz
     )
     f0 = pitch.selected_array["frequency"]
     times = pitch.xs()

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from simulator.core.analysis.audio import (
+    FLOOR_DBFS,
     AnalysisInputError,
     load_mono,
     load_stereo,
@@ -29,6 +30,9 @@ from simulator.core.timeline import Timeline, Turn
 
 UNKNOWN_PERSONA = "unknown"
 MIN_VOICED_FRAMES = 20  # 0.2 s of voicing before a turn's pitch spread or end rise means anything
+PITCH_STEP = 0.01
+LEVEL_STEP_FACTOR = 3
+CUSTOMER_WINDOW = 2.0  # seconds at the end of the customer's turn that a reply's voice is compared with
 
 
 @dataclass
@@ -64,6 +68,7 @@ class CallAnalysis:
                     "cut_in_early": t.cut_in_early, "dead_air": [_span(d) for d in t.dead_air],
                     "loudness_rel_db": t.loudness_rel_db, "pitch_mean_hz": t.pitch_mean_hz,
                     "pitch_sd_semitones": t.pitch_sd_semitones,
+                    "loudness_vs_customer_db": t.loudness_vs_customer_db, "pitch_vs_customer_st": t.pitch_vs_customer_st,
                 }
                 for t in m.turns
             ],
@@ -72,7 +77,7 @@ class CallAnalysis:
             "pronouns": self.pronouns or {},
             "clear": {**card.clear.steps(), "emotion_before_solution": card.clear.emotion_before_solution},
             "score": {"overall": card.overall, **card.criteria},
-            "not_measured": card.not_measured,
+            "not_measured": card.not_measured + [f"clear.{k}" for k, v in card.clear.steps().items() if v is None],
             "findings": [
                 {"code": f.code, "turn": f.turn, "time": f.time, "message": f.message,
                  "criterion": f.criterion, "severity": f.severity}
@@ -145,7 +150,9 @@ def measure_recording(
     elif timeline is None:
         timeline = _timeline_from_speech(speech, language, thr.turn_gap)
     measures = measure_timing(timeline, thr, speech)
-    _add_audio_measures(measures, channels, sr, speech, thr, baseline_db)
+    own = _add_audio_measures(measures, channels, sr, speech, thr, baseline_db)
+    if "customer" in channels:
+        _compare_with_customer(measures, timeline, own, channels["customer"], sr, speech.get("customer", []), thr)
     return timeline, measures
 
 
@@ -186,9 +193,9 @@ def _add_audio_measures(
     speech: dict[str, list[Interval]],
     thr: Thresholds,
     calibrated_db: float | None = None,
-) -> None:
+) -> dict[int, tuple[float, float | None]]:
     """Loudness against the calibrated level (else the trainee's own median turn) and the customer;
-    pitch level, spread and end rises."""
+    pitch level, spread and end rises. Returns each trainee turn's level (dBFS) and median F0 (Hz)."""
     trainee = channels["trainee"]
     levels: dict[int, float] = {}
     tracks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -236,4 +243,37 @@ def _add_audio_measures(
         "monotone_turns": flat,
         "sharp_rise_turns": sharp,
     }
+    return {k: (levels[k], float(np.median(f0)) if f0.size >= MIN_VOICED_FRAMES else None) for k, (_, f0) in tracks.items()}
 
+
+def _compare_with_customer(
+    m: CallMeasures, timeline: Timeline, own: dict[int, tuple[float, float | None]], customer: np.ndarray, sr: int,
+    speech: list[Interval], thr: Thresholds,
+) -> None:
+    """Per trainee turn: loudness (dB) and median pitch (semitones) against the customer's turn just before,
+    each over its own channel's speech. A calm answer to an angry caller is not louder nor higher (DESIGN §3)."""
+    theirs: dict[int, tuple[float, float | None]] = {}
+    for t in m.turns:
+        before = [i for i, c in enumerate(timeline.turns) if c.speaker == "customer" and c.start < t.start]
+        if not before or t.turn not in own:
+            continue
+        ref = before[-1]
+        if ref not in theirs:
+            theirs[ref] = _level_and_pitch(customer, sr, speech, timeline.turns[ref], thr)
+        (c_db, c_hz), (t_db, t_hz) = theirs[ref], own[t.turn]
+        if c_db > FLOOR_DBFS and t_db > FLOOR_DBFS:
+            t.loudness_vs_customer_db = round(t_db - c_db, 2)
+        if c_hz and t_hz:
+            t.pitch_vs_customer_st = round(float(12 * np.log2(t_hz / c_hz)), 2)
+
+
+def _level_and_pitch(x: np.ndarray, sr: int, speech: list[Interval], turn: Turn, thr: Thresholds) -> tuple[float, float | None]:
+    """RMS level and median F0 (None with too little voicing) over the last CUSTOMER_WINDOW seconds of the
+    turn's speech: how the customer sounded when the trainee took over, at a fraction of a long turn's cost."""
+    spans = clip(speech, max(turn.start, turn.end - CUSTOMER_WINDOW), turn.end)
+    if not spans:
+        return FLOOR_DBFS, None
+    step = LEVEL_STEP_FACTOR * PITCH_STEP  # a median level needs no 10 ms detail
+    _, f0 = pitch_track(x[int(spans[0].start * sr): int(spans[-1].end * sr)], sr, thr.pitch_floor_hz, thr.pitch_ceiling_hz, step)
+    enough = f0.size * LEVEL_STEP_FACTOR >= MIN_VOICED_FRAMES  # the same 0.2 s of voicing
+    return loudness_db(x, sr, spans), float(np.median(f0)) if enough else None

@@ -16,7 +16,7 @@ LOSS_OF_CONTROL = ("retaliation", "taboo")
 @dataclass(frozen=True)
 class ClearCoverage:
     control: bool
-    listen: bool
+    listen: bool | None  # None: nothing timed, so interruptions could not be measured (a typed call)
     establish: bool
     apologize: bool
     resolve: bool
@@ -24,8 +24,8 @@ class ClearCoverage:
     # call seconds of the first establish / apologize / resolve, and of the first emotion and solution words
     first_times: dict[str, float] = field(default_factory=dict)
 
-    def steps(self) -> dict[str, bool]:
-        """The five CLEAR steps in order. Listen is only judged with measures (interruptions)."""
+    def steps(self) -> dict[str, bool | None]:
+        """The five CLEAR steps in order; None for a step that could not be judged (Listen without timing)."""
         return {"control": self.control, "listen": self.listen, "establish": self.establish,
                 "apologize": self.apologize, "resolve": self.resolve}
 
@@ -41,6 +41,12 @@ def shouting_turns(measures: Any) -> list[int]:
     return [s if isinstance(s, int) else getattr(s, "turn", -1) for s in loud.get("shouting_turns", loud.get("shouting", []))]
 
 
+def _listened(measures: Any) -> bool | None:
+    """No interruption, judged only when turn or word timing was measured; a typed call has none."""
+    found = getattr(measures, "interruptions", None)
+    return None if found is None else not found
+
+
 def clear_coverage(timeline: Timeline, hits: dict[str, list[PhraseHit]], measures: Any = None) -> ClearCoverage:
     firsts = {
         "establish": first_hit(hits, ("empathy", "restate")),
@@ -53,7 +59,7 @@ def clear_coverage(timeline: Timeline, hits: dict[str, list[PhraseHit]], measure
     order = None if solution is None else emotion is not None and emotion.time <= solution.time
     return ClearCoverage(
         control=first_hit(hits, LOSS_OF_CONTROL) is None and not shouting_turns(measures),
-        listen=not (getattr(measures, "interruptions", None) or []),
+        listen=_listened(measures),
         establish=firsts["establish"] is not None,
         apologize=firsts["apologize"] is not None,
         resolve=firsts["resolve"] is not None,

@@ -42,6 +42,9 @@ class TurnMeasures:
     loudness_rel_db: float | None
     pitch_mean_hz: float | None
     pitch_sd_semitones: float | None
+    # against the customer's turn just before (DESIGN §3: calmer, slightly lower than an angry caller)
+    loudness_vs_customer_db: float | None = None
+    pitch_vs_customer_st: float | None = None
 
 
 @dataclass

@@ -108,6 +108,27 @@ def _load(language: str) -> PhraseLists:
     return parse_phrase_lists(data, language)
 
 
+CUSTOMER_CATEGORIES = ("insult", "dwell")
+
+
+@lru_cache(maxsize=None)
+def load_customer_lists(language: str) -> PhraseLists:
+    """The customer-side lists of phrases/customer_<lang>.toml: insults (and the trainee's dwelling on one),
+    kept apart from the trainee categories so that the trainee's scorecard never reports them."""
+    if language not in LANGUAGES:
+        raise PhraseListError(f"no phrase list for language '{language}' (have: {', '.join(LANGUAGES)})")
+    name = f"customer_{language}.toml"
+    try:
+        data = tomllib.loads(resources.files("simulator.data").joinpath("phrases", name).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PhraseListError(f"phrase list {name} cannot be read: {exc}") from None
+    unknown = set(data) - {"meta", *CUSTOMER_CATEGORIES}
+    if unknown:
+        raise PhraseListError(f"{name}: [{sorted(unknown)[0]}] is not a customer category ({', '.join(CUSTOMER_CATEGORIES)})")
+    categories = {k: _category(k, data[k], language) for k in CUSTOMER_CATEGORIES if k in data}
+    return PhraseLists(language, int(data.get("meta", {}).get("gap", 20)), categories)
+
+
 def parse_phrase_lists(data: dict[str, Any], language: str) -> PhraseLists:
     """Build lists from a parsed TOML document; unknown categories are an error (catches typos)."""
     meta = data.get("meta", {})

@@ -15,6 +15,7 @@ from typing import Any, Callable
 from simulator.core.analysis.assess import event_for, is_repeat
 from simulator.core.analysis.clear import SOLUTION, ClearCoverage, clear_coverage, first_hit, shouting_turns
 from simulator.core.analysis.phrases import PhraseHit, filler_density, pronoun_use
+from simulator.core.analysis.rubric import run_checks
 from simulator.core.analysis.scorecard import CRITERIA, Finding, Scorecard, ScoringConfig, load_scoring_config
 from simulator.core.analysis.text import normalise
 from simulator.core.analysis.thresholds import load_thresholds
@@ -293,12 +294,12 @@ def _clear(c: _Call) -> float:
         "apologize": c.first_trainee(),
         "resolve": c.last_trainee(),
     }
-    score = 0.0
-    for step, ok in cov.steps().items():
-        if ok:
-            score += c.knob("clear", "per_step")
-        else:
+    judged = {step: ok for step, ok in cov.steps().items() if ok is not None}
+    for step, ok in judged.items():
+        if not ok:
             c.add(f"clear_{step}", "clear", "warn", *where[step])
+    # a step that could not be judged (Listen on a typed call) neither earns nor costs: the rest fill its share
+    score = c.knob("clear", "per_step") * len(cov.steps()) * sum(judged.values()) / max(1, len(judged))
     if cov.emotion_before_solution:
         score += c.knob("clear", "order")
     elif cov.emotion_before_solution is False:
@@ -359,6 +360,10 @@ def occurrences(c: _Call) -> dict[str, list[Occurrence]]:
     return occ
 
 
+_RUBRIC_SEVERITY = {"consistent_answers": "bad", "steer_back": "bad"}
+_RUBRIC_BACKFIRES = ("consistent_answers",)  # DESIGN §3 投诉成癖型: inconsistent answers backfire
+
+
 def _persona(c: _Call) -> float | None:
     if c.persona is None:
         return None
@@ -368,7 +373,15 @@ def _persona(c: _Call) -> float | None:
     occ = occurrences(c)
     reward = list(table["reward"])
     shown = [e for e in reward if occ.get(e)]
-    score = 100.0 * len(shown) / len(reward) if reward else 100.0
+    checks = {k: v for k, v in run_checks(list(table.get("rubric", [])), c.timeline, c.hits, c.measures).items() if v is not None}
+    met = sum(check.ok for check in checks.values())
+    wanted = len(reward) + len(checks)
+    score = 100.0 * (len(shown) + met) / wanted if wanted else 100.0
+    for name, check in checks.items():
+        c.add(f"{name}_good" if check.ok else name, "persona", "good" if check.ok else _RUBRIC_SEVERITY.get(name, "warn"),
+              check.turn, check.time, **check.values)
+        if not check.ok and name in _RUBRIC_BACKFIRES:
+            score -= c.knob("persona", "backfire_penalty")
     missing = [c.cfg.label(e, c.language) for e in reward if e not in shown]
     if missing:
         joiner = "、" if c.language == "zh" else ", "

@@ -30,6 +30,8 @@ class Thresholds:
     backchannel_phrases: tuple[str, ...]
     shouting_db: float
     louder_than_customer_db: float
+    calm_loudness_db: float
+    calm_pitch_semitones: float
     pitch_floor_hz: float
     pitch_ceiling_hz: float
     monotone_sd: float
@@ -78,6 +80,8 @@ def _from_dict(d: dict[str, Any]) -> Thresholds:
         backchannel_phrases=tuple(str(p) for p in overlap["backchannel_phrases"]),
         shouting_db=float(loud["shouting"]),
         louder_than_customer_db=float(loud["louder_than_customer"]),
+        calm_loudness_db=float(loud["calm_vs_customer"]),
+        calm_pitch_semitones=float(pitch["calm_vs_customer"]),
         pitch_floor_hz=float(pitch["floor_hz"]),
         pitch_ceiling_hz=float(pitch["ceiling_hz"]),
         monotone_sd=float(pitch["monotone_sd"]),
