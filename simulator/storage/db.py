@@ -50,6 +50,13 @@ def database_url() -> str:
     return f"sqlite:///{data_root() / 'attempts.sqlite3'}"
 
 
+def chosen_database(given: str | None = None, setting: str | None = None) -> str | None:
+    """The one rule the app and the CLI share: a URL given for this run (--db), else ROLEPLAY_SIM_DB_URL,
+    else the db_url setting; None means the local SQLite. The environment beats the setting so that a
+    deployment or a test can point any user's app at a server without editing their settings file."""
+    return given or os.environ.get(DB_URL_ENV) or setting or None
+
+
 def make_engine(url: str) -> Engine:
     """An engine with SQLite made private, in WAL mode and with foreign keys enforced."""
     parsed = make_url(url)
