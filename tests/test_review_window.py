@@ -221,20 +221,52 @@ def select_rows(window, ids: list[int]) -> None:
         selection.select(index, QItemSelectionModel.Select | QItemSelectionModel.Rows)
 
 
-def test_comparing_two_attempts_shows_both_scores_and_the_deltas(window, big):
+def test_comparing_two_attempts_shows_them_side_by_side(window, qtbot, big):
     store, spoken = big
     select_rows(window, [spoken["en"], spoken["zh"]])
     assert window.actions["compare"].isEnabled() and not window.actions["trend"].isEnabled()
-    window.actions["compare"].trigger()
-    assert window.tabs.currentWidget() is window.compare_view
-    zh, en = store.get_attempt(spoken["zh"]), store.get_attempt(spoken["en"])  # zh was first
     view = window.compare_view
-    assert [view.cell(0, c) for c in (1, 2, 3)] == [str(zh.overall), str(en.overall), f"{en.overall - zh.overall:+d}"]
-    shown = {view.table.item(r, 0).text(): (view.cell(r, 1), view.cell(r, 2), view.cell(r, 3))
-             for r in range(1, view.table.rowCount())}
-    assert len(shown) == len([k for k, v in zh.scores.items() if isinstance(v, int) and k != "overall"])
-    assert shown["Empathy"] == (str(zh.scores["empathy"]), str(en.scores["empathy"]),
-                                f"{en.scores['empathy'] - zh.scores['empathy']:+d}")
+    with qtbot.waitSignal(view.shown, timeout=60000):
+        window.actions["compare"].trigger()
+    assert window.tabs.currentWidget() is view
+    zh, en = store.get_attempt(spoken["zh"]), store.get_attempt(spoken["en"])  # zh was first
+    left, right = view.sides
+    assert "暴躁的王先生" in left.header.text() and "Mr. Walker, furious" in right.header.text()
+    for side, record in ((left, zh), (right, en)):
+        header = side.header.text()
+        assert f"Attempt {record.id}" in header and "王小明" in header and "Resolved" in header
+        assert f"{record.started_at:%Y-%m-%d %H:%M}" in header
+        assert window.model.scenario_label(record.persona_id, record.scenario_id) in header
+        assert f">{record.overall}<" in side.overall_label.text()
+        for turn in record.timeline["turns"]:
+            assert turn["text"] in side.transcript.toPlainText()
+        assert len(side.timeline.turn_items) == len(record.timeline["turns"])
+        assert set(side.timeline.wave_items) == {"customer", "trainee"}
+        assert {"interruption", "dead_air"} <= {m.kind for m in side.timeline.markers}
+    assert f"{en.overall - zh.overall:+d}" in right.overall_label.text()
+    names = [k for k, v in zh.scores.items() if isinstance(v, int) and k != "overall"]
+    assert list(left.criterion_rows) == list(right.criterion_rows) == names
+    for name in names:
+        bars = left.criterion_rows[name][0], right.criterion_rows[name][0]
+        assert (bars[0].value(), bars[1].value()) == (zh.scores[name], en.scores[name])
+        assert left.criterion_rows[name][1].text() == ""
+        assert f"{en.scores[name] - zh.scores[name]:+d}" in right.criterion_rows[name][1].text()
+    assert view.comparison.better == (None if en.overall == zh.overall else int(en.overall > zh.overall))
+
+    qtbot.mouseClick(right.timeline.plot.viewport(), Qt.LeftButton, pos=right.timeline.x_to_widget(3.0).toPoint())
+    assert right.timeline.playhead_time == pytest.approx(3.0, abs=0.3) and left.timeline.playhead_time == 0.0
+    assert view.player.duration == pytest.approx(len(right.audio[1]) / right.audio[2], abs=0.01)
+    qtbot.mouseClick(left.timeline.plot.viewport(), Qt.LeftButton, pos=left.timeline.x_to_widget(5.0).toPoint())
+    assert left.timeline.playhead_time == pytest.approx(5.0, abs=0.3)
+    assert view.player.duration == pytest.approx(len(left.audio[1]) / left.audio[2], abs=0.01)
+
+    view.hide_names.setChecked(True)
+    for side in view.sides:
+        assert "王小明" not in side.header.text() + side.transcript.toPlainText()
+        assert "Trainee 1" in side.header.text()
+    view.hide_names.setChecked(False)
+    assert "王小明" in left.header.text()
+    window.grab().save("/tmp/compare.png")
 
 
 def test_the_trend_has_one_point_per_scored_attempt_in_date_order(window, big):
