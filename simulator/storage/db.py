@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+from contextlib import nullcontext
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import StorageError, first_line
+from .locks import exclusive
 from .repository import AttemptStore
 
 APP_NAME = "roleplay-sim"
@@ -25,6 +27,7 @@ DB_URL_ENV = "ROLEPLAY_SIM_DB_URL"
 DATA_ENV = "ROLEPLAY_SIM_DATA"
 SHARED_RECORDINGS_ENV = "ROLEPLAY_SIM_RECORDINGS"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK_KEY = 0x5253494D  # "RSIM": the advisory lock every app takes around its schema upgrade
 
 
 def data_root() -> Path:
@@ -72,10 +75,16 @@ def make_engine(url: str) -> Engine:
 
 
 def upgrade(engine: Engine) -> None:
-    """Alembic `upgrade head` on this engine, with the migrations packaged beside this module."""
+    """Alembic `upgrade head` on this engine, with the migrations packaged beside this module. One process at
+    a time: two apps opening a brand-new database together would both create the tables, and one would fail.
+    SQLite: a lock file beside the database; PostgreSQL: an advisory lock held until the upgrade commits."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    beside = Path(f"{database}.migrate.lock") if database and database != ":memory:" else None
+    with exclusive(beside) if beside is not None else nullcontext(), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
