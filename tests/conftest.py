@@ -48,10 +48,16 @@ def private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    """An empty attempts store (SQLite) with its recordings folder, in the test's folder."""
+def store(request: pytest.FixtureRequest, tmp_path: Path):
+    """An empty attempts store with its recordings folder, in the test's folder: SQLite, or PostgreSQL too with
+    @pytest.mark.parametrize("store", BACKENDS, indirect=True) (tests/storage_fixtures.py)."""
     from simulator.storage.db import open_store
 
-    attempts = open_store(f"sqlite:///{tmp_path / 'attempts.db'}", tmp_path / "recordings")
+    if getattr(request, "param", "sqlite") == "sqlite":
+        attempts = open_store(f"sqlite:///{tmp_path / 'attempts.db'}", tmp_path / "recordings")
+    else:
+        from tests.review_store import new_store
+
+        attempts = new_store(tmp_path / "postgresql", request.getfixturevalue("postgres").new_database())
     yield attempts
     attempts.close()

@@ -3,12 +3,14 @@ against it (not against the trainee's own median turn, which cannot catch a trai
 
 from __future__ import annotations
 
+import pytest
+
 from simulator.core.review.stored import review_analysis
 from simulator.settings import Settings
 from simulator.speech.recorder import CallRecorder
 from simulator.speech.tts import SpeechRenderer
 from simulator.ui.call_controller import CallController, Capabilities
-from tests.storage_fixtures import timeline, tone
+from tests.storage_fixtures import BACKENDS, timeline, tone
 
 TYPED_ONLY = Capabilities(audio=False, model_path=None, problems=("no microphone (test)",))
 
@@ -40,6 +42,7 @@ def stored_loud_call(store, baseline: float | None) -> int:
     return attempt_id
 
 
+@pytest.mark.parametrize("store", BACKENDS, indirect=True)
 def test_review_judges_loudness_against_the_saved_calibrated_level(store) -> None:
     quiet_speaker = stored_loud_call(store, -40.0)
     analysis = review_analysis(store.get_attempt(quiet_speaker), store.recording_path(quiet_speaker))

@@ -1,6 +1,7 @@
 """The review screen on a database of 10,000 generated attempts plus two spoken, analysed calls with their
 recordings: list, filters, header sorting, lazy fetching, one attempt's replay, notes, comparison, trend,
-exports and deletion. Everything runs on the real SQLite store."""
+exports and deletion. Everything runs on the real store: the list, filters, sorting, an attempt, notes,
+comparison and the PDF export on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,17 +18,18 @@ from simulator.storage import AttemptNotFound
 from simulator.storage.export import import_attempt
 from simulator.ui.review import ReviewWindow
 from simulator.ui.review.attempts_model import COLUMNS, PAGE
-from tests.review_store import new_store, spoken_attempt, spoken_attempts
-from tests.storage_fixtures import TRAINEES, generated
+from tests.review_store import backend_url, new_store, spoken_attempt, spoken_attempts
+from tests.storage_fixtures import BACKENDS, TRAINEES, generated
 
 ATTEMPTS = 10_000
 
 
-@pytest.fixture(scope="module")
-def big(tmp_path_factory):
-    """(store, ids of the spoken attempts): 10,000 generated attempts plus the spoken zh and en calls."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def big(request, tmp_path_factory):
+    """(store, ids of the spoken attempts): 10,000 generated attempts plus the spoken zh and en calls, on SQLite
+    and on PostgreSQL (recordings in the database)."""
     folder = tmp_path_factory.mktemp("review")
-    store = new_store(folder / "db")
+    store = new_store(folder / "db", backend_url(request, request.param))
     store.add_records(generated(ATTEMPTS - 2))
     spoken = spoken_attempts(store, folder / "calls")
     yield store, spoken
@@ -138,6 +140,7 @@ def test_persona_and_scenario_columns_sort_by_the_names_and_titles_shown(window,
         assert "Mr. Walker, furious" in shown and shown[0] != "Mr. Walker, furious" != shown[-1]
 
 
+@pytest.mark.parametrize("store", BACKENDS, indirect=True)
 def test_scenarios_of_every_persona_sort_by_title_not_by_id(qapp, store):
     from simulator.ui.review.attempts_model import AttemptsModel
     from simulator.ui.review.review_window import load_persona_index
@@ -380,6 +383,7 @@ def test_pdf_export_prepares_in_the_background_and_writes_a_report(window, qtbot
     qtbot.waitUntil(lambda: not window._pdf_tasks, timeout=10000)
 
 
+@pytest.mark.parametrize("store", BACKENDS, indirect=True)
 def test_rows_show_persona_names_scenario_titles_and_ending_words(qapp, store):
     from simulator.core.personas.loader import default_personas_dir, load_persona
     from simulator.ui.review.attempts_model import COLUMNS, AttemptsModel
