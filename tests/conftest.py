@@ -1,4 +1,5 @@
-"""Shared test set-up: Qt without a screen, and the location of the shared real-speech recordings."""
+"""Shared test set-up: Qt without a screen, the location of the shared real-speech recordings (outside the
+repository: always a skip when absent), and the private servers (missing: see tests/missing.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+from tests.missing import missing_part
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -27,7 +30,7 @@ def pulse(tmp_path_factory: pytest.TempPathFactory):
     from tests.pulse import pulse_session, pulseaudio_missing
 
     if (missing := pulseaudio_missing()) is not None:
-        pytest.skip(missing)
+        missing_part(missing)
     yield from pulse_session(tmp_path_factory.mktemp("pulse"))
 
 
@@ -37,7 +40,7 @@ def postgres():
     from tests.postgres import postgres_missing, postgres_session
 
     if (missing := postgres_missing()) is not None:
-        pytest.skip(missing)
+        missing_part(missing)
     yield from postgres_session()
 
 

@@ -17,13 +17,17 @@ from PySide6.QtGui import QImage
 from simulator.core.review.report import build_report
 from simulator.ui.report_pdf import ReportError, write_attempt_pdf, write_pdf
 from simulator.ui.review.review_window import load_persona_index
+from tests.missing import missing_part
 from tests.review_store import backend_url, new_store, spoken_attempts
 from tests.storage_fixtures import BACKENDS
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
-                                reason="poppler-utils (pdftoppm, pdftotext) is not installed")
-
 NAMES = {"zh": "暴躁的王先生", "en": "Mr. Walker, furious"}
+
+
+@pytest.fixture(autouse=True)
+def poppler() -> None:
+    if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
+        missing_part("poppler-utils (pdftoppm, pdftotext) is not installed")
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
