@@ -1,4 +1,5 @@
-"""Shared test set-up: Qt without a screen, and the location of the shared real-speech recordings."""
+"""Shared test set-up: Qt without a screen, the location of the shared real-speech recordings (outside the
+repository: always a skip when absent), and the private servers (missing: see tests/missing.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+from tests.missing import missing_part
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -27,7 +30,7 @@ def pulse(tmp_path_factory: pytest.TempPathFactory):
     from tests.pulse import pulse_session, pulseaudio_missing
 
     if (missing := pulseaudio_missing()) is not None:
-        pytest.skip(missing)
+        missing_part(missing)
     yield from pulse_session(tmp_path_factory.mktemp("pulse"))
 
 
@@ -37,7 +40,7 @@ def postgres():
     from tests.postgres import postgres_missing, postgres_session
 
     if (missing := postgres_missing()) is not None:
-        pytest.skip(missing)
+        missing_part(missing)
     yield from postgres_session()
 
 
@@ -48,10 +51,16 @@ def private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    """An empty attempts store (SQLite) with its recordings folder, in the test's folder."""
+def store(request: pytest.FixtureRequest, tmp_path: Path):
+    """An empty attempts store with its recordings folder, in the test's folder: SQLite, or PostgreSQL too with
+    @pytest.mark.parametrize("store", BACKENDS, indirect=True) (tests/storage_fixtures.py)."""
     from simulator.storage.db import open_store
 
-    attempts = open_store(f"sqlite:///{tmp_path / 'attempts.db'}", tmp_path / "recordings")
+    if getattr(request, "param", "sqlite") == "sqlite":
+        attempts = open_store(f"sqlite:///{tmp_path / 'attempts.db'}", tmp_path / "recordings")
+    else:
+        from tests.review_store import new_store
+
+        attempts = new_store(tmp_path / "postgresql", request.getfixturevalue("postgres").new_database())
     yield attempts
     attempts.close()

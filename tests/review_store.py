@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from simulator.core.analysis.call import analyze_call
 from simulator.core.timeline import Timeline
 from simulator.storage import AttemptRecord, AttemptStore, open_store
@@ -14,9 +16,21 @@ from tests.review_call import review_timeline, speak_call, zh_review_timeline
 CALLS = {"zh": ("zh.angry_threatening", zh_review_timeline), "en": ("en.angry_threatening", review_timeline)}
 
 
-def new_store(folder: Path) -> AttemptStore:
+def new_store(folder: Path, url: str | None = None) -> AttemptStore:
+    """SQLite in `folder`; with a PostgreSQL URL, recordings go into the database as on a team's server (this
+    machine's cache and locks in `folder`)."""
     folder.mkdir(parents=True, exist_ok=True)
-    return open_store(f"sqlite:///{folder / 'attempts.sqlite3'}", recordings_dir=folder / "recordings")
+    if url is None:
+        return open_store(f"sqlite:///{folder / 'attempts.sqlite3'}", recordings_dir=folder / "recordings")
+    with pytest.MonkeyPatch.context() as env:  # the store keeps the folders it found when it opened
+        env.setenv("ROLEPLAY_SIM_DATA", str(folder / "data"))
+        env.delenv("ROLEPLAY_SIM_RECORDINGS", raising=False)
+        return open_store(url)
+
+
+def backend_url(request: pytest.FixtureRequest, backend: str) -> str | None:
+    """None for SQLite (new_store makes it), else a fresh database on the tests' PostgreSQL server."""
+    return None if backend == "sqlite" else request.getfixturevalue("postgres").new_database()
 
 
 def spoken_attempt(store: AttemptStore, folder: Path, language: str, trainee: str, started: datetime,

@@ -1,4 +1,4 @@
-"""After a crash mid-call, the next start of the app recovers the attempt and says so."""
+"""After a crash mid-call, the next start of the app recovers the attempt and says so (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.storage_fixtures import db_url
+
+__all__ = ["db_url"]  # the fixture: SQLite and PostgreSQL
+
 CHILD = r"""
 import sys, time
 import numpy as np
 from pathlib import Path
+
+from tests.storage_fixtures import db_url
+
+__all__ = ["db_url"]  # the fixture: SQLite and PostgreSQL
 from simulator.speech.recorder import CallRecorder
 from simulator.storage.db import open_store
 
@@ -29,11 +37,11 @@ while True:
 """
 
 
-def test_next_start_recovers_a_call_killed_mid_way(qapp, tmp_path: Path) -> None:
+def test_next_start_recovers_a_call_killed_mid_way(qapp, db_url: str, tmp_path: Path) -> None:
     from simulator.settings import Settings
     from simulator.ui.app import open_attempts
 
-    url = f"sqlite:///{tmp_path / 'attempts.db'}"
+    url = db_url
     recordings = tmp_path / "recordings"
     env = {**os.environ, "ROLEPLAY_SIM_RECORDINGS": str(recordings)}
     child = subprocess.Popen([sys.executable, "-c", CHILD, url, str(recordings)], env=env, text=True,

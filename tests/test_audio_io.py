@@ -15,6 +15,7 @@ import soundfile as sf
 
 from simulator.speech.audio_io import CallClock, Microphone, Player, audio_problem
 from simulator.speech.resample import resample
+from tests.missing import missing_part
 from tests.pulse import best_lag, dominant_frequency, place_blocks, speak_to_wav, tone
 
 pytestmark = pytest.mark.audio
@@ -180,7 +181,7 @@ def test_losing_the_sound_server_mid_call_is_reported(tmp_path: Path) -> None:
     from tests.pulse import pulseaudio_missing
 
     if (missing := pulseaudio_missing()) is not None:
-        pytest.skip(missing)
+        missing_part(missing)
     done = subprocess.run([sys.executable, "-c", LOSE_SERVER, str(tmp_path / "server")], capture_output=True,
                           text=True, timeout=60, cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 0, done.stderr
@@ -216,7 +217,7 @@ def alsa_without_cards(tmp_path: Path) -> Path:
     """ALSA's own configuration minus its hooks: no pulse plugin, no card, nothing."""
     standard = Path("/usr/share/alsa/alsa.conf")
     if not standard.is_file():
-        pytest.skip("no /usr/share/alsa/alsa.conf to derive a card-less ALSA configuration from")
+        missing_part("no /usr/share/alsa/alsa.conf to derive a card-less ALSA configuration from")
     text = standard.read_text()
     hooks = text.index("@hooks")
     depth = 0

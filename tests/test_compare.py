@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from simulator.core.analysis.call import analyze_call
-from simulator.core.review.compare import compare_attempts, ordered
+from simulator.core.review.compare import compare_attempts, ordered, trainee_numbers
 from simulator.core.review.report import build_report
 from simulator.core.review.stored import record_timeline, stored_criteria, stored_findings, with_stored_scores
 from simulator.core.review.trend import trend_series
@@ -116,3 +116,14 @@ def test_anonymous_report_hides_the_name_everywhere_and_drops_notes():
 def test_report_refuses_an_unknown_language():
     with pytest.raises(ValueError, match="zh, en"):
         build_report(record(1, 1), "fr")
+
+
+def test_which_attempt_did_better_and_how_hidden_names_are_numbered():
+    a = record(1, seed=1, scores={"pace": 50, "taboo": 40, "empathy": 30}, overall=60)
+    b = record(2, seed=2, minutes=5, scores={"pace": 70, "taboo": 40, "fillers": 10}, overall=55)
+    cmp = compare_attempts(a, b)
+    assert cmp.better == 0 and cmp.overall.delta == -5
+    assert {c.name: c.better for c in cmp.criteria} == {"pace": 1, "taboo": None, "empathy": None, "fillers": None}
+    assert compare_attempts(a, replace(b, overall=60)).better is None
+    assert compare_attempts(a, replace(b, overall=None)).better is None
+    assert trainee_numbers(a, b) == (1, 1) and trainee_numbers(a, replace(b, trainee="Li Na")) == (1, 2)

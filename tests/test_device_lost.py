@@ -11,8 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
+from tests.missing import missing_part
 from tests.pulse import pulseaudio_missing, start_pulse
 
 CHILD = r"""
@@ -57,7 +56,7 @@ print(json.dumps(out), flush=True)
 
 def test_losing_the_sound_server_mid_call_is_reported_and_typing_goes_on(tmp_path: Path) -> None:
     if (missing := pulseaudio_missing()) is not None:
-        pytest.skip(missing)
+        missing_part(missing)
     server = start_pulse(tmp_path / "pulse")
     try:
         env = {**os.environ, **server.env}

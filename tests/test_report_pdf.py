@@ -17,18 +17,23 @@ from PySide6.QtGui import QImage
 from simulator.core.review.report import build_report
 from simulator.ui.report_pdf import ReportError, write_attempt_pdf, write_pdf
 from simulator.ui.review.review_window import load_persona_index
-from tests.review_store import new_store, spoken_attempts
-
-pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
-                                reason="poppler-utils (pdftoppm, pdftotext) is not installed")
+from tests.missing import missing_part
+from tests.review_store import backend_url, new_store, spoken_attempts
+from tests.storage_fixtures import BACKENDS
 
 NAMES = {"zh": "暴躁的王先生", "en": "Mr. Walker, furious"}
 
 
-@pytest.fixture(scope="module")
-def spoken(tmp_path_factory):
+@pytest.fixture(autouse=True)
+def poppler() -> None:
+    if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
+        missing_part("poppler-utils (pdftoppm, pdftotext) is not installed")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def spoken(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("pdf")
-    store = new_store(folder / "db")
+    store = new_store(folder / "db", backend_url(request, request.param))
     ids = spoken_attempts(store, folder / "calls")
     yield store, ids
     store.close()

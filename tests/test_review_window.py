@@ -1,6 +1,7 @@
 """The review screen on a database of 10,000 generated attempts plus two spoken, analysed calls with their
 recordings: list, filters, header sorting, lazy fetching, one attempt's replay, notes, comparison, trend,
-exports and deletion. Everything runs on the real SQLite store."""
+exports and deletion. Everything runs on the real store: the list, filters, sorting, an attempt, notes,
+comparison and the PDF export on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,17 +18,18 @@ from simulator.storage import AttemptNotFound
 from simulator.storage.export import import_attempt
 from simulator.ui.review import ReviewWindow
 from simulator.ui.review.attempts_model import COLUMNS, PAGE
-from tests.review_store import new_store, spoken_attempt, spoken_attempts
-from tests.storage_fixtures import TRAINEES, generated
+from tests.review_store import backend_url, new_store, spoken_attempt, spoken_attempts
+from tests.storage_fixtures import BACKENDS, TRAINEES, generated
 
 ATTEMPTS = 10_000
 
 
-@pytest.fixture(scope="module")
-def big(tmp_path_factory):
-    """(store, ids of the spoken attempts): 10,000 generated attempts plus the spoken zh and en calls."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def big(request, tmp_path_factory):
+    """(store, ids of the spoken attempts): 10,000 generated attempts plus the spoken zh and en calls, on SQLite
+    and on PostgreSQL (recordings in the database)."""
     folder = tmp_path_factory.mktemp("review")
-    store = new_store(folder / "db")
+    store = new_store(folder / "db", backend_url(request, request.param))
     store.add_records(generated(ATTEMPTS - 2))
     spoken = spoken_attempts(store, folder / "calls")
     yield store, spoken
@@ -138,6 +140,7 @@ def test_persona_and_scenario_columns_sort_by_the_names_and_titles_shown(window,
         assert "Mr. Walker, furious" in shown and shown[0] != "Mr. Walker, furious" != shown[-1]
 
 
+@pytest.mark.parametrize("store", BACKENDS, indirect=True)
 def test_scenarios_of_every_persona_sort_by_title_not_by_id(qapp, store):
     from simulator.ui.review.attempts_model import AttemptsModel
     from simulator.ui.review.review_window import load_persona_index
@@ -221,20 +224,52 @@ def select_rows(window, ids: list[int]) -> None:
         selection.select(index, QItemSelectionModel.Select | QItemSelectionModel.Rows)
 
 
-def test_comparing_two_attempts_shows_both_scores_and_the_deltas(window, big):
+def test_comparing_two_attempts_shows_them_side_by_side(window, qtbot, big):
     store, spoken = big
     select_rows(window, [spoken["en"], spoken["zh"]])
     assert window.actions["compare"].isEnabled() and not window.actions["trend"].isEnabled()
-    window.actions["compare"].trigger()
-    assert window.tabs.currentWidget() is window.compare_view
-    zh, en = store.get_attempt(spoken["zh"]), store.get_attempt(spoken["en"])  # zh was first
     view = window.compare_view
-    assert [view.cell(0, c) for c in (1, 2, 3)] == [str(zh.overall), str(en.overall), f"{en.overall - zh.overall:+d}"]
-    shown = {view.table.item(r, 0).text(): (view.cell(r, 1), view.cell(r, 2), view.cell(r, 3))
-             for r in range(1, view.table.rowCount())}
-    assert len(shown) == len([k for k, v in zh.scores.items() if isinstance(v, int) and k != "overall"])
-    assert shown["Empathy"] == (str(zh.scores["empathy"]), str(en.scores["empathy"]),
-                                f"{en.scores['empathy'] - zh.scores['empathy']:+d}")
+    with qtbot.waitSignal(view.shown, timeout=60000):
+        window.actions["compare"].trigger()
+    assert window.tabs.currentWidget() is view
+    zh, en = store.get_attempt(spoken["zh"]), store.get_attempt(spoken["en"])  # zh was first
+    left, right = view.sides
+    assert "暴躁的王先生" in left.header.text() and "Mr. Walker, furious" in right.header.text()
+    for side, record in ((left, zh), (right, en)):
+        header = side.header.text()
+        assert f"Attempt {record.id}" in header and "王小明" in header and "Resolved" in header
+        assert f"{record.started_at:%Y-%m-%d %H:%M}" in header
+        assert window.model.scenario_label(record.persona_id, record.scenario_id) in header
+        assert f">{record.overall}<" in side.overall_label.text()
+        for turn in record.timeline["turns"]:
+            assert turn["text"] in side.transcript.toPlainText()
+        assert len(side.timeline.turn_items) == len(record.timeline["turns"])
+        assert set(side.timeline.wave_items) == {"customer", "trainee"}
+        assert {"interruption", "dead_air"} <= {m.kind for m in side.timeline.markers}
+    assert f"{en.overall - zh.overall:+d}" in right.overall_label.text()
+    names = [k for k, v in zh.scores.items() if isinstance(v, int) and k != "overall"]
+    assert list(left.criterion_rows) == list(right.criterion_rows) == names
+    for name in names:
+        bars = left.criterion_rows[name][0], right.criterion_rows[name][0]
+        assert (bars[0].value(), bars[1].value()) == (zh.scores[name], en.scores[name])
+        assert left.criterion_rows[name][1].text() == ""
+        assert f"{en.scores[name] - zh.scores[name]:+d}" in right.criterion_rows[name][1].text()
+    assert view.comparison.better == (None if en.overall == zh.overall else int(en.overall > zh.overall))
+
+    qtbot.mouseClick(right.timeline.plot.viewport(), Qt.LeftButton, pos=right.timeline.x_to_widget(3.0).toPoint())
+    assert right.timeline.playhead_time == pytest.approx(3.0, abs=0.3) and left.timeline.playhead_time == 0.0
+    assert view.player.duration == pytest.approx(len(right.audio[1]) / right.audio[2], abs=0.01)
+    qtbot.mouseClick(left.timeline.plot.viewport(), Qt.LeftButton, pos=left.timeline.x_to_widget(5.0).toPoint())
+    assert left.timeline.playhead_time == pytest.approx(5.0, abs=0.3)
+    assert view.player.duration == pytest.approx(len(left.audio[1]) / left.audio[2], abs=0.01)
+
+    view.hide_names.setChecked(True)
+    for side in view.sides:
+        assert "王小明" not in side.header.text() + side.transcript.toPlainText()
+        assert "Trainee 1" in side.header.text()
+    view.hide_names.setChecked(False)
+    assert "王小明" in left.header.text()
+    window.grab().save("/tmp/compare.png")
 
 
 def test_the_trend_has_one_point_per_scored_attempt_in_date_order(window, big):
@@ -348,6 +383,7 @@ def test_pdf_export_prepares_in_the_background_and_writes_a_report(window, qtbot
     qtbot.waitUntil(lambda: not window._pdf_tasks, timeout=10000)
 
 
+@pytest.mark.parametrize("store", BACKENDS, indirect=True)
 def test_rows_show_persona_names_scenario_titles_and_ending_words(qapp, store):
     from simulator.core.personas.loader import default_personas_dir, load_persona
     from simulator.ui.review.attempts_model import COLUMNS, AttemptsModel

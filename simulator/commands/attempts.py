@@ -144,9 +144,9 @@ def import_command(store: AttemptStore, args: argparse.Namespace) -> int:
 def database_choice(db: str | None) -> str | None:
     """--db, else ROLEPLAY_SIM_DB_URL, else the settings file's db_url; None: the local SQLite."""
     from simulator.settings import load_settings
-    from simulator.storage.db import DB_URL_ENV
+    from simulator.storage.db import chosen_database
 
-    return db or os.environ.get(DB_URL_ENV) or load_settings().db_url or None
+    return chosen_database(db, load_settings().db_url)
 
 
 def _run(command):

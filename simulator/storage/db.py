@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+from contextlib import nullcontext
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import StorageError, first_line
+from .locks import exclusive
 from .repository import AttemptStore
 
 APP_NAME = "roleplay-sim"
@@ -25,6 +27,7 @@ DB_URL_ENV = "ROLEPLAY_SIM_DB_URL"
 DATA_ENV = "ROLEPLAY_SIM_DATA"
 SHARED_RECORDINGS_ENV = "ROLEPLAY_SIM_RECORDINGS"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK_KEY = 0x5253494D  # "RSIM": the advisory lock every app takes around its schema upgrade
 
 
 def data_root() -> Path:
@@ -50,6 +53,13 @@ def database_url() -> str:
     return f"sqlite:///{data_root() / 'attempts.sqlite3'}"
 
 
+def chosen_database(given: str | None = None, setting: str | None = None) -> str | None:
+    """The one rule the app and the CLI share: a URL given for this run (--db), else ROLEPLAY_SIM_DB_URL,
+    else the db_url setting; None means the local SQLite. The environment beats the setting so that a
+    deployment or a test can point any user's app at a server without editing their settings file."""
+    return given or os.environ.get(DB_URL_ENV) or setting or None
+
+
 def make_engine(url: str) -> Engine:
     """An engine with SQLite made private, in WAL mode and with foreign keys enforced."""
     parsed = make_url(url)
@@ -65,10 +75,16 @@ def make_engine(url: str) -> Engine:
 
 
 def upgrade(engine: Engine) -> None:
-    """Alembic `upgrade head` on this engine, with the migrations packaged beside this module."""
+    """Alembic `upgrade head` on this engine, with the migrations packaged beside this module. One process at
+    a time: two apps opening a brand-new database together would both create the tables, and one would fail.
+    SQLite: a lock file beside the database; PostgreSQL: an advisory lock held until the upgrade commits."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    beside = Path(f"{database}.migrate.lock") if database and database != ":memory:" else None
+    with exclusive(beside) if beside is not None else nullcontext(), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Engine, and_, case, delete, func, select
+from sqlalchemy import Engine, and_, case, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -287,11 +287,11 @@ class AttemptStore:
         audio = list(recordings) or [None] * len(records)
         trainees: dict[str, int] = {}
         with self._session() as s:
-            rows = []
+            values = []
             for rec in records:
                 if rec.trainee not in trainees:
                     trainees[rec.trainee] = self._trainee_id(s, rec.trainee)
-                rows.append(Attempt(
+                values.append(dict(
                     trainee_id=trainees[rec.trainee], persona_id=rec.persona_id, persona_type=rec.persona_type,
                     scenario_id=rec.scenario_id, language=rec.language, started_at=_naive(rec.started_at),
                     updated_at=_naive(rec.ended_at or rec.started_at), ended_at=_naive(rec.ended_at),
@@ -299,14 +299,19 @@ class AttemptStore:
                     ending_reason=rec.ending_reason, overall=rec.overall, scores=rec.scores,
                     findings=rec.findings, timeline=rec.timeline, notes=rec.notes,
                     recording_error=rec.recording_error, host=HOST, pid=0))
-            s.add_all(rows)
-            s.flush()
-            for row, source in zip(rows, audio):
+            if not values:
+                return []
+            # Core multi-row INSERT … RETURNING in large batches: the ORM's bulk path splits rows by which
+            # fields are empty, into thousands of tiny batches on PostgreSQL
+            table = Attempt.__table__
+            ids = list(s.connection().scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                                              values))
+            for attempt_id, source in zip(ids, audio):
                 if source is not None:
-                    target = self.recordings_dir / f"attempt-{row.id}{source.suffix.lower()}"
+                    target = self.recordings_dir / f"attempt-{attempt_id}{source.suffix.lower()}"
                     shutil.copyfile(source, target)
-                    self._attach(s, row, target)
-            return [r.id for r in rows]
+                    self._attach(s, s.get(Attempt, attempt_id), target)
+            return ids
 
     # -- helpers ------------------------------------------------------------------------------------------
     @contextmanager

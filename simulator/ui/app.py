@@ -19,10 +19,10 @@ from simulator.ui.main_window import MainWindow
 
 def open_attempts(settings: Settings) -> tuple[AttemptStore | None, list[str]]:
     """The store and what to tell the user about it; the app still opens when it cannot be reached."""
-    from simulator.storage.db import open_store
+    from simulator.storage.db import chosen_database, open_store
 
     try:
-        store = open_store(settings.db_url)
+        store = open_store(chosen_database(setting=settings.db_url))
     except StorageError as exc:
         return None, [str(exc)]
     count = len(store.recover_interrupted())  # a variable, not len() inside translate(): lupdate skips that

@@ -206,6 +206,7 @@ class CallController(QObject):
                 recording = self.store.recordings_dir / f"unsaved-{datetime.now():%Y%m%d-%H%M%S}.flac"
                 store_error = str(exc)
                 self._store_failed(exc)
+        session.timeline.extra["baseline_db"] = self.settings.baseline_loudness_db  # review re-scores with it
         progress = self._progress_saver(attempt_id)
         options = LiveCallOptions(self.settings.end_of_turn_silence, self.settings.push_to_talk,
                                   recording if caps.audio else None, self.settings.baseline_loudness_db)

@@ -3,6 +3,7 @@ scores the trainee was given (stored), not a fresh re-score that could differ af
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,18 @@ def with_stored_scores(analysis: Any, record: Any) -> Any:
     return replace(analysis, scorecard=card)
 
 
+BASELINE_KEY = "baseline_db"  # top-level timeline key: the trainee's calibrated level (dBFS) when the call started
+
+
+def stored_baseline(timeline: Timeline) -> float | None:
+    """The calibrated speaking level saved with the call, so a re-analysis judges loudness as the call did
+    (None: not calibrated, or an attempt from before it was saved: the trainee's own median turn then)."""
+    value = timeline.extra.get(BASELINE_KEY)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
 def review_analysis(record: Any, recording: Path | None) -> Any:
     """The attempt analysed again for its markers (with the recording's voice activity when there is one,
     from the turns' times otherwise), showing the stored scores. Slow with audio: run it off the GUI thread."""
@@ -81,7 +94,8 @@ def review_analysis(record: Any, recording: Path | None) -> Any:
     if recording is not None:
         try:
             analysis = analyze_call(timeline if timeline.turns else None, audio=recording,
-                                    language=record.language, persona_type=record.persona_type)
+                                    language=record.language, persona_type=record.persona_type,
+                                    baseline_db=stored_baseline(timeline))
         except AnalysisInputError:
             analysis = None  # unreadable or silent recording: the turns still give the markers
     if analysis is None:

@@ -312,34 +312,45 @@
     </message>
 </context>
 <context>
+    <name>ComparePane</name>
+    <message>
+        <source>&amp;Play</source>
+        <translation>播放(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Transcript</source>
+        <translation>通话记录</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>停止(&amp;S)</translation>
+    </message>
+</context>
+<context>
     <name>CompareView</name>
     <message>
         <source>Select two attempts in the list and choose Compare (Ctrl+D).</source>
         <translation>在列表中选择两次练习，然后选择“对比”（Ctrl+D）。</translation>
     </message>
     <message>
-        <source>Comparison of two attempts</source>
-        <translation>两次练习的对比</translation>
+        <source>&amp;Hide names</source>
+        <translation>隐藏姓名(&amp;H)</translation>
+    </message>
+    <message>
+        <source>No turns were saved for this attempt.</source>
+        <translation>此次练习没有保存任何对话轮次。</translation>
+    </message>
+    <message>
+        <source>No recording of this call.</source>
+        <translation>此通话没有录音。</translation>
     </message>
     <message>
         <source>Attempt %1 (%2) compared with attempt %3 (%4)</source>
         <translation>练习 %1（%2）与练习 %3（%4）对比</translation>
     </message>
     <message>
-        <source>Criterion</source>
-        <translation>评分项</translation>
-    </message>
-    <message>
         <source>Attempt %s</source>
         <translation>练习 %s</translation>
-    </message>
-    <message>
-        <source>Change</source>
-        <translation>变化</translation>
-    </message>
-    <message>
-        <source>Overall</source>
-        <translation>总分</translation>
     </message>
     <message>
         <source>Better: %1

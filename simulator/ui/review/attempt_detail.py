@@ -4,6 +4,7 @@ markers; the scores shown are the stored ones (simulator.core.review.stored.revi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -119,13 +120,17 @@ class AttemptDetail(QWidget):
         return "<b>" + escape(parts[0]) + "</b> · " + " · ".join(escape(p) for p in parts[1:])
 
     def _transcript_html(self, r: AttemptRecord) -> str:
-        turns = record_timeline(r).turns
-        if not turns:
-            return "<p>" + escape(self.tr("No turns were saved for this attempt.")) + "</p>"
         names = {"customer": self.tr("Customer"), "trainee": self.tr("Trainee")}
-        colours = {"customer": "#d9622b", "trainee": "#2f6fb7"}
-        rows = "".join(
-            f"<tr><td style='color:#666666'>{clock(t.start)}</td>"
-            f"<td style='color:{colours.get(t.speaker, '#333333')}'><b>{escape(names.get(t.speaker, t.speaker))}</b></td>"
-            f"<td>{escape(t.text)}</td></tr>" for t in turns)
-        return f"<table cellpadding='3'>{rows}</table>"
+        return transcript_html(record_timeline(r).turns, names, self.tr("No turns were saved for this attempt."))
+
+
+def transcript_html(turns: list[Any], names: dict[str, str], empty: str, hide: Callable[[str], str] = str) -> str:
+    """The turns as a table of time, speaker and text; `hide` rewrites what was said (names left out)."""
+    if not turns:
+        return "<p>" + escape(empty) + "</p>"
+    colours = {"customer": "#d9622b", "trainee": "#2f6fb7"}
+    rows = "".join(
+        f"<tr><td style='color:#666666'>{clock(t.start)}</td>"
+        f"<td style='color:{colours.get(t.speaker, '#333333')}'><b>{escape(names.get(t.speaker, t.speaker))}</b></td>"
+        f"<td>{escape(hide(t.text))}</td></tr>" for t in turns)
+    return f"<table cellpadding='3'>{rows}</table>"

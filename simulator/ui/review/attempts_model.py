@@ -143,10 +143,10 @@ class AttemptsModel(QAbstractTableModel):
         if column == "scenario":
             return self.scenario_label(row.persona_id, row.scenario_id)
         if column in ("ending", "status"):
-            return self._word(getattr(row, column) or "")
+            return self.word(getattr(row, column) or "")
         return _cell(row, column)
 
-    def _word(self, code: str) -> str:
+    def word(self, code: str) -> str:
         return {"resolved": self.tr("Resolved"), "escalated": self.tr("Escalated"),
                 "turn_limit": self.tr("Turn limit"), "ended_early": self.tr("Ended early"),
                 "complete": self.tr("Complete"), "recovered": self.tr("Recovered"),

@@ -1,71 +1,194 @@
-"""Two attempts side by side: overall and each criterion, with the change from the earlier to the later."""
+"""Two attempts side by side, the earlier on the left: each with its header, scorecard (the later one with the
+change of every criterion), timeline of both voices with markers (click to play from there) and transcript.
+What is compared and which did better comes from simulator.core.review.compare; both calls are analysed
+again in the background for their markers, as in the attempt view."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Qt
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from simulator.core.review.compare import Comparison, ScoreDelta
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+
+from simulator.core.analysis.audio import AnalysisInputError, load_stereo
+from simulator.core.review.compare import Comparison, hidden_name, trainee_numbers
+from simulator.core.review.report import clock
+from simulator.core.review.stored import record_timeline, review_analysis
+from simulator.speech.audio_devices import AudioUnavailable
+from simulator.speech.clip_player import ClipPlayer, NoRecording
 from simulator.storage import AttemptRecord
-from simulator.ui.scorecard_view import ScorecardView
+from simulator.ui.background_task import BackgroundTask
+from simulator.ui.messages import text_of
+from simulator.ui.review.compare_pane import ComparePane, header_html
 
-UP, DOWN = "#27ae60", "#c0392b"
+POLL_MS = 50
 
 
 class CompareView(QWidget):
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.title = QLabel(self.tr("Select two attempts in the list and choose Compare (Ctrl+D)."), wordWrap=True)
-        self.table = QTableWidget(0, 4)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        self.table.setAccessibleName(self.tr("Comparison of two attempts"))
-        self.summary = QLabel(wordWrap=True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.summary)
-        self._labels = ScorecardView.criterion_label  # the scorecard's own names for criteria
-        self.comparison: Comparison | None = None
+    """set_comparison() fills both sides; `shown` once both calls are analysed and drawn. `labels` names
+    personas, scenarios, endings and columns as the attempts list does."""
 
-    def set_comparison(self, first: AttemptRecord, second: AttemptRecord, comparison: Comparison) -> None:
-        self.comparison = comparison
+    shown = Signal()
+
+    def __init__(self, labels: Any, criterion_label: Callable[[str], str], player: ClipPlayer | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.labels = labels
+        self.criterion_label = criterion_label
+        self.player = player or ClipPlayer()
+        self.title = QLabel(self.tr("Select two attempts in the list and choose Compare (Ctrl+D)."), wordWrap=True)
+        self.hide_names = QCheckBox(self.tr("&Hide names"))
+        self.hide_names.toggled.connect(self._fill)
+        self.sides = (ComparePane(criterion_label), ComparePane(criterion_label))
+        split = QSplitter(Qt.Horizontal)
+        for side in self.sides:
+            side.playRequested.connect(lambda seconds, s=side: self.play_from(s, seconds))
+            side.stopRequested.connect(self.stop)
+            split.addWidget(side)
+        self.summary = QLabel(wordWrap=True)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.hide_names)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.summary)
+        self.comparison: Comparison | None = None
+        self.records: tuple[AttemptRecord, AttemptRecord] | None = None
+        self.playing: ComparePane | None = None
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._follow_playback)
+        self._tasks: list[BackgroundTask] = []
+        self._round = 0
+        self._waiting = 0
+
+    # ------------------------------------------------------------ filling
+
+    def set_comparison(self, first: AttemptRecord, second: AttemptRecord, comparison: Comparison,
+                       recordings: tuple[Path | None, Path | None]) -> None:
+        """`first` is the earlier attempt; recordings are the two stereo files (None: turns and markers only)."""
+        self.stop()
+        self.comparison, self.records = comparison, (first, second)
         self.title.setText(self.tr("Attempt %1 (%2) compared with attempt %3 (%4)")
                            .replace("%1", str(first.id)).replace("%2", f"{first.started_at:%Y-%m-%d}")
                            .replace("%3", str(second.id)).replace("%4", f"{second.started_at:%Y-%m-%d}"))
-        self.table.setHorizontalHeaderLabels([self.tr("Criterion"), self.tr("Attempt %s") % first.id,
-                                              self.tr("Attempt %s") % second.id, self.tr("Change")])
-        rows = [comparison.overall, *comparison.criteria]
-        self.table.setRowCount(len(rows))
-        for i, row in enumerate(rows):
-            name = self.tr("Overall") if row.name == "overall" else self._labels(self, row.name)
-            cells = [name, _score(row.first), _score(row.second), _delta(row)]
-            for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if j:
-                    item.setTextAlignment(Qt.AlignCenter)
-                if j == 3 and row.delta:
-                    item.setForeground(QBrush(QColor(UP if row.delta > 0 else DOWN)))
-                if i == 0:
-                    font = item.font()
-                    font.setBold(True)
-                    item.setFont(font)
-                self.table.setItem(i, j, item)
-        better = QLocale().createSeparatedList([self._labels(self, n) for n in comparison.improved]) or "—"
-        worse = QLocale().createSeparatedList([self._labels(self, n) for n in comparison.worse]) or "—"
+        for side, record in zip(self.sides, self.records):
+            side.audio = None
+            side.timeline.set_call(record_timeline(record), None, [])
+            side.play_button.setEnabled(False)
+            side.status.setText("")
+        self._fill()
+        better = QLocale().createSeparatedList([self.criterion_label(n) for n in comparison.improved]) or "—"
+        worse = QLocale().createSeparatedList([self.criterion_label(n) for n in comparison.worse]) or "—"
         self.summary.setText(self.tr("Better: %1\nWorse: %2\nAdvice items: %3 → %4")
                              .replace("%1", better).replace("%2", worse)
                              .replace("%3", str(comparison.findings[0])).replace("%4", str(comparison.findings[1])))
+        self._round += 1
+        self._waiting = 2
+        for side, record, recording in zip(self.sides, self.records, recordings):
+            self._analyse(side, record, recording)
 
-    def cell(self, row: int, column: int) -> str:
-        return self.table.item(row, column).text()
+    def _fill(self) -> None:
+        """Headers, scores and transcripts (again when names are hidden or shown)."""
+        if self.records is None or self.comparison is None:
+            return
+        numbers = trainee_numbers(*self.records)
+        rows = self.comparison.criteria
+        for index, (side, record, number) in enumerate(zip(self.sides, self.records, numbers)):
+            trainee = record.trainee
+            hide: Callable[[str], str] = str
+            if self.hide_names.isChecked():
+                trainee = f"{self.labels.column_title('trainee')} {number}"
+                hide = lambda text, name=record.trainee, label=trainee: hidden_name(text, name, label)  # noqa: E731
+            persona = self.labels.persona_label(record.persona_id)
+            fields = [(self.labels.column_title("trainee"), trainee), (self.labels.column_title("persona"), persona),
+                      (self.labels.column_title("scenario"),
+                       self.labels.scenario_label(record.persona_id, record.scenario_id)),
+                      (self.labels.column_title("started_at"), f"{record.started_at:%Y-%m-%d %H:%M} UTC"),
+                      (self.labels.column_title("duration"), clock(record.duration) if record.duration else "—"),
+                      (self.labels.column_title("ending"), self.labels.word(record.ending or record.status))]
+            side.fill(header_html(self.tr("Attempt %s") % record.id, fields), self.comparison.overall, rows, index)
+            side.show_transcript(record, {"customer": persona, "trainee": trainee},
+                                 self.tr("No turns were saved for this attempt."), hide)
+
+    def _analyse(self, side: ComparePane, record: AttemptRecord, recording: Path | None) -> None:
+        task = BackgroundTask(lambda progress, cancel: _analysed_call(record, recording), self)
+        task.succeeded.connect(lambda result, s=side, n=self._round: self._analysed(s, n, *result))
+        task.failed.connect(lambda text, s=side, n=self._round: self._analysed(s, n, None, None, text))
+        task.finished.connect(lambda t=task: self._forget(t))
+        self._tasks.append(task)
+        task.start()
+
+    def _analysed(self, side: ComparePane, round_: int, analysis: Any, audio: Any, problem: str) -> None:
+        if round_ != self._round:
+            return  # another pair was chosen meanwhile
+        if analysis is not None:
+            side.set_call(analysis, audio)
+        if audio is None and not problem:
+            problem = self.tr("No recording of this call.")
+        side.status.setText(problem)
+        self._waiting -= 1
+        if self._waiting == 0:
+            self.shown.emit()
+
+    def _forget(self, task: BackgroundTask) -> None:
+        self._tasks.remove(task)
+        task.deleteLater()
+
+    def wait(self) -> None:
+        """Block until the background analyses are done (closing the window, tests)."""
+        for task in list(self._tasks):
+            task.wait()
+
+    # ------------------------------------------------------------ playback
+
+    def play_from(self, side: ComparePane, seconds: float) -> None:
+        """Move that side's playhead and play its recording from there; the other side stops."""
+        self.stop()
+        side.timeline.set_playhead(seconds)
+        if side.audio is None:
+            return
+        self.player.set_audio(*side.audio)
+        try:
+            self.player.play_from(side.timeline.playhead_time)
+        except (AudioUnavailable, NoRecording) as exc:
+            side.status.setText(text_of(exc))
+            return
+        self.playing = side
+        side.set_playing(True)
+        self._poll.start()
+
+    def stop(self) -> None:
+        self.player.stop()
+        self._poll.stop()
+        self.playing = None
+        for side in self.sides:
+            side.set_playing(False)
+
+    def release_audio(self) -> None:
+        """Stop and close the output stream (before a live call opens its own)."""
+        self.stop()
+        self.player.close()
+
+    def _follow_playback(self) -> None:
+        if self.playing is not None:
+            self.playing.timeline.set_playhead(self.player.position())
+        if not self.player.is_playing():
+            self.stop()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        self.release_audio()
+        super().hideEvent(event)
 
 
-def _score(value: int | None) -> str:
-    return "—" if value is None else str(value)
-
-
-def _delta(row: ScoreDelta) -> str:
-    return "—" if row.delta is None else f"{row.delta:+d}"
+def _analysed_call(record: AttemptRecord, recording: Path | None) -> tuple[Any, Any, str]:
+    """(analysis, audio or None, problem text): both slow, so off the GUI thread."""
+    analysis = review_analysis(record, recording)
+    if recording is None:
+        return analysis, None, ""
+    try:
+        return analysis, load_stereo(recording), ""
+    except AnalysisInputError as exc:
+        return analysis, None, str(exc)

@@ -63,7 +63,7 @@ class ReviewWindow(QMainWindow):
 
         self.detail = AttemptDetail(store, self.personas)
         self.detail.notes.saved.connect(lambda _: self.statusBar().showMessage(self.tr("Notes saved"), 3000))
-        self.compare_view = CompareView()
+        self.compare_view = CompareView(self.model, self.detail.scorecard.criterion_label)
         self.trend_chart = TrendChart()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.detail, self.tr("&Attempt"))
@@ -187,9 +187,15 @@ class ReviewWindow(QMainWindow):
         ids = self.selected_ids()
         if len(ids) != 2:
             return
-        first, second = ordered(*(self.store.get_attempt(i) for i in ids))
-        self.compare_view.set_comparison(first, second, compare_attempts(first, second))
+        try:
+            first, second = ordered(*(self.store.get_attempt(i) for i in ids))
+            recordings = (self.store.recording_path(first.id), self.store.recording_path(second.id))
+        except StorageError as exc:
+            QMessageBox.warning(self, self.tr("Review"), str(exc))
+            return
+        self.detail.scorecard.stop()
         self.tabs.setCurrentWidget(self.compare_view)
+        self.compare_view.set_comparison(first, second, compare_attempts(first, second), recordings)
 
     def show_trend(self) -> None:
         ids = self.selected_ids()
@@ -323,7 +329,9 @@ class ReviewWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         self.detail.scorecard.release_audio()
+        self.compare_view.release_audio()
         self.detail.wait()
+        self.compare_view.wait()
         for task in list(self._pdf_tasks):
             task.wait()
         super().closeEvent(event)
