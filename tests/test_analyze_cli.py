@@ -195,6 +195,12 @@ def test_calibrated_baseline_catches_a_trainee_loud_all_call(capsys: pytest.Capt
     code, out, _ = run(capsys, "--timeline", str(timeline_file), "--audio", str(path), "--baseline-db", f"{level - 10:.2f}")
     assert code == 0 and "raised-voice turns: 2, 4, 6, 8 (against the calibrated level" in out
 
+    saved = json.loads(timeline_file.read_text(encoding="utf-8")) | {"baseline_db": round(level - 10, 2)}
+    stored = tmp_path / "stored.json"            # an attempt as the app stores it, with the calibrated level
+    stored.write_text(json.dumps(saved), encoding="utf-8")
+    code, out, _ = run(capsys, "--timeline", str(stored), "--audio", str(path), "--json")
+    assert code == 0 and json.loads(out)["loudness"]["shouting_turns"] == [2, 4, 6, 8]
+
 
 def write_mono(path: Path) -> Path:
     soundfile.write(str(path), np.zeros(SR, np.float32), SR)

@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--persona", help="persona type the call was against (default: the timeline's)")
     parser.add_argument("--baseline-db", type=float, metavar="DBFS",
                         help="the trainee's calibrated speaking level; loudness is judged against it "
-                        "(default: the trainee's own median turn)")
+                        "(default: the level the app saved in the timeline, else the trainee's own median turn)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a report")
     parser.set_defaults(func=_run)
 
@@ -34,6 +34,7 @@ def _run(args: argparse.Namespace) -> int:
     from simulator.core.analysis.phrases import PhraseListError
     from simulator.core.analysis.scorecard import ScoringConfigError
     from simulator.core.analysis.thresholds import ThresholdsError
+    from simulator.core.review.stored import stored_baseline
     from simulator.core.timeline import Timeline, TimelineError
 
     try:
@@ -47,8 +48,10 @@ def _run(args: argparse.Namespace) -> int:
         language = args.lang or (timeline.language if timeline else "zh")
         if args.baseline_db is not None and not math.isfinite(args.baseline_db):
             raise AnalysisInputError("--baseline-db must be a finite number of dBFS")
-        result = analyze_call(timeline, args.audio, args.text, language, args.persona,
-                              baseline_db=args.baseline_db).to_json()
+        baseline = args.baseline_db
+        if baseline is None and timeline is not None:
+            baseline = stored_baseline(timeline)
+        result = analyze_call(timeline, args.audio, args.text, language, args.persona, baseline_db=baseline).to_json()
     except (AnalysisInputError, TimelineError, ThresholdsError, PhraseListError, ScoringConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
