@@ -52,6 +52,7 @@ TYPED = Capabilities(audio=False, model_path=None, problems=())
 MAIN_SIZE = (1280, 800)
 WIZARD_SIZE = (800, 600)
 REVIEW_SIZE = (1440, 900)     # the list and a whole attempt side by side
+PROJECTOR_SIZE = (1600, 1000)  # a projector's screen: large type needs room for the live lines
 
 
 class ScreenshotError(RuntimeError):
@@ -163,7 +164,7 @@ def spoken_call(shooter: Shooter, speaker: Speaker, window: MainWindow, language
     shooter.save(window, "picker", language)
     window.open_projector()
     projector = window.projector
-    projector.resize(*MAIN_SIZE)
+    projector.resize(*PROJECTOR_SIZE)
     window.activateWindow()
     window.start_call()
     page, controller = window.call_page, window.controller
