@@ -10,6 +10,7 @@ import json
 import os
 import stat
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer, Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWizard
 
 from simulator.settings import Settings, load_settings
@@ -384,6 +385,45 @@ def test_meter_runs_only_while_the_devices_page_is_shown(pulse, qtbot, on_device
     wizard.next()
     assert page.meter is None
     wizard.back()
-    assert wizard.currentPage() is page and page.meter is not None
+    assert wizard.currentPage() is page
+    qtbot.waitUntil(lambda: page.meter is not None, timeout=WAIT_MS)   # opened again off the GUI thread
     wizard.back()
     assert wizard.currentPage() is wizard.model_page and page.meter is None
+
+
+@pytest.mark.audio
+def test_opening_the_meter_never_stalls_the_event_loop(pulse, qtbot, on_devices_page) -> None:
+    """The capture stream is opened on a worker thread (PulseAudio takes a while to settle it): the bar shows
+    "…" meanwhile, and neither showing the page nor switching the microphone stalls the GUI thread."""
+    max_stall = 0.2
+    ticks: list[float] = []
+    waiting: list[str] = []
+    timer = QTimer(interval=10)
+    wizard = on_devices_page()
+    page = wizard.devices_page
+
+    def tick() -> None:
+        ticks.append(time.monotonic())
+        if page.meter_task is not None and page.level.isTextVisible():
+            waiting.append(page.level.text())
+    timer.timeout.connect(tick)
+    timer.start()
+    try:
+        qtbot.waitUntil(lambda: page.meter is not None, timeout=WAIT_MS)
+        wizard.back()
+        for switch in (wizard.next, lambda: page.microphone.setCurrentIndex(page.microphone.findData("pulse"))):
+            waiting.clear()
+            began = time.monotonic()
+            switch()
+            returned = time.monotonic()
+            qtbot.waitUntil(lambda: page.meter is not None, timeout=WAIT_MS)
+            live = time.monotonic()
+            during = [t for t in ticks if began <= t <= live]
+            gaps = [b - a for a, b in zip([began, *during], [*during, live])]
+            assert returned - began < max_stall
+            assert max(gaps) < max_stall, f"the GUI thread stalled {max(gaps):.2f} s while the meter opened"
+            assert waiting and set(waiting) == {"…"}             # shown while the stream settled
+            assert not page.level.isTextVisible()                # and gone once the meter runs
+    finally:
+        timer.stop()
+    assert page.input_device() == "pulse" and page.meter is not None

@@ -107,7 +107,9 @@ class StripChart(pg.PlotWidget):
         self.getAxis("left").setTicks([[(band.low, f"{band.low:g}"), (band.high, f"{band.high:g}")]])
         self._redraw()
 
-    def clear(self) -> None:
+    def clear_readings(self) -> None:
+        """For a new call. (Not named clear(): pg.PlotWidget binds PlotItem.clear on each instance, which would
+        shadow it and remove the band and the lines from the plot.)"""
         self.readings.clear()
         for line in self._marker_lines:
             self.removeItem(line)
@@ -183,7 +185,7 @@ class MeterPanel(QWidget):
 
     def reset(self, language: str) -> None:
         for name, chart in self.charts.items():
-            chart.clear()
+            chart.clear_readings()
             chart.set_title(meter_title(name, language))
 
     def set_bands(self, bands: dict[str, Band]) -> None:

@@ -2,14 +2,15 @@
 normal voice; saves the choices.
 
 Every slow step (listing the devices, download, rendering the test phrase, playing it, the echo check, the
-calibration recording) runs in a BackgroundTask so the window stays responsive; the live input level is
-polled by a QTimer.
+calibration recording, opening the microphone for the level meter) runs in a BackgroundTask so the window
+stays responsive; the live input level is polled by a QTimer.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from simulator.core.analysis.echo import EchoResult, HeadsetAdvice, headset_advice
 from simulator.settings import Settings, SettingsError, save_settings
-from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.models import ENV_MODEL, ModelError, check_model_dir, default_model, find_model
 from simulator.ui.background_task import BackgroundTask, Job
 from simulator.ui.messages import text_of
@@ -203,6 +203,9 @@ class DevicesPage(QWizardPage):
         self._settings = settings
         self._language = language
         self.meter = None
+        self.meter_task: BackgroundTask | None = None   # opening the meter's microphone
+        self._closing: set[BackgroundTask] = set()       # stopped while opening: waited for before the page goes
+        self._microphone_lock = threading.Lock()         # one job at a time opens the microphone
         self.level_db = LEVEL_FLOOR_DB
         self.echo: EchoResult | None = None
         self.baseline_db: float | None = None   # the trainee's normal voice, once calibrated here
@@ -293,7 +296,7 @@ class DevicesPage(QWizardPage):
         """The wizard moved to (current=True) or away from this page: run the meter only while it is shown."""
         if not current:
             self._stop_meter()
-        elif self.meter is None and self.task is None and self.audio_usable:
+        elif self.meter is None and self.meter_task is None and self.task is None and self.audio_usable:
             self._restart_meter()
 
     def validatePage(self) -> bool:
@@ -309,23 +312,57 @@ class DevicesPage(QWizardPage):
         return self.speaker.currentData()
 
     def _restart_meter(self) -> None:
+        """Open the microphone on a worker thread: a PulseAudio capture stream takes up to seconds to settle.
+        The bar shows "…" until the meter runs; a meter stopped meanwhile is closed by its own worker."""
         from simulator.speech.device_check import InputLevel
 
         self._stop_meter()
-        meter = InputLevel(self.input_device())
-        try:
-            meter.start()
-        except AudioUnavailable as exc:
-            self.result.setText(text_of(exc))
+        device, lock = self.input_device(), self._microphone_lock
+
+        def job(_progress, cancel: threading.Event) -> InputLevel | None:
+            with lock:
+                meter = InputLevel(device)
+                meter.start()
+                if cancel.is_set():
+                    meter.stop()
+                    return None
+                return meter
+
+        task = BackgroundTask(job, self)
+        task.succeeded.connect(lambda meter: self._meter_opened(task, meter))
+        task.failed.connect(lambda message: self._meter_failed(task, message))
+        task.finished.connect(lambda: self._closing.discard(task))
+        self.meter_task = task
+        self.level.setFormat("…")
+        self.level.setTextVisible(True)
+        task.start()
+
+    def _meter_opened(self, task: BackgroundTask, meter) -> None:
+        if task is not self.meter_task:   # stopped while it opened, but the cancel came too late
+            if meter is not None:
+                meter.stop()
             return
+        self.meter_task = None
+        self.level.setTextVisible(False)
         self.meter = meter
         self.timer.start()
 
+    def _meter_failed(self, task: BackgroundTask, message: str) -> None:
+        if task is self.meter_task:
+            self.meter_task = None
+            self.level.setTextVisible(False)
+            self.result.setText(message)
+
     def _stop_meter(self) -> None:
         self.timer.stop()
+        task, self.meter_task = self.meter_task, None
+        if task is not None:
+            task.cancel()
+            self._closing.add(task)
         meter, self.meter = self.meter, None
         if meter is not None:
             meter.stop()
+        self.level.setTextVisible(False)
         self.level.setValue(0)
 
     def _poll_level(self) -> None:
@@ -355,10 +392,12 @@ class DevicesPage(QWizardPage):
         from simulator.speech.device_check import check_echo, render_test_phrase
 
         language, microphone, speaker = self._language(), self.input_device(), self.output_device()
+        lock = self._microphone_lock
 
         def job(_progress, _cancel) -> EchoResult:
             samples, rate = render_test_phrase(language)
-            return check_echo(samples, rate, microphone, speaker)
+            with lock:
+                return check_echo(samples, rate, microphone, speaker)
 
         self._stop_meter()  # some devices cannot be opened twice
         self._run(job, self.tr("Checking for echo: stay quiet while the phrase plays…"), self._show_echo)
@@ -382,10 +421,11 @@ class DevicesPage(QWizardPage):
         from simulator.core.calibration import active_speech_level
         from simulator.speech.device_check import record_voice
 
-        microphone = self.input_device()
+        microphone, lock = self.input_device(), self._microphone_lock
 
         def job(_progress, cancel) -> float | None:
-            samples, rate = record_voice(CALIBRATION_SECONDS, microphone, cancel)
+            with lock:
+                samples, rate = record_voice(CALIBRATION_SECONDS, microphone, cancel)
             return active_speech_level(samples, rate)
 
         self._stop_meter()  # some devices cannot be opened twice
@@ -422,7 +462,7 @@ class DevicesPage(QWizardPage):
         self.task = None
         for widget in (self.play_button, self.echo_button, self.calibrate_button, self.microphone, self.speaker):
             widget.setEnabled(self.audio_usable)
-        if self.meter is None and self.isVisible() and self.audio_usable:
+        if self.meter is None and self.meter_task is None and self.isVisible() and self.audio_usable:
             self._restart_meter()
         self.completeChanged.emit()
 
@@ -432,6 +472,8 @@ class DevicesPage(QWizardPage):
             self.task.cancel()
             self.task.wait()
         self._stop_meter()
+        for task in list(self._closing):
+            task.wait()
 
 
 class SummaryPage(QWizardPage):

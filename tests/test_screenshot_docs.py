@@ -1,0 +1,32 @@
+"""The README's screenshots (made by scripts/screenshots.sh): every screen in both languages, every file
+linked, none too heavy for the repository."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "docs" / "screenshots"
+MAX_BYTES = 300_000
+
+
+def _linked() -> set[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Screens", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"docs/screenshots/([\w-]+\.png)", section))
+
+
+def test_every_screen_is_linked_in_both_languages_and_exists() -> None:
+    linked = _linked()
+    screens = {name.rsplit("_", 1)[0] for name in linked}
+    assert {"call", "projector", "result", "review", "setup_devices", "setup_summary"} <= screens
+    assert linked == {f"{screen}_{lang}.png" for screen in screens for lang in ("zh", "en")}
+    assert linked == {path.name for path in SHOTS.glob("*.png")}      # no stale screenshot left behind
+
+
+def test_screenshots_are_real_pngs_of_a_modest_size() -> None:
+    for path in SHOTS.glob("*.png"):
+        data = path.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", path.name
+        assert 10_000 < len(data) <= MAX_BYTES, f"{path.name}: {len(data)} bytes"
