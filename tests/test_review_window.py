@@ -197,9 +197,12 @@ def test_selecting_an_attempt_shows_transcript_scorecard_and_timeline(window, qt
     kinds = {m.kind for m in view.markers}
     assert {"interruption", "dead_air"} <= kinds
     assert card.has_audio and view.duration == pytest.approx(27.0, abs=1.1)
-    assert "王小明" in window.detail.header.text()
+    header = window.detail.header.text()
+    assert "王小明" in header
+    title, ending = window.model.scenario_label(record.persona_id, record.scenario_id), record.ending or record.status
+    assert title != record.scenario_id and title in header and record.scenario_id not in header   # titles, not codes
+    assert window.model.word(ending) in header and f" {ending} " not in header
     assert window.detail.notes.edit.toPlainText() == record.notes
-    window.grab().save("/tmp/review.png")
 
 
 def test_notes_are_saved_to_the_store(window, qtbot, big):

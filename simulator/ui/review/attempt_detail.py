@@ -16,6 +16,7 @@ from simulator.core.review.stored import StandInPersona, record_timeline, review
 from simulator.storage import AttemptRecord, AttemptStore, StorageError
 from simulator.ui.background_task import BackgroundTask
 from simulator.ui.recording_problem import shown_problem
+from simulator.ui.review.attempts_model import AttemptsModel
 from simulator.ui.review.notes_editor import NotesEditor
 from simulator.ui.scorecard_view import ScorecardView
 
@@ -25,10 +26,11 @@ class AttemptDetail(QWidget):
 
     shown = Signal(int)
 
-    def __init__(self, store: AttemptStore, personas: dict[str, Any], parent=None) -> None:
+    def __init__(self, store: AttemptStore, labels: AttemptsModel, parent=None) -> None:
         super().__init__(parent)
         self.store = store
-        self.personas = personas
+        self.labels = labels   # names, titles and words as the attempts list shows them
+        self.personas = labels.personas
         self.record: AttemptRecord | None = None
         self.analysis: Any = None
         self._tasks: list[BackgroundTask] = []
@@ -115,8 +117,9 @@ class AttemptDetail(QWidget):
     def _header_html(self, r: AttemptRecord) -> str:
         score = self.tr("not scored") if r.overall is None else str(r.overall)
         duration = clock(r.duration) if r.duration is not None else "—"
-        parts = [self.tr("Attempt %s") % r.id, r.trainee, self.persona_for(r).display_name, r.scenario_id,
-                 f"{r.started_at:%Y-%m-%d %H:%M} UTC", duration, r.ending or r.status, self.tr("score %s") % score]
+        parts = [self.tr("Attempt %s") % r.id, r.trainee, self.persona_for(r).display_name,
+                 self.labels.scenario_label(r.persona_id, r.scenario_id), f"{r.started_at:%Y-%m-%d %H:%M} UTC",
+                 duration, self.labels.word(r.ending or r.status), self.tr("score %s") % score]
         return "<b>" + escape(parts[0]) + "</b> · " + " · ".join(escape(p) for p in parts[1:])
 
     def _transcript_html(self, r: AttemptRecord) -> str:

@@ -61,7 +61,7 @@ class ReviewWindow(QMainWindow):
         self.table.resizeColumnsToContents()
         self.count_label = QLabel()
 
-        self.detail = AttemptDetail(store, self.personas)
+        self.detail = AttemptDetail(store, self.model)
         self.detail.notes.saved.connect(lambda _: self.statusBar().showMessage(self.tr("Notes saved"), 3000))
         self.compare_view = CompareView(self.model, self.detail.scorecard.criterion_label)
         self.trend_chart = TrendChart()
