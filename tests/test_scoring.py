@@ -404,6 +404,8 @@ def test_steer_back_applies_only_after_an_insult_and_silence_fails_it() -> None:
     assert not {"steer_back", "steer_back_good"} & set(_codes(polite))
     _, silent = _persona_card([("customer", "你是不是傻？"), ("trainee", "嗯")], "insulting")
     assert _codes(silent)["steer_back"].turn == 0
+    missing = _codes(silent)["persona_missing"].message          # names the persona type, not the last check run
+    assert missing.startswith("对言语伤人型客户缺少") and "steer_back" not in missing
 
 
 def _espeak(tmp, text: str, voice: str, pitch: int, amplitude: int) -> tuple[np.ndarray, int]:

@@ -377,10 +377,10 @@ def _persona(c: _Call) -> float | None:
     met = sum(check.ok for check in checks.values())
     wanted = len(reward) + len(checks)
     score = 100.0 * (len(shown) + met) / wanted if wanted else 100.0
-    for name, check in checks.items():
-        c.add(f"{name}_good" if check.ok else name, "persona", "good" if check.ok else _RUBRIC_SEVERITY.get(name, "warn"),
-              check.turn, check.time, **check.values)
-        if not check.ok and name in _RUBRIC_BACKFIRES:
+    for check_name, check in checks.items():
+        c.add(f"{check_name}_good" if check.ok else check_name, "persona",
+              "good" if check.ok else _RUBRIC_SEVERITY.get(check_name, "warn"), check.turn, check.time, **check.values)
+        if not check.ok and check_name in _RUBRIC_BACKFIRES:
             score -= c.knob("persona", "backfire_penalty")
     missing = [c.cfg.label(e, c.language) for e in reward if e not in shown]
     if missing:
