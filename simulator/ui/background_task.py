@@ -47,3 +47,29 @@ class BackgroundTask(QThread):
             self.failed.emit(self.tr("Unexpected error: %1").replace("%1", str(exc)))
         else:
             self.succeeded.emit(result)
+
+
+class RunningTasks:
+    """The background tasks a widget started, kept until each has finished, so none is destroyed while it runs."""
+
+    def __init__(self, owner) -> None:
+        self._owner = owner
+        self._tasks: list[BackgroundTask] = []
+
+    def start(self, job: Callable[[], Any], succeeded: Callable[[Any], None],
+              failed: Callable[[str], None]) -> BackgroundTask:
+        task = BackgroundTask(lambda _progress, _cancel: job(), self._owner)
+        task.succeeded.connect(succeeded)
+        task.failed.connect(failed)
+        task.finished.connect(lambda t=task: self._forget(t))
+        self._tasks.append(task)
+        task.start()
+        return task
+
+    def _forget(self, task: BackgroundTask) -> None:
+        self._tasks.remove(task)
+        task.deleteLater()
+
+    def wait(self) -> None:
+        for task in list(self._tasks):
+            task.wait()

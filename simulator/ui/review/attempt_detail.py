@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QTextBrowser, QVBox
 from simulator.core.review.report import clock
 from simulator.core.review.stored import StandInPersona, record_timeline, review_analysis
 from simulator.storage import AttemptRecord, AttemptStore, StorageError
-from simulator.ui.background_task import BackgroundTask
+from simulator.ui.background_task import RunningTasks
 from simulator.ui.recording_problem import shown_problem
 from simulator.ui.review.attempts_model import AttemptsModel
 from simulator.ui.review.notes_editor import NotesEditor
@@ -33,7 +33,7 @@ class AttemptDetail(QWidget):
         self.personas = labels.personas
         self.record: AttemptRecord | None = None
         self.analysis: Any = None
-        self._tasks: list[BackgroundTask] = []
+        self._tasks = RunningTasks(self)
 
         self.header = QLabel(wordWrap=True)
         self.header.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -85,12 +85,9 @@ class AttemptDetail(QWidget):
         self.transcript.setHtml(self._transcript_html(record))
         self.notes.set_attempt(record.id, record.notes)
         self.message.setText(self.tr("Analysing the call…"))
-        task = BackgroundTask(lambda progress, cancel: review_analysis(record, recording), self)
-        task.succeeded.connect(lambda analysis, r=record, p=recording: self._analysed(r, analysis, p))
-        task.failed.connect(lambda text, r=record: self._failed(r, text))
-        task.finished.connect(lambda t=task: self._forget(t))
-        self._tasks.append(task)
-        task.start()
+        self._tasks.start(lambda: review_analysis(record, recording),
+                          lambda analysis, r=record, p=recording: self._analysed(r, analysis, p),
+                          lambda text, r=record: self._failed(r, text))
 
     def _analysed(self, record: AttemptRecord, analysis: Any, recording) -> None:
         if self.record is None or record.id != self.record.id:
@@ -105,14 +102,9 @@ class AttemptDetail(QWidget):
         if self.record is not None and record.id == self.record.id:
             self.message.setText(self.tr("This call cannot be analysed: %s") % text)
 
-    def _forget(self, task: BackgroundTask) -> None:
-        self._tasks.remove(task)
-        task.deleteLater()
-
     def wait(self) -> None:
         """Block until background analyses are done (closing the window, tests)."""
-        for task in list(self._tasks):
-            task.wait()
+        self._tasks.wait()
 
     def _header_html(self, r: AttemptRecord) -> str:
         score = self.tr("not scored") if r.overall is None else str(r.overall)

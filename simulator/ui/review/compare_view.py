@@ -19,7 +19,7 @@ from simulator.core.review.stored import record_timeline, review_analysis
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.clip_player import ClipPlayer, NoRecording
 from simulator.storage import AttemptRecord
-from simulator.ui.background_task import BackgroundTask
+from simulator.ui.background_task import RunningTasks
 from simulator.ui.messages import text_of
 from simulator.ui.review.compare_pane import ComparePane, header_html
 
@@ -60,7 +60,7 @@ class CompareView(QWidget):
         self.playing: ComparePane | None = None
         self._poll = QTimer(self, interval=POLL_MS)
         self._poll.timeout.connect(self._follow_playback)
-        self._tasks: list[BackgroundTask] = []
+        self._tasks = RunningTasks(self)
         self._round = 0
         self._waiting = 0
 
@@ -114,12 +114,9 @@ class CompareView(QWidget):
                                  self.tr("No turns were saved for this attempt."), hide)
 
     def _analyse(self, side: ComparePane, record: AttemptRecord, recording: Path | None) -> None:
-        task = BackgroundTask(lambda progress, cancel: _analysed_call(record, recording), self)
-        task.succeeded.connect(lambda result, s=side, n=self._round: self._analysed(s, n, *result))
-        task.failed.connect(lambda text, s=side, n=self._round: self._analysed(s, n, None, None, text))
-        task.finished.connect(lambda t=task: self._forget(t))
-        self._tasks.append(task)
-        task.start()
+        self._tasks.start(lambda: _analysed_call(record, recording),
+                          lambda result, s=side, n=self._round: self._analysed(s, n, *result),
+                          lambda text, s=side, n=self._round: self._analysed(s, n, None, None, text))
 
     def _analysed(self, side: ComparePane, round_: int, analysis: Any, audio: Any, problem: str) -> None:
         if round_ != self._round:
@@ -133,14 +130,9 @@ class CompareView(QWidget):
         if self._waiting == 0:
             self.shown.emit()
 
-    def _forget(self, task: BackgroundTask) -> None:
-        self._tasks.remove(task)
-        task.deleteLater()
-
     def wait(self) -> None:
         """Block until the background analyses are done (closing the window, tests)."""
-        for task in list(self._tasks):
-            task.wait()
+        self._tasks.wait()
 
     # ------------------------------------------------------------ playback
 
