@@ -14,6 +14,7 @@ import pytest
 import soundfile as sf
 
 from simulator.speech.audio_io import CallClock, Microphone, Player, audio_problem
+from simulator.speech.recorder import SNAP_SECONDS
 from simulator.speech.resample import resample
 from tests.missing import missing_part
 from tests.pulse import best_lag, dominant_frequency, place_blocks, speak_to_wav, tone
@@ -58,7 +59,9 @@ def test_player_tone_is_heard_on_the_speaker_with_its_pitch_and_length(pulse, tm
     times = np.array([t for t, _ in played])
     expected_next = times[:-1] + np.array([len(samples) for _, samples in played[:-1]]) / RATE
     print("on_played timing jitter (ms):", np.round((times[1:] - expected_next) * 1000, 2))
-    assert np.abs(times[1:] - expected_next).max() < 0.002, "block call times must follow the samples"
+    # PortAudio's output times for PulseAudio jitter by a few ms per callback; within the recorder's snap the
+    # customer's channel stays continuous, beyond it the recording would get gaps or overlaps.
+    assert np.abs(times[1:] - expected_next).max() < SNAP_SECONDS / 2, "block call times must follow the samples"
     assert times[0] == pytest.approx(start, abs=TIME_TOLERANCE)
     assert player.underflows == 0
 
