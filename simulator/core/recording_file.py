@@ -15,10 +15,15 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+PARTIAL_SUFFIX = ".partial.flac"  # the recording while the call runs, renamed when it is finished
 UNKNOWN_LENGTH = 2**62  # libsndfile reports a length this large (SF_COUNT_MAX) when the header has none
 READ_BLOCK = 256        # frames; a cut-off file loses at most this much beyond its last whole FLAC frame
 _STREAMINFO_COUNT = slice(8 + 13, 8 + 18)  # bytes holding the 36-bit total sample count (low bits)
 _COUNT_BITS = (1 << 36) - 1
+
+
+def partial_path(recording: Path) -> Path:
+    return recording.with_suffix(PARTIAL_SUFFIX)
 
 
 def length_known(audio: sf.SoundFile) -> bool:

@@ -21,13 +21,12 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from simulator.core.recording_file import set_length_in_place
+from simulator.core.recording_file import partial_path, set_length_in_place
 
 from .resample import to_float32
 
 CUSTOMER, TRAINEE = 0, 1
 FLUSH_SECONDS = 0.5
-PARTIAL_SUFFIX = ".partial.flac"
 COMPRESSION = 0.25  # libsndfile's 0..1 scale: FLAC level 2, 1152-frame blocks, so little sits unflushed in the encoder
 LATE_SECONDS = 0.75  # how far behind the newest sample a channel's data may still arrive (microphone blocks)
 SNAP_SECONDS = 0.01  # a piece starting this close to where its channel's last one ended continues it
@@ -84,7 +83,7 @@ class CallRecorder:
     def __init__(self, path: Path, sample_rate: int = 16000) -> None:
         self.path = Path(path)
         self.sample_rate = sample_rate
-        self.partial_path = self.path.with_suffix(PARTIAL_SUFFIX)
+        self.partial_path = partial_path(self.path)
         self.error: str | None = None
         self._file: sf.SoundFile | None = None
         try:

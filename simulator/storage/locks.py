@@ -1,6 +1,6 @@
 """Which calls are still running: the process running a call holds an exclusive lock on the attempt's
-lock file until the attempt is finished (and `exclusive` lets one process at a time create a database). The operating system drops the lock when that process dies,
-however it dies, so a restarted app that happens to get the same process id (common in containers)
+lock file until the attempt is finished (and `exclusive` lets one process at a time create a database).
+The operating system drops the lock when that process dies, however it dies, so a restarted app that happens to get the same process id (common in containers)
 still sees the call as interrupted — a pid check cannot tell.
 """
 

@@ -14,14 +14,9 @@ from pathlib import Path
 
 import soundfile as sf
 
-from simulator.core.recording_file import length_known, read_blocks, set_length_in_place
+from simulator.core.recording_file import length_known, partial_path, read_blocks, set_length_in_place
 
-PARTIAL_SUFFIX = ".partial.flac"  # as simulator/speech/recorder.py writes it
 ERRORS = (OSError, sf.SoundFileError, RuntimeError)
-
-
-def partial_path(recording: Path) -> Path:
-    return recording.with_suffix(PARTIAL_SUFFIX)
 
 
 def salvage(recording: Path) -> Path | None:
