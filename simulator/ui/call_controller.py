@@ -187,6 +187,8 @@ class CallController(QObject):
         attempt.call.begin()
 
     def _open_call(self, session: CallSession, caps: Capabilities) -> tuple[_Attempt, Capabilities]:
+        from simulator.core.review.stored import BASELINE_KEY  # loads the analysis: on this worker, not at start-up
+
         persona = session.persona
         player = microphone = None
         if caps.audio:
@@ -206,7 +208,7 @@ class CallController(QObject):
                 recording = self.store.recordings_dir / f"unsaved-{datetime.now():%Y%m%d-%H%M%S}.flac"
                 store_error = str(exc)
                 self._store_failed(exc)
-        session.timeline.extra["baseline_db"] = self.settings.baseline_loudness_db  # review re-scores with it
+        session.timeline.extra[BASELINE_KEY] = self.settings.baseline_loudness_db  # scored, and re-scored, with it
         progress = self._progress_saver(attempt_id)
         options = LiveCallOptions(self.settings.end_of_turn_silence, self.settings.push_to_talk,
                                   recording if caps.audio else None, self.settings.baseline_loudness_db)
@@ -309,6 +311,7 @@ class CallController(QObject):
 
     def _finish(self, attempt: _Attempt, drain: bool) -> None:
         from simulator.core.analysis.call import analyze_call
+        from simulator.core.review.stored import stored_baseline
 
         self.analysis_threads.append(threading.current_thread().name)
         call = attempt.call
@@ -319,7 +322,7 @@ class CallController(QObject):
         timeline = session.timeline
         try:
             analysis = analyze_call(timeline, audio=recording, language=timeline.language,
-                                    persona_type=session.persona.type, baseline_db=self.settings.baseline_loudness_db)
+                                    persona_type=session.persona.type, baseline_db=stored_baseline(timeline))
         except (ValueError, OSError) as exc:   # AnalysisInputError is a ValueError
             self.bridge.problem(self.tr("The call could not be scored: %1").replace("%1", str(exc)))
             self.callFinished.emit(None)
