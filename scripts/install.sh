@@ -16,8 +16,9 @@ if [ "${1:-}" = "--test" ]; then
   APT_PACKAGES+=(xvfb sox poppler-utils postgresql)
 fi
 missing=()
+installed="$(dpkg-query -W -f='${Package} ${Status}\n' "${APT_PACKAGES[@]}" 2>/dev/null | awk '$4 == "installed" {print $1}')"
 for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  grep -qx "$p" <<<"$installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
@@ -27,9 +28,23 @@ PY="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip
+# pip runs only when the declared dependencies changed since the last install (a stamp per mode holds
+# their hash), so a second start costs no more than the app itself. The test set includes the app set.
+deps_hash="$(cat pyproject.toml setup.py | sha256sum | cut -c1-16)"
+stamp_app=".venv/.installed-app-$deps_hash"
+stamp_test=".venv/.installed-test-$deps_hash"
 if [ "${1:-}" = "--test" ]; then
-  .venv/bin/python -m pip install -q -e ".[test]"
+  wanted="$stamp_test"
 else
-  .venv/bin/python -m pip install -q -e .
+  wanted="$stamp_app"
+fi
+if [ ! -e "$wanted" ] && [ ! -e "$stamp_test" ]; then
+  rm -f .venv/.installed-*
+  .venv/bin/python -m pip install -q --upgrade pip
+  if [ "${1:-}" = "--test" ]; then
+    .venv/bin/python -m pip install -q -e ".[test]"
+  else
+    .venv/bin/python -m pip install -q -e .
+  fi
+  touch "$wanted"
 fi
