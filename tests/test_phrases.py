@@ -218,9 +218,10 @@ def test_restate_ignores_shared_stop_words() -> None:
     assert restated("我们什么时候可以确认一下", "你们什么时候来修？", (), "zh") is None
 
 
-def test_restate_from_scenario_key_words() -> None:
-    hit = restated("家里两位老人身体还好吗", "", ("两位老人", "12345"), "zh")
-    assert hit is not None and hit.phrase == "两位老人"
+def test_restate_from_two_scenario_key_words_not_one() -> None:
+    hit = restated("家里两位老人生病了，暖气还不热", "", ("两位老人", "暖气", "12345"), "zh")
+    assert hit is not None and hit.phrase == "两位老人+暖气"
+    assert restated("家里两位老人身体还好吗", "", ("两位老人", "12345"), "zh") is None  # one key word is only the topic
 
 
 def test_restate_english() -> None:

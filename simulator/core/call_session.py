@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from simulator.core.analysis.assess import assess_turn
+from simulator.core.analysis.phrases import was_transferred
 from simulator.core.analysis.thresholds import Thresholds, load_thresholds
 from simulator.core.analysis.timing import measure_timing
 from simulator.core.dialogue.engine import CustomerLine, DialogueEngine, Ending
@@ -91,8 +92,10 @@ class CallSession:
         previous = self.timeline.last("customer", before=index)
         previous_customer = previous.text if previous is not None else ""
         previous_trainee = [t.text for t in self.timeline.turns[:index] if t.speaker == "trainee"]
+        transferred = any(was_transferred(t.text, self.persona.language)
+                          for t in self.timeline.turns[:index] if t.speaker == "customer")
         return assess_turn(
             turn.text, self.persona.language, customer_text=previous_customer,
             key_words=self.scenario.key_words, previous_trainee_texts=previous_trainee,
             start=turn.start, end=turn.end, latency=mine.latency if mine else None,
-            pace=mine.pace if mine else None, measured=events)
+            pace=mine.pace if mine else None, measured=events, transferred=transferred)

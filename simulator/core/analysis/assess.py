@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from simulator.core.analysis.phrases import load_phrase_lists, match_text, restated
+from simulator.core.analysis.phrases import ReplyContext, load_phrase_lists, match_text
 from simulator.core.analysis.scorecard import load_scoring_config
 from simulator.core.analysis.text import is_content, normalise
 from simulator.core.events import Event, TurnAssessment
@@ -69,13 +69,14 @@ def assess_turn(
     pace: float | None = None,
     loudness_db: float | None = None,
     measured: Iterable[Event] = (),
+    transferred: bool = False,
 ) -> TurnAssessment:
-    """Text events of one reply plus the measured ones passed in; evidence quotes the first words for each."""
+    """Text events of one reply plus the measured ones passed in; evidence quotes the first words for each.
+    `transferred`: the customer has already been passed on (a transfer is then no escalation path)."""
     lists = load_phrase_lists(language)
-    _, matches = match_text(text, language, lists)
-    again = restated(text, customer_text, key_words, language, lists)
+    _, matches = match_text(text, language, lists, ReplyContext(customer_text, tuple(key_words), transferred))
     evidence: dict[str, str] = {}
-    for m in matches + ([again] if again else []):
+    for m in matches:
         event = event_for(m.category, m.tag)
         if event is not None:
             evidence.setdefault(event.value, m.text)

@@ -1,21 +1,26 @@
 """Phrase checks on the trainee's words, from the editable lists in simulator/data/phrases/<lang>.toml.
 
 Chinese entries match on characters or, for recognition errors, on the toneless pinyin of the whole
-phrase when a character of it is kept (报歉 for 抱歉, not 到钱 for 道歉: see _homophone_spans). Guards drop a match they overlap (不理解 is not empathy). Three categories are
-derived rather than listed: cancelled_apology (an apology followed closely by 但是/but), resolution
-(an action plus a time expression = a commitment, or two step words = clear steps) and restate (the
-customer's own key words said back).
+phrase when a character of it is kept (报歉 for 抱歉, not 到钱 for 道歉: see _homophone_spans). Guards drop
+a match they overlap (不理解 is not empathy). Some categories are derived rather than listed:
+cancelled_apology (an apology followed in the same sentence by a contrast that excuses or refuses, not one
+that leads into an action or a request), resolution (an action plus a time expression = a commitment, or
+two step words = clear steps), follow-ups that count only with a time (通知您 / "let you know") and
+restate (the customer's own phrase, two scenario key words, or a confirming question). What the reply is
+said to (the customer's line, the scenario) comes in a ReplyContext.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Sequence
 
+from simulator.core.analysis.shared_run import shared_suffix_lengths
 from simulator.core.analysis.text import char_readings, content_count, is_cjk, is_content, normalise
 from simulator.core.timeline import Timeline, Turn
 
@@ -108,7 +113,7 @@ def _load(language: str) -> PhraseLists:
     return parse_phrase_lists(data, language)
 
 
-CUSTOMER_CATEGORIES = ("insult", "dwell")
+CUSTOMER_CATEGORIES = ("insult", "dwell", "transferred", "escalation_signal")
 
 
 @lru_cache(maxsize=None)
@@ -251,11 +256,12 @@ def _pattern_spans(said: Said, pattern: Pattern, pinyin: bool, gap: int) -> list
         if not spans:
             break
         following = said.part_spans(pattern, k, pinyin)
+        starts = [f[0] for f in following]
         joined = []
         for s, e in spans:
-            nxt = next((f for f in following if _near((s, e), f, gap) and f[0] >= e), None)
-            if nxt is not None:
-                joined.append((s, nxt[1]))
+            i = bisect_left(starts, e)  # the nearest part that starts after this one ends
+            if i < len(following) and following[i][0] - e <= gap:
+                joined.append((s, following[i][1]))
         spans = joined
     return spans
 
@@ -269,37 +275,75 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+class _Cover:
+    """Spans merged into disjoint stretches, to ask "does this span overlap any of them" in log time."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for s, e in sorted(spans):
+            if merged and s < merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self._starts = [m[0] for m in merged]
+        self._ends = [m[1] for m in merged]
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        i = bisect_right(self._starts, span[0]) - 1
+        if i >= 0 and self._ends[i] > span[0]:
+            return True
+        return i + 1 < len(self._starts) and self._starts[i + 1] < span[1]
+
+
 def match_patterns(
     text: str | Said, category: Category, lists: PhraseLists, patterns: Iterable[Pattern] | None = None
 ) -> list[Match]:
     """Matches of a category's patterns in normalised text: guarded ones dropped, overlapping ones folded into the first, longest."""
     said = text if isinstance(text, Said) else Said(text)
     text = said.text
-    guard_spans = [
+    guards = _Cover(
         (s, e + lists.gap if g.scope else e)
         for g in category.guards
         for s, e in _pattern_spans(said, g, category.pinyin, lists.gap)
-    ]
+    )
     found = []
     for p in category.patterns if patterns is None else patterns:
         for span in _pattern_spans(said, p, category.pinyin, lists.gap):
-            if not any(_overlaps(span, g) for g in guard_spans):
+            if not guards.overlaps(span):
                 found.append(Match(category.name, p.tag, text[span[0]:span[1]], span[0], span[1], p.source))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[Match] = []
-    for m in found:
-        if not any(_overlaps((k.start, k.end), (m.start, m.end)) for k in kept):
+    reach = -1
+    for m in found:  # sorted by start: a match overlaps a kept one exactly when it starts before their furthest end
+        if m.start >= reach:
             kept.append(m)
+            reach = m.end
     return kept
 
 
+_SENTENCE_END = re.compile(r"[.!?;]")
+
+
+def _one_sentence(text: str, start: int, end: int) -> bool:
+    """No full stop, question or exclamation mark between two offsets (recognised text has none at all)."""
+    return _SENTENCE_END.search(text, start, max(start, end)) is None
+
+
 def _cancelled(apologies: list[Match], lists: PhraseLists, said: Said) -> tuple[list[Match], list[Match]]:
-    """Split apologies into sincere ones and those cancelled by a following 但是 / but."""
+    """Split apologies into sincere ones and those cancelled by a contrast in the same sentence that excuses
+    or refuses. A contrast that leads straight into an action or a request (不过需要您在家 / "but I'll send
+    someone today") does not take the apology back."""
     text = said.text
-    contrast = match_patterns(said, lists["cancelled_apology"], lists)
+    cat = lists["cancelled_apology"]
+    contrast = match_patterns(said, cat, lists, cat.tagged("contrast"))
+    leads = [m.start for m in match_patterns(said, cat, lists, cat.tagged("leads_on"))]
+    within = int(cat.options.get("lead_within", 4))
     sincere, cancelled = [], []
     for a in apologies:
-        c = next((c for c in contrast if c.start >= a.end and _near((a.start, a.end), (c.start, c.end), lists.gap)), None)
+        c = next((c for c in contrast if c.start >= a.end and c.start - a.end <= lists.gap
+                  and _one_sentence(text, a.end, c.start)), None)
+        if c is not None and any(c.end <= s <= c.end + within for s in leads):
+            c = None
         if c is None:
             sincere.append(a)
         else:
@@ -307,15 +351,19 @@ def _cancelled(apologies: list[Match], lists: PhraseLists, said: Said) -> tuple[
     return sincere, cancelled
 
 
-def _resolution(said: Said, lists: PhraseLists) -> list[Match]:
-    """A commitment (action and time close together, either order) and clear steps (two step words)."""
+def _with_time(match: Match, times: list[Match], text: str, gap: int) -> bool:
+    return any(_near((match.start, match.end), (t.start, t.end), gap)
+               and _one_sentence(text, min(match.end, t.end), max(match.start, t.start)) for t in times)
+
+
+def _resolution(said: Said, lists: PhraseLists, times: list[Match]) -> list[Match]:
+    """A commitment (action and time close together in one sentence, either order) and clear steps (two step words)."""
     text = said.text
     cat = lists["resolution"]
     actions = match_patterns(said, cat, lists, cat.tagged("actions"))
-    times = match_patterns(said, cat, lists, cat.tagged("times"))
     out = []
     for a in actions:
-        t = next((t for t in times if _near((a.start, a.end), (t.start, t.end), lists.gap)), None)
+        t = next((t for t in times if _with_time(a, [t], text, lists.gap)), None)
         if t is not None:
             s, e = min(a.start, t.start), max(a.end, t.end)
             out.append(Match("resolution", "commitment", text[s:e], s, e, f"{a.phrase}+{t.phrase}"))
@@ -327,8 +375,19 @@ def _resolution(said: Said, lists: PhraseLists) -> list[Match]:
     return out
 
 
-def match_text(text: str, language: str, lists: PhraseLists | None = None) -> tuple[str, list[Match]]:
-    """Normalised text and every listed or derived match in it (restate needs the customer: see restated)."""
+@dataclass(frozen=True)
+class ReplyContext:
+    """What a reply answers: the customer's last line, the scenario's key words, and whether the customer
+    has already been passed from one person to another (then a transfer makes them repeat themselves)."""
+
+    customer: str = ""
+    key_words: tuple[str, ...] = ()
+    transferred: bool = False
+
+
+def match_text(text: str, language: str, lists: PhraseLists | None = None,
+               context: ReplyContext | None = None) -> tuple[str, list[Match]]:
+    """Normalised text and every listed or derived match in it; restate only with a context."""
     lists = lists or load_phrase_lists(language)
     norm = normalise(text, language)
     said = Said(norm)
@@ -339,54 +398,67 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None) -> tu
     apologies = [m for m in out if m.category == "apology"]
     sincere, cancelled = _cancelled(apologies, lists, said)
     out = [m for m in out if m.category != "apology"] + sincere + cancelled
-    resolution = _resolution(said, lists)
+    times = match_patterns(said, lists["resolution"], lists, lists["resolution"].tagged("times"))
+    out = [m for m in out if m.tag != "with_time" or _with_time(m, times, norm, lists.gap)]
+    resolution = _resolution(said, lists, times)
     if any(m.tag == "commitment" for m in resolution):
         out = [m for m in out if m.category != "vague_promise"]
     out += resolution
+    if context is not None:
+        if context.transferred:
+            out = [m for m in out if not (m.category == "escalation_path" and m.tag == "transfer")]
+        again = restated(text, context.customer, context.key_words, language, lists)
+        out += [again] if again else []
     out.sort(key=lambda m: (m.start, m.category))
     return norm, out
 
 
-def find_in_text(text: str, language: str, lists: PhraseLists | None = None) -> list[tuple[str, str, int]]:
+def find_in_text(text: str, language: str, lists: PhraseLists | None = None,
+                 context: ReplyContext | None = None) -> list[tuple[str, str, int]]:
     """(category, matched text, char offset in the normalised text), in order of appearance."""
-    return [(m.category, m.text, m.start) for m in match_text(text, language, lists)[1]]
+    return [(m.category, m.text, m.start) for m in match_text(text, language, lists, context)[1]]
 
 
 # ---------------------------------------------------------------- restate
 
 def restated(text: str, customer_text: str, key_words: Sequence[str], language: str, lists: PhraseLists | None = None) -> Match | None:
-    """The customer's own words said back: a scenario key word, or a long enough shared stretch."""
+    """The customer's point said back: a confirming question (您的意思是…对吗), two of the scenario's key
+    words, or a phrase of the customer's own (min_chars / min_words after stop words). One shared key word
+    is only the topic, not a restatement."""
     lists = lists or load_phrase_lists(language)
     norm = normalise(text, language)
     cat = lists["restate"]
     said = Said(norm)
+    if customer_text:
+        stop = sorted((p.parts[0] for p in cat.tagged("stopwords") if p.parts), key=len, reverse=True)
+        shared = _shared_zh if language == "zh" else _shared_en
+        found = shared(norm, normalise(customer_text, language), stop,
+                       int(cat.options.get("min_chars" if language == "zh" else "min_words", 3)))
+        if found is not None:
+            return found
+    spans: dict[str, tuple[int, int]] = {}
     for kw in key_words:
-        pattern = _pattern(kw, "key_words", language)
-        spans = _pattern_spans(said, pattern, cat.pinyin, lists.gap)
-        if spans:
-            s, e = spans[0]
-            return Match("restate", "key_words", norm[s:e], s, e, kw)
-    if not customer_text:
-        return None
-    customer = normalise(customer_text, language)
-    stop = sorted((p.parts[0] for p in cat.tagged("stopwords") if p.parts), key=len, reverse=True)
-    shared = _shared_zh if language == "zh" else _shared_en
-    return shared(norm, customer, stop, int(cat.options.get("min_chars" if language == "zh" else "min_words", 3)))
+        at = _pattern_spans(said, _pattern(kw, "key_words", language), cat.pinyin, lists.gap)
+        if at:
+            spans.setdefault(kw, at[0])
+    if len(spans) >= int(cat.options.get("min_key_words", 2)):
+        s, e = min(v[0] for v in spans.values()), max(v[1] for v in spans.values())
+        return Match("restate", "key_words", norm[s:e], s, e, "+".join(spans))
+    confirm = match_patterns(said, cat, lists, cat.tagged("confirm"))
+    if confirm:
+        return Match("restate", "confirm", confirm[0].text, confirm[0].start, confirm[0].end, confirm[0].phrase)
+    return None
 
 
 def _shared_zh(text: str, customer: str, stop: list[str], min_chars: int) -> Match | None:
     """Longest stretch of content characters shared with the customer once stop words are masked out."""
     mine, theirs = _mask(text, stop), _mask(customer, stop)
-    best: tuple[int, int] | None = None
-    for i in range(len(mine)):
-        j = i
-        while j < len(mine) and is_content(mine[j]) and mine[i:j + 1] in theirs:
-            j += 1
-        if j - i >= min_chars and (best is None or j - i > best[1] - best[0]):
-            best = (i, j)
-    if best is None:
+    runs = shared_suffix_lengths(mine, theirs, lambda i: is_content(mine[i]))
+    best = max(range(len(runs)), key=lambda j: runs[j], default=None)
+    if best is None or runs[best] < min_chars:
         return None
-    return Match("restate", "shared", text[best[0]:best[1]], best[0], best[1], text[best[0]:best[1]])
+    s, e = best + 1 - runs[best], best + 1
+    return Match("restate", "shared", text[s:e], s, e, text[s:e])
 
 
 def _mask(text: str, stop: list[str]) -> str:
@@ -398,43 +470,62 @@ def _mask(text: str, stop: list[str]) -> str:
 
 def _shared_en(text: str, customer: str, stop: list[str], min_words: int) -> Match | None:
     """A run of words shared with the customer holding at least `min_words` content words."""
-    tokens = [(m.group(), m.start(), m.end()) for m in re.finditer(r"[a-z0-9']+", text)]
-    theirs = re.findall(r"[a-z0-9']+", customer)
-    their_text = " " + " ".join(theirs) + " "
+    tokens = list(re.finditer(r"[a-z0-9']+", text))
+    words = [t.group() for t in tokens]
     stopset = set(stop)
-    best: tuple[int, int] | None = None
-    for i in range(len(tokens)):
-        for j in range(len(tokens), i, -1):
-            words = [t[0] for t in tokens[i:j]]
-            if " " + " ".join(words) + " " not in their_text:
-                continue
-            content = [w for w in words if w not in stopset and len(w) >= 3]
-            if len(content) >= min_words and (best is None or j - i > best[1] - best[0]):
-                best = (i, j)
-            break
-    if best is None:
+    content = [0]
+    for w in words:
+        content.append(content[-1] + (w not in stopset and len(w) >= 3))
+    runs = shared_suffix_lengths(words, re.findall(r"[a-z0-9']+", customer))
+    best = max(range(len(runs)), key=lambda j: (content[j + 1] - content[j + 1 - runs[j]], runs[j]), default=None)
+    if best is None or content[best + 1] - content[best + 1 - runs[best]] < min_words:
         return None
-    s, e = tokens[best[0]][1], tokens[best[1] - 1][2]
+    s, e = tokens[best + 1 - runs[best]].start(), tokens[best].end()
     return Match("restate", "shared", text[s:e], s, e, text[s:e])
 
 
 # ---------------------------------------------------------------- timeline
 
+class _Clock:
+    """Call times of offsets in one turn's normalised text, from word times (or spread evenly), worked out
+    once per turn so that a turn with many hits costs no more than one pass over it."""
+
+    def __init__(self, turn: Turn, norm: str, language: str) -> None:
+        self._turn = turn
+        self._words = turn.timed_words()
+        self._counts = [0]
+        for ch in norm:
+            self._counts.append(self._counts[-1] + is_content(ch))
+        self._acc: list[int] = []
+        self._sizes: list[int] = []
+        acc = 0
+        for w in self._words:
+            n = content_count(normalise(w.word, language))
+            self._acc.append(acc)
+            self._sizes.append(n)
+            acc += n
+        self._total = acc
+
+    def at(self, offset: int) -> float:
+        if not self._words:
+            return self._turn.start
+        k = self._counts[min(max(offset, 0), len(self._counts) - 1)]
+        if k >= self._total:
+            return self._words[-1].end
+        i = bisect_right(self._acc, k) - 1
+        while self._sizes[i] == 0:  # a word with no content characters (punctuation) holds no offset
+            i += 1
+        w = self._words[i]
+        return w.start + (k - self._acc[i]) / self._sizes[i] * (w.end - w.start)
+
+
 def time_at(turn: Turn, norm: str, offset: int, language: str) -> float:
     """Call time of a character offset in the turn's normalised text, from word times (or spread evenly)."""
-    k = content_count(norm[:offset])
-    acc = 0
-    words = turn.timed_words()
-    for w in words:
-        n = content_count(normalise(w.word, language))
-        if n and k < acc + n:
-            return w.start + (k - acc) / n * (w.end - w.start)
-        acc += n
-    return words[-1].end if words else turn.start
+    return _Clock(turn, norm, language).at(offset)
 
 
-def _key_words(timeline: Timeline) -> list[str]:
-    return [str(k) for k in timeline.extra.get("key_words", []) or []]
+def _key_words(timeline: Timeline) -> tuple[str, ...]:
+    return tuple(str(k) for k in timeline.extra.get("key_words", []) or [])
 
 
 def find_phrases(timeline: Timeline) -> dict[str, list[PhraseHit]]:
@@ -443,15 +534,24 @@ def find_phrases(timeline: Timeline) -> dict[str, list[PhraseHit]]:
     lists = load_phrase_lists(language)
     hits: dict[str, list[PhraseHit]] = {c: [] for c in PHRASE_CATEGORIES}
     customer_text = ""
+    transferred = bool(timeline.extra.get("transferred"))
     for i, turn in enumerate(timeline.turns):
         if turn.speaker == "customer":
             customer_text = turn.text
+            transferred = transferred or was_transferred(turn.text, language)
             continue
-        norm, matches = match_text(turn.text, language, lists)
-        again = restated(turn.text, customer_text, _key_words(timeline), language, lists)
-        for m in matches + ([again] if again else []):
-            hits[m.category].append(PhraseHit(m.category, i, time_at(turn, norm, m.start, language), m.text, m.phrase, m.tag))
+        context = ReplyContext(customer_text, _key_words(timeline), transferred)
+        norm, matches = match_text(turn.text, language, lists, context)
+        clock = _Clock(turn, norm, language)
+        for m in matches:
+            hits[m.category].append(PhraseHit(m.category, i, clock.at(m.start), m.text, m.phrase, m.tag))
     return hits
+
+
+def was_transferred(customer_text: str, language: str) -> bool:
+    """The customer says they have been passed from one person to another already (转了四次 / "transferred four times")."""
+    lists = load_customer_lists(language)
+    return bool(match_patterns(normalise(customer_text, language), lists["transferred"], lists))
 
 
 _PRONOUNS = {

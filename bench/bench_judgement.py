@@ -1,0 +1,50 @@
+"""Benchmark-style accuracy table of the phrase and course checks on the labelled replies.
+
+Prints precision, recall and F1 per class for the tuning set and for the held-back set (written first,
+never tuned on), per language and together; `--mistakes` lists every reply judged wrongly.
+Run: python -m bench.bench_judgement [--mistakes]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from simulator.core.analysis.corpus import CorpusScore, format_table, load_corpus, scenario_key_words, score_corpus
+from simulator.core.personas.loader import default_personas_dir, load_personas
+
+FOLDER = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "judgement"
+
+
+def scores() -> dict[str, CorpusScore]:
+    """tune / holdout, each per language and for both languages together."""
+    key_words = scenario_key_words(load_personas(default_personas_dir()).personas)
+    out: dict[str, CorpusScore] = {}
+    for part in ("tune", "holdout"):
+        replies = []
+        for language in ("zh", "en"):
+            path = FOLDER / f"{part}_{language}.toml"
+            if path.exists():
+                these = load_corpus(path)
+                out[f"{part}_{language}"] = score_corpus(these, key_words)
+                replies += these
+        out[part] = score_corpus(replies, key_words)
+    return out
+
+
+def main() -> int:
+    result = scores()
+    print(format_table({k: result[k] for k in ("tune", "holdout") if k in result}))
+    print()
+    print(format_table({k: v for k, v in result.items() if "_" in k}))
+    if "--mistakes" in sys.argv:
+        for name, score in result.items():
+            if "_" not in name:
+                continue
+            for m in score.mistakes:
+                print(f"{m.reply.where}: missed {sorted(m.missed)} false {sorted(m.false)}: {m.reply.text}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""Longest runs that one text shares with another, in time linear in both (a suffix automaton of the
+other text), so that restating is checked on a long reply as fast as on a short one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+
+
+class _Automaton:
+    """Suffix automaton of a sequence: every substring of it is a path from the root."""
+
+    def __init__(self, items: Sequence[Hashable]) -> None:
+        self.next: list[dict[Hashable, int]] = [{}]
+        self.link = [-1]
+        self.length = [0]
+        last = 0
+        for item in items:
+            last = self._extend(last, item)
+
+    def _new(self, length: int, link: int, edges: dict[Hashable, int]) -> int:
+        self.next.append(edges)
+        self.link.append(link)
+        self.length.append(length)
+        return len(self.length) - 1
+
+    def _extend(self, last: int, item: Hashable) -> int:
+        cur = self._new(self.length[last] + 1, 0, {})
+        p = last
+        while p != -1 and item not in self.next[p]:
+            self.next[p][item] = cur
+            p = self.link[p]
+        if p == -1:
+            return cur
+        q = self.next[p][item]
+        if self.length[p] + 1 == self.length[q]:
+            self.link[cur] = q
+            return cur
+        clone = self._new(self.length[p] + 1, self.link[q], dict(self.next[q]))
+        while p != -1 and self.next[p].get(item) == q:
+            self.next[p][item] = clone
+            p = self.link[p]
+        self.link[q] = self.link[cur] = clone
+        return cur
+
+
+def shared_suffix_lengths(
+    mine: Sequence[Hashable], theirs: Sequence[Hashable], allowed: Callable[[int], bool] | None = None
+) -> list[int]:
+    """For each position j of `mine`, the length of the longest run ending at j that also occurs in `theirs`.
+    A position where `allowed(j)` is false ends every run (punctuation, masked stop words)."""
+    auto = _Automaton(theirs)
+    state, length = 0, 0
+    out = []
+    for j, item in enumerate(mine):
+        if allowed is not None and not allowed(j):
+            state, length = 0, 0
+            out.append(0)
+            continue
+        while state and item not in auto.next[state]:
+            state = auto.link[state]
+            length = auto.length[state]
+        if item in auto.next[state]:
+            state = auto.next[state][item]
+            length += 1
+        else:
+            state, length = 0, 0
+        out.append(length)
+    return out
