@@ -30,6 +30,7 @@ PHRASE_CATEGORIES = (
     "vague_promise", "follow_up",
 )
 DERIVED = ("cancelled_apology", "resolution", "restate")
+ARGUING = ("explain_rule", "taboo", "negative", "retaliation")  # a clause with one of these makes the trainee's case
 LANGUAGES = ("zh", "en")
 GAP = "..."
 
@@ -295,10 +296,30 @@ class _Cover:
         return i + 1 < len(self._starts) and self._starts[i + 1] < span[1]
 
 
+@dataclass(frozen=True)
+class NearMiss:
+    """A phrase that was found and then not counted, with why: for trainers editing the lists."""
+
+    category: str
+    text: str
+    phrase: str
+    reason: str
+
+
+def _guard_at(said: Said, category: Category, lists: PhraseLists, span: tuple[int, int]) -> str:
+    for g in category.guards:
+        for s, e in _pattern_spans(said, g, category.pinyin, lists.gap):
+            if _overlaps(span, (s, e + lists.gap if g.scope else e)):
+                return repr(g.source)
+    return "?"
+
+
 def match_patterns(
-    text: str | Said, category: Category, lists: PhraseLists, patterns: Iterable[Pattern] | None = None
+    text: str | Said, category: Category, lists: PhraseLists, patterns: Iterable[Pattern] | None = None,
+    dropped: list[NearMiss] | None = None,
 ) -> list[Match]:
-    """Matches of a category's patterns in normalised text: guarded ones dropped, overlapping ones folded into the first, longest."""
+    """Matches of a category's patterns in normalised text: guarded ones dropped (and told to `dropped`),
+    overlapping ones folded into the first, longest."""
     said = text if isinstance(text, Said) else Said(text)
     text = said.text
     guards = _Cover(
@@ -311,6 +332,8 @@ def match_patterns(
         for span in _pattern_spans(said, p, category.pinyin, lists.gap):
             if not guards.overlaps(span):
                 found.append(Match(category.name, p.tag, text[span[0]:span[1]], span[0], span[1], p.source))
+            elif dropped is not None:
+                dropped.append(NearMiss(category.name, text[span[0]:span[1]], p.source, f"guard {_guard_at(said, category, lists, span)}"))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[Match] = []
     reach = -1
@@ -386,31 +409,44 @@ class ReplyContext:
 
 
 def match_text(text: str, language: str, lists: PhraseLists | None = None,
-               context: ReplyContext | None = None) -> tuple[str, list[Match]]:
-    """Normalised text and every listed or derived match in it; restate only with a context."""
+               context: ReplyContext | None = None, dropped: list[NearMiss] | None = None) -> tuple[str, list[Match]]:
+    """Normalised text and every listed or derived match in it; restate only with a context. `dropped`
+    collects what was found and then not counted, with the reason."""
     lists = lists or load_phrase_lists(language)
     norm = normalise(text, language)
     said = Said(norm)
     out: list[Match] = []
     for name, category in lists.categories.items():
         if name not in DERIVED:
-            out += match_patterns(said, category, lists)
+            out += match_patterns(said, category, lists, dropped=dropped)
     apologies = [m for m in out if m.category == "apology"]
     sincere, cancelled = _cancelled(apologies, lists, said)
     out = [m for m in out if m.category != "apology"] + sincere + cancelled
     times = match_patterns(said, lists["resolution"], lists, lists["resolution"].tagged("times"))
-    out = [m for m in out if m.tag != "with_time" or _with_time(m, times, norm, lists.gap)]
+    kept = [m for m in out if m.tag != "with_time" or _with_time(m, times, norm, lists.gap)]
+    _tell(dropped, out, kept, "no time in the same sentence")
     resolution = _resolution(said, lists, times)
+    out = kept
     if any(m.tag == "commitment" for m in resolution):
-        out = [m for m in out if m.category != "vague_promise"]
+        kept = [m for m in out if m.category != "vague_promise"]
+        _tell(dropped, out, kept, "the reply also commits to an action with a time")
+        out = kept
     out += resolution
     if context is not None:
         if context.transferred:
-            out = [m for m in out if not (m.category == "escalation_path" and m.tag == "transfer")]
-        again = restated(text, context.customer, context.key_words, language, lists)
+            kept = [m for m in out if not (m.category == "escalation_path" and m.tag == "transfer")]
+            _tell(dropped, out, kept, "the customer has already been transferred")
+            out = kept
+        arguing = [m for m in out if m.category in ARGUING]
+        again = restated(text, context.customer, context.key_words, language, lists, arguing)
         out += [again] if again else []
     out.sort(key=lambda m: (m.start, m.category))
     return norm, out
+
+
+def _tell(dropped: list[NearMiss] | None, before: list[Match], after: list[Match], reason: str) -> None:
+    if dropped is not None:
+        dropped += [NearMiss(m.category, m.text, m.phrase, reason) for m in before if m not in after]
 
 
 def find_in_text(text: str, language: str, lists: PhraseLists | None = None,
@@ -421,10 +457,12 @@ def find_in_text(text: str, language: str, lists: PhraseLists | None = None,
 
 # ---------------------------------------------------------------- restate
 
-def restated(text: str, customer_text: str, key_words: Sequence[str], language: str, lists: PhraseLists | None = None) -> Match | None:
-    """The customer's point said back: a confirming question (您的意思是…对吗), two of the scenario's key
-    words, or a phrase of the customer's own (min_chars / min_words after stop words). One shared key word
-    is only the topic, not a restatement."""
+def restated(text: str, customer_text: str, key_words: Sequence[str], language: str, lists: PhraseLists | None = None,
+             arguing: Sequence[Match] = ()) -> Match | None:
+    """The customer's point said back: a phrase of the customer's own (min_chars / min_words after stop
+    words), two of the scenario's key words, or a confirming question (您的意思是…对吗). One shared key word
+    is only the topic, and key words in a clause that argues (`arguing`: a rule, a taboo, a negative word:
+    违约金是合同里写好的) are the trainee's case, not the customer's point said back."""
     lists = lists or load_phrase_lists(language)
     norm = normalise(text, language)
     cat = lists["restate"]
@@ -436,9 +474,11 @@ def restated(text: str, customer_text: str, key_words: Sequence[str], language: 
                        int(cat.options.get("min_chars" if language == "zh" else "min_words", 3)))
         if found is not None:
             return found
+    argued = _Cover(_clauses_of(norm, (m.start for m in arguing)))
     spans: dict[str, tuple[int, int]] = {}
     for kw in key_words:
-        at = _pattern_spans(said, _pattern(kw, "key_words", language), cat.pinyin, lists.gap)
+        at = [a for a in _pattern_spans(said, _pattern(kw, "key_words", language), cat.pinyin, lists.gap)
+              if not argued.overlaps(a)]
         if at:
             spans.setdefault(kw, at[0])
     if len(spans) >= int(cat.options.get("min_key_words", 2)):
@@ -448,6 +488,19 @@ def restated(text: str, customer_text: str, key_words: Sequence[str], language: 
     if confirm:
         return Match("restate", "confirm", confirm[0].text, confirm[0].start, confirm[0].end, confirm[0].phrase)
     return None
+
+
+_CLAUSE_MARK = re.compile(r"[,.!?;]")
+
+
+def _clauses_of(text: str, offsets: Iterable[int]) -> list[tuple[int, int]]:
+    """The stretches between punctuation marks that hold the offsets."""
+    marks = [m.start() for m in _CLAUSE_MARK.finditer(text)]
+    out = []
+    for offset in offsets:
+        i = bisect_left(marks, offset)
+        out.append((marks[i - 1] + 1 if i else 0, marks[i] if i < len(marks) else len(text)))
+    return out
 
 
 def _shared_zh(text: str, customer: str, stop: list[str], min_chars: int) -> Match | None:
