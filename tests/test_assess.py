@@ -34,7 +34,7 @@ def test_angry_poor_reply_zh() -> None:
 def test_angry_replies_en() -> None:
     good = events("I completely understand, and I'm really sorry. I'll send an engineer by 3 pm today.", "en")
     assert {E.EMPATHY, E.APOLOGY, E.COMMITMENT} <= good
-    poor = events("Sorry, but that's the policy. We'll look into it.", "en")
+    poor = events("Sorry, but that's just the policy. We'll look into it.", "en")
     assert {E.CANCELLED_APOLOGY, E.DEFENSIVE, E.VAGUE_PROMISE} <= poor
     assert E.APOLOGY not in poor
 

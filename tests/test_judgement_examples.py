@@ -83,7 +83,7 @@ def test_phrases_command_prints_classes_and_near_misses(capsys: pytest.CaptureFi
     assert main(["phrases", "--lang", "zh", "我不理解您的意思，我们会尽快处理，两小时内给您回电"]) == 0
     out = capsys.readouterr().out
     assert "not counted: empathy \"理解您\" (entry: 理解您): guard '不理解'" in out
-    assert "not counted: vague_promise \"尽快\"" in out and "commits to an action with a time" in out
+    assert "not counted: vague_promise" in out and "commits to an action with a time" in out
 
 
 def test_phrases_command_json_and_restate_context(capsys: pytest.CaptureFixture[str]) -> None:

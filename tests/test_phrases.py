@@ -143,7 +143,7 @@ CASES = [
     ("zh", "今天不常", "resolution", False),
     ("zh", "网速不慢", "empathy", False),
     ("zh", "我现在不方便", "empathy", False),
-    ("zh", "给您带来不便了", "empathy", True),
+    ("zh", "给您带来不便了", "apology", True),  # the corpus labels it an apology (tests/fixtures/judgement)
     ("en", "Sorry, I didn't catch that", "apology", False),
     ("en", "I guarantee nothing", "over_promise", False),
     ("en", "thanks a lot for nothing", "thanks", False),

@@ -185,7 +185,7 @@ def _literal(part: str, language: str) -> re.Pattern[str]:
     if language == "zh":
         return re.compile(re.escape(part))
     words = r"[\s,.;:!?-]+".join(re.escape(w) for w in re.findall(r"[a-z0-9'%]+", part))
-    return re.compile(rf"(?<![a-z0-9']){words}(?![a-z0-9])")
+    return re.compile(rf"(?<![a-z0-9']){words}(?![a-z0-9]|'[a-z])")
 
 
 # ---------------------------------------------------------------- matching
@@ -504,13 +504,19 @@ def _clauses_of(text: str, offsets: Iterable[int]) -> list[tuple[int, int]]:
 
 
 def _shared_zh(text: str, customer: str, stop: list[str], min_chars: int) -> Match | None:
-    """Longest stretch of content characters shared with the customer once stop words are masked out."""
-    mine, theirs = _mask(text, stop), _mask(customer, stop)
-    runs = shared_suffix_lengths(mine, theirs, lambda i: is_content(mine[i]))
-    best = max(range(len(runs)), key=lambda j: runs[j], default=None)
-    if best is None or runs[best] < min_chars:
+    """The stretch shared with the customer that holds the most content characters outside stop words
+    (清洗了、投诉了还是不热 said back counts its 清洗了投诉了不热, not 还是)."""
+    masked = _mask(text, stop)
+    counted = [0]
+    for ch in masked:
+        counted.append(counted[-1] + is_content(ch))
+    runs = shared_suffix_lengths(text, customer)
+    best = max(range(len(runs)), key=lambda j: (counted[j + 1] - counted[j + 1 - runs[j]], runs[j]), default=None)
+    if best is None or counted[best + 1] - counted[best + 1 - runs[best]] < min_chars:
         return None
     s, e = best + 1 - runs[best], best + 1
+    while s < e and not is_content(text[s]):
+        s += 1
     return Match("restate", "shared", text[s:e], s, e, text[s:e])
 
 

@@ -23,7 +23,9 @@ class ScoringConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Finding:
-    """One observation tied to a moment of the call; `message` says what to do instead, citing the course."""
+    """One observation tied to a moment of the call; `message` says what to do instead, citing the course.
+    `cost`: points of the overall score it cost; `said`: the trainee's words it is about; `better`: a better
+    wording for that moment (the course's replacement for a taboo phrase)."""
 
     code: str
     turn: int | None
@@ -31,6 +33,9 @@ class Finding:
     message: str
     criterion: str
     severity: str
+    cost: float = 0.0
+    said: str = ""
+    better: str = ""
 
 
 @dataclass
@@ -49,6 +54,7 @@ class ScoringConfig:
     messages: dict[str, dict[str, str]]
     labels: dict[str, dict[str, str]]
     personas: dict[str, dict[str, Any]]
+    betters: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def knob(self, section: str, name: str) -> float:
         try:
@@ -65,6 +71,11 @@ class ScoringConfig:
     def label(self, event: str, language: str) -> str:
         return self.labels.get(language, {}).get(event, event)
 
+    def better(self, code: str, language: str) -> str:
+        """The default better wording for a finding (scoring.toml [better]); "" when there is none."""
+        texts = self.betters.get(code) or {}
+        return texts.get(language, texts.get("en", ""))
+
 
 @lru_cache(maxsize=1)
 def load_scoring_config() -> ScoringConfig:
@@ -77,9 +88,9 @@ def load_scoring_config() -> ScoringConfig:
     missing = [c for c in CRITERIA if c not in weights]
     if missing:
         raise ScoringConfigError(f"scoring.toml: [weights] lacks {', '.join(missing)}")
-    special = {"weights", "messages", "labels", "persona"}
+    special = {"weights", "messages", "labels", "persona", "better"}
     knobs = {k: v for k, v in data.items() if k not in special}
     persona = data.get("persona", {})
     knobs["persona"] = {k: v for k, v in persona.items() if not isinstance(v, dict)}
     personas = {k: v for k, v in persona.items() if isinstance(v, dict)}
-    return ScoringConfig(weights, knobs, data.get("messages", {}), data.get("labels", {}), personas)
+    return ScoringConfig(weights, knobs, data.get("messages", {}), data.get("labels", {}), personas, data.get("better", {}))

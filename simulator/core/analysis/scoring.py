@@ -8,13 +8,13 @@ texts live in simulator/data/scoring.toml with their sources.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Callable
 
 from simulator.core.analysis.assess import event_for, is_repeat
 from simulator.core.analysis.clear import SOLUTION, ClearCoverage, clear_coverage, first_hit, shouting_turns
-from simulator.core.analysis.phrases import PhraseHit, filler_density, pronoun_use
+from simulator.core.analysis.phrases import GAP, PhraseHit, filler_density, load_phrase_lists, pronoun_use
 from simulator.core.analysis.rubric import run_checks
 from simulator.core.analysis.scorecard import CRITERIA, Finding, Scorecard, ScoringConfig, load_scoring_config
 from simulator.core.analysis.text import normalise
@@ -44,12 +44,17 @@ class _Call:
     def knob(self, section: str, name: str) -> float:
         return self.cfg.knob(section, name)
 
-    def add(self, code: str, criterion: str, severity: str, turn: int | None, time: float | None, **values: Any) -> None:
+    def add(self, code: str, criterion: str, severity: str, turn: int | None, time: float | None, points: float = 0.0,
+            said: str = "", better: str = "", **values: Any) -> None:
+        """A finding; `points` is what it cost its criterion (turned into overall points once scored)."""
         message = self.cfg.message(code, self.language, **values)
-        self.findings.append(Finding(code, turn, None if time is None else round(time, 2), message, criterion, severity))
+        if not said and turn is not None and severity != "good" and 0 <= turn < len(self.timeline.turns):
+            said = self.timeline.turns[turn].text
+        self.findings.append(Finding(code, turn, None if time is None else round(time, 2), message, criterion, severity,
+                                     points, said, better or (self.cfg.better(code, self.language) if severity != "good" else "")))
 
-    def add_hit(self, code: str, criterion: str, severity: str, hit: PhraseHit) -> None:
-        self.add(code, criterion, severity, hit.turn, hit.time, text=hit.text)
+    def add_hit(self, code: str, criterion: str, severity: str, hit: PhraseHit, points: float = 0.0) -> None:
+        self.add(code, criterion, severity, hit.turn, hit.time, points, hit.text, better_wording(hit, self.language), text=hit.text)
 
     def trainee(self) -> list[int]:
         return [i for i, t in enumerate(self.timeline.turns) if t.speaker == "trainee"]
@@ -99,15 +104,16 @@ def _pauses(c: _Call) -> float | None:
     score = 100.0
     for d in c.measured("dead_air") or []:
         score -= c.knob("pauses", "dead_air_penalty")
-        c.add("dead_air", "pauses", "bad", c.turn_at(d.start), d.start, seconds=round(d.end - d.start, 1))
+        c.add("dead_air", "pauses", "bad", c.turn_at(d.start), d.start, c.knob("pauses", "dead_air_penalty"),
+              seconds=round(d.end - d.start, 1))
     for t in c.measured("turns") or []:
         latency = getattr(t, "latency", None)
         if latency is not None and latency > max_latency:
             score -= c.knob("pauses", "slow_reply_penalty")
-            c.add("slow_reply", "pauses", "warn", t.turn, t.start, seconds=round(latency, 1))
+            c.add("slow_reply", "pauses", "warn", t.turn, t.start, c.knob("pauses", "slow_reply_penalty"), seconds=round(latency, 1))
         if getattr(t, "cut_in_early", False):
             score -= c.knob("pauses", "cut_in_penalty")
-            c.add("cut_in_early", "pauses", "warn", t.turn, t.start)
+            c.add("cut_in_early", "pauses", "warn", t.turn, t.start, c.knob("pauses", "cut_in_penalty"))
     return score
 
 
@@ -126,11 +132,13 @@ def _pace(c: _Call) -> float | None:
         p = getattr(t, "pace", None)
         if p is not None and not low <= p <= high:
             score -= c.knob("pace", "turn_penalty")
-            c.add("pace_fast" if p > high else "pace_slow", "pace", "warn", t.turn, t.start, pace=round(p), low=round(low), high=round(high))
+            c.add("pace_fast" if p > high else "pace_slow", "pace", "warn", t.turn, t.start, c.knob("pace", "turn_penalty"),
+                  pace=round(p), low=round(low), high=round(high))
     customer = c.measured("customer_pace")
     if customer and pace > customer:
         score -= c.knob("pace", "faster_than_customer_penalty")
-        c.add("faster_than_customer", "pace", "warn", *c.first_trainee(), pace=round(pace), customer=round(customer))
+        c.add("faster_than_customer", "pace", "warn", *c.first_trainee(), c.knob("pace", "faster_than_customer_penalty"),
+              pace=round(pace), customer=round(customer))
     return score
 
 
@@ -141,11 +149,12 @@ def _loudness(c: _Call) -> float | None:
     score = 100.0
     for turn in shouting_turns(c.measures):
         score -= c.knob("loudness", "shouting_penalty")
-        c.add("shouting", "loudness", "bad", *c.at_turn(turn))
+        c.add("shouting", "loudness", "bad", *c.at_turn(turn), c.knob("loudness", "shouting_penalty"))
     if loud.get("louder_than_customer"):
         score -= c.knob("loudness", "louder_than_customer_penalty")
         levels = [(getattr(t, "loudness_rel_db", None) or 0.0, t.turn) for t in c.measured("turns") or []]
-        c.add("louder_than_customer", "loudness", "warn", *c.at_turn(max(levels)[1] if levels else c.first_trainee()[0]))
+        c.add("louder_than_customer", "loudness", "warn", *c.at_turn(max(levels)[1] if levels else c.first_trainee()[0]),
+              c.knob("loudness", "louder_than_customer_penalty"))
     return score
 
 
@@ -157,10 +166,10 @@ def _intonation(c: _Call) -> float | None:
     if pitch.get("monotone"):
         score -= c.knob("intonation", "monotone_penalty")
         flat = pitch.get("monotone_turns") or []
-        c.add("monotone", "intonation", "warn", *(c.at_turn(flat[0]) if flat else c.first_trainee()))
+        c.add("monotone", "intonation", "warn", *(c.at_turn(flat[0]) if flat else c.first_trainee()), c.knob("intonation", "monotone_penalty"))
     for turn in pitch.get("sharp_rise_turns") or []:
         score -= c.knob("intonation", "sharp_rise_penalty")
-        c.add("sharp_rise", "intonation", "warn", *c.at_turn(turn))
+        c.add("sharp_rise", "intonation", "warn", *c.at_turn(turn), c.knob("intonation", "sharp_rise_penalty"))
     return score
 
 
@@ -169,7 +178,7 @@ def _interruptions(c: _Call) -> float | None:
     if found is None:
         return None
     for x in found:
-        c.add("interruption", "interruptions", "bad", x.turn, x.start, text=x.text)
+        c.add("interruption", "interruptions", "bad", x.turn, x.start, c.knob("interruptions", "per_interruption"), x.text, text=x.text)
     overtalk = float(c.measured("overtalk_seconds") or 0.0)
     return 100.0 - c.knob("interruptions", "per_interruption") * len(found) - c.knob("interruptions", "per_overtalk_second") * overtalk
 
@@ -183,7 +192,7 @@ def _empathy(c: _Call) -> float:
         score += c.knob("empathy", "empathy")
         c.add_hit("empathy_good", "empathy", "good", empathy[0])
     else:
-        c.add("no_empathy", "empathy", "bad", *c.first_trainee())
+        c.add("no_empathy", "empathy", "bad", *c.first_trainee(), c.knob("empathy", "empathy"))
     if any(h.tag == "emotion" for h in empathy):
         score += c.knob("empathy", "emotion")
     if restate:
@@ -204,16 +213,16 @@ def _courtesy(c: _Call) -> float:
         score += c.knob("courtesy", "thanks")
         c.add_hit("thanks_good", "courtesy", "good", thanks[0])
     else:
-        c.add("no_thanks", "courtesy", "warn", *c.last_trainee())
+        c.add("no_thanks", "courtesy", "warn", *c.last_trainee(), c.knob("courtesy", "thanks"))
     use = pronoun_use(c.timeline)
     polite, plain, we, me = (use["您"], use["你"], use["我们"], use["我"]) if c.language == "zh" else (1, 0, use["we"], use["i"])
     polite_share = polite / (polite + plain) if polite + plain else 1.0
     we_share = we / (we + me) if we + me else 0.5
     score += c.knob("courtesy", "polite_address") * polite_share + c.knob("courtesy", "we") * min(1.0, 2 * we_share)
     if plain:
-        c.add("ni_not_nin", "courtesy", "warn", *_first_turn_with(c, "你"), count=plain)
+        c.add("ni_not_nin", "courtesy", "warn", *_first_turn_with(c, "你"), c.knob("courtesy", "polite_address") * (1 - polite_share), count=plain)
     if we_share < 0.25 and me >= 3:
-        c.add("few_we", "courtesy", "warn", *c.first_trainee())
+        c.add("few_we", "courtesy", "warn", *c.first_trainee(), c.knob("courtesy", "we") * (1 - min(1.0, 2 * we_share)))
     return score
 
 
@@ -222,9 +231,9 @@ def _apology(c: _Call) -> float:
     if sincere:
         c.add_hit("apology_good", "apology", "good", sincere[0])
     else:
-        c.add("no_apology", "apology", "warn", *c.first_trainee())
+        c.add("no_apology", "apology", "warn", *c.first_trainee(), c.knob("apology", "sincere") - c.knob("apology", "none"))
     for h in cancelled:
-        c.add_hit("cancelled_apology", "apology", "bad", h)
+        c.add_hit("cancelled_apology", "apology", "bad", h, c.knob("apology", "cancelled_penalty"))
     base = c.knob("apology", "sincere") if sincere else c.knob("apology", "none")
     return base - c.knob("apology", "cancelled_penalty") * len(cancelled)
 
@@ -238,11 +247,11 @@ def _resolution(c: _Call) -> float:
         score += c.knob("resolution", "commitment")
         c.add_hit("commitment_good", "resolution", "good", commitment[0])
     else:
-        c.add("no_commitment", "resolution", "bad", *c.last_trainee())
+        c.add("no_commitment", "resolution", "bad", *c.last_trainee(), c.knob("resolution", "commitment"))
     if c.hits.get("follow_up"):
         score += c.knob("resolution", "follow_up")
     elif commitment:
-        c.add("no_follow_up", "resolution", "warn", commitment[0].turn, commitment[0].time)
+        c.add("no_follow_up", "resolution", "warn", commitment[0].turn, commitment[0].time, c.knob("resolution", "follow_up"), commitment[0].text)
     if steps:
         score += c.knob("resolution", "steps")
         c.add_hit("steps_good", "resolution", "good", steps[0])
@@ -250,10 +259,10 @@ def _resolution(c: _Call) -> float:
         score += c.knob("resolution", "options")
     for h in c.hits.get("vague_promise", []):
         score -= c.knob("resolution", "vague_penalty")
-        c.add_hit("vague_promise", "resolution", "warn", h)
+        c.add_hit("vague_promise", "resolution", "warn", h, c.knob("resolution", "vague_penalty"))
     for h in c.hits.get("over_promise", []):
         score -= c.knob("resolution", "over_promise_penalty")
-        c.add_hit("over_promise", "resolution", "bad", h)
+        c.add_hit("over_promise", "resolution", "bad", h, c.knob("resolution", "over_promise_penalty"))
     return score
 
 
@@ -261,15 +270,15 @@ def _taboo(c: _Call) -> float:
     score = 100.0
     for h in c.hits.get("taboo", []):
         score -= c.knob("taboo", "taboo_penalty")
-        c.add_hit("defensive" if h.tag == "defensive" else "taboo", "taboo", "bad", h)
+        c.add_hit("defensive" if h.tag == "defensive" else "taboo", "taboo", "bad", h, c.knob("taboo", "taboo_penalty"))
     for h in c.hits.get("retaliation", []):
         score -= c.knob("taboo", "retaliation_penalty")
-        c.add_hit("retaliation", "taboo", "bad", h)
+        c.add_hit("retaliation", "taboo", "bad", h, c.knob("taboo", "retaliation_penalty"))
     negative = c.hits.get("negative", [])
     free = int(c.knob("taboo", "negative_free"))
     for h in negative[free:]:
         score -= c.knob("taboo", "negative_penalty")
-        c.add_hit("negative", "taboo", "warn", h)
+        c.add_hit("negative", "taboo", "warn", h, c.knob("taboo", "negative_penalty"))
     return score
 
 
@@ -281,7 +290,7 @@ def _fillers(c: _Call) -> float:
         for h in c.hits.get("filler", []):
             per_turn[h.turn] += 1
         worst = max(per_turn, key=per_turn.__getitem__, default=None)
-        c.add("fillers", "fillers", "warn", *c.at_turn(worst), density=round(density, 1))
+        c.add("fillers", "fillers", "warn", *c.at_turn(worst), 100.0 * min(1.0, (density - ok) / (bad - ok)), density=round(density, 1))
     return 100.0 * (bad - density) / (bad - ok) if density > ok else 100.0
 
 
@@ -297,7 +306,7 @@ def _clear(c: _Call) -> float:
     judged = {step: ok for step, ok in cov.steps().items() if ok is not None}
     for step, ok in judged.items():
         if not ok:
-            c.add(f"clear_{step}", "clear", "warn", *where[step])
+            c.add(f"clear_{step}", "clear", "warn", *where[step], c.knob("clear", "per_step"))
     # a step that could not be judged (Listen on a typed call) neither earns nor costs: the rest fill its share
     score = c.knob("clear", "per_step") * len(cov.steps()) * sum(judged.values()) / max(1, len(judged))
     if cov.emotion_before_solution:
@@ -305,7 +314,7 @@ def _clear(c: _Call) -> float:
     elif cov.emotion_before_solution is False:
         solution = first_hit(c.hits, SOLUTION)
         assert solution is not None
-        c.add("solution_before_emotion", "clear", "bad", solution.turn, solution.time, text=solution.text)
+        c.add("solution_before_emotion", "clear", "bad", solution.turn, solution.time, c.knob("clear", "order"), solution.text, text=solution.text)
     return score
 
 
@@ -361,6 +370,12 @@ def occurrences(c: _Call) -> dict[str, list[Occurrence]]:
 
 
 _RUBRIC_SEVERITY = {"consistent_answers": "bad", "steer_back": "bad"}
+# persona rewards that another finding already asks for: persona_missing does not say them again
+_REPORTS = {"no_empathy": ("empathy",), "no_apology": ("apology",), "no_commitment": ("commitment",),
+            "no_follow_up": ("follow_up",), "clear_establish": ("empathy", "restate")}
+# CLEAR steps whose own finding says the same as a criterion's: one finding per cause, the criterion's kept
+_SAME_CAUSE = {"clear_apologize": ("no_apology",), "clear_establish": ("no_empathy",), "clear_resolve": ("no_commitment",),
+               "clear_listen": ("interruption",), "clear_control": ("taboo", "defensive", "retaliation", "shouting")}
 _RUBRIC_BACKFIRES = ("consistent_answers",)  # DESIGN §3 投诉成癖型: inconsistent answers backfire
 
 
@@ -377,21 +392,31 @@ def _persona(c: _Call) -> float | None:
     met = sum(check.ok for check in checks.values())
     wanted = len(reward) + len(checks)
     score = 100.0 * (len(shown) + met) / wanted if wanted else 100.0
+    share = 100.0 / wanted if wanted else 0.0
     for check_name, check in checks.items():
+        lost = 0.0 if check.ok else share + (c.knob("persona", "backfire_penalty") if check_name in _RUBRIC_BACKFIRES else 0.0)
         c.add(f"{check_name}_good" if check.ok else check_name, "persona",
-              "good" if check.ok else _RUBRIC_SEVERITY.get(check_name, "warn"), check.turn, check.time, **check.values)
+              "good" if check.ok else _RUBRIC_SEVERITY.get(check_name, "warn"), check.turn, check.time, lost, **check.values)
         if not check.ok and check_name in _RUBRIC_BACKFIRES:
             score -= c.knob("persona", "backfire_penalty")
-    missing = [c.cfg.label(e, c.language) for e in reward if e not in shown]
-    if missing:
-        joiner = "、" if c.language == "zh" else ", "
-        c.add("persona_missing", "persona", "warn", *c.first_trainee(), persona=name, what=joiner.join(missing), advice=advice)
+    joiner = "、" if c.language == "zh" else ", "
+    reported = {code for f in c.findings for code in _REPORTS.get(f.code, ())}
+    missing = [e for e in reward if e not in shown]
+    unreported = [c.cfg.label(e, c.language) for e in missing if e not in reported]
+    if unreported:  # what has no finding of its own yet (no_apology already says "apologise")
+        c.add("persona_missing", "persona", "warn", *c.first_trainee(), share * len(missing),
+              persona=name, what=joiner.join(unreported), advice=advice)
+    backfired = []
     for event in table["penalise"]:
         seen = occ.get(event, [])
         if seen:
-            score -= c.knob("persona", "backfire_penalty") * min(len(seen), int(c.knob("persona", "backfire_max_count")))
-            turn, time, _ = min(seen, key=lambda o: (o[1] is None, o[1] or 0.0))
-            c.add("persona_backfire", "persona", "bad", turn, time, persona=name, what=c.cfg.label(event, c.language), advice=advice)
+            lost = c.knob("persona", "backfire_penalty") * min(len(seen), int(c.knob("persona", "backfire_max_count")))
+            score -= lost
+            backfired.append((min(seen, key=lambda o: (o[1] is None, o[1] or 0.0)), event, lost))
+    if backfired:  # one finding for every behaviour that backfired: they share the persona's advice
+        (turn, time, said), _, _ = min(backfired, key=lambda b: (b[0][1] is None, b[0][1] or 0.0))
+        c.add("persona_backfire", "persona", "bad", turn, time, sum(b[2] for b in backfired), said,
+              persona=name, what=joiner.join(c.cfg.label(b[1], c.language) for b in backfired), advice=advice)
     return score
 
 
@@ -407,6 +432,52 @@ def _only_listening(text: str, phrases: tuple[str, ...]) -> bool:
 
 
 MEASURED_ONLY = ("pauses", "pace", "loudness", "intonation", "interruptions")
+
+
+def _costed(findings: list[Finding], criteria: dict[str, int], weights: dict[str, float], total: float) -> list[Finding]:
+    """Each finding's criterion points turned into overall points: its share of what the criterion lost
+    (a criterion clamped at 0 lost less than its penalties add up to), times the criterion's weight."""
+    asked: dict[str, float] = defaultdict(float)
+    for f in findings:
+        asked[f.criterion] += f.cost if f.severity != "good" else 0.0
+    out = []
+    for f in findings:
+        if f.severity == "good" or f.criterion not in criteria or not asked[f.criterion] or not total:
+            out.append(replace(f, cost=0.0))
+            continue
+        lost = min(1.0, (100 - criteria[f.criterion]) / asked[f.criterion])
+        out.append(replace(f, cost=round(f.cost * lost * weights[f.criterion] / total, 2)))
+    return out
+
+
+def _one_per_cause(findings: list[Finding]) -> list[Finding]:
+    """A CLEAR step finding that repeats a criterion's finding is folded into it (its cost added)."""
+    codes = {f.code for f in findings}
+    folded = {f.code: f for f in findings if any(code in codes for code in _SAME_CAUSE.get(f.code, ()))}
+    out = []
+    for f in findings:
+        if f.code in folded:
+            continue
+        extra = sum(g.cost for code, g in folded.items() if f.code in _SAME_CAUSE[code] and f is _first(findings, f.code))
+        out.append(replace(f, cost=round(f.cost + extra, 2)) if extra else f)
+    return out
+
+
+def _first(findings: list[Finding], code: str) -> Finding | None:
+    return next((f for f in findings if f.code == code), None)
+
+
+def next_time(findings: list[Finding], count: int = 3) -> list[Finding]:
+    """The few things that cost most, most costly first: what the scorecard leads with."""
+    advice = [f for f in findings if f.severity != "good" and f.cost > 0]
+    return sorted(advice, key=lambda f: (-f.cost, f.time is None, f.time or 0.0))[:count]
+
+
+def better_wording(hit: PhraseHit, language: str) -> str:
+    """The course's replacement for the phrase a finding is about (phrase file [category.better])."""
+    table = load_phrase_lists(language)[hit.category].options.get("better", {})
+    entry = hit.phrase.split("+")[0].split(GAP)[0]
+    return str(table.get(hit.phrase) or table.get(entry) or table.get(hit.text) or "")
 
 
 def score_call(timeline: Timeline, hits: dict[str, list[PhraseHit]], measures: object | None = None, persona_type: str | None = None) -> Scorecard:
@@ -427,5 +498,6 @@ def score_call(timeline: Timeline, hits: dict[str, list[PhraseHit]], measures: o
             criteria[name] = _clamp(value)
     weight = sum(cfg.weights[k] for k in criteria)
     overall = _clamp(sum(cfg.weights[k] * v for k, v in criteria.items()) / weight) if weight else 0
-    findings = sorted(call.findings, key=lambda f: (f.time is None, f.time or 0.0, f.turn or 0))
+    findings = _one_per_cause(_costed(call.findings, criteria, cfg.weights, weight))
+    findings = sorted(findings, key=lambda f: (f.time is None, f.time or 0.0, f.turn or 0))
     return Scorecard(overall, criteria, findings, call.clear, [k for k in CRITERIA if k not in criteria])

@@ -36,10 +36,26 @@ def normalise_zh(text: str) -> str:
     return _SPACES.sub(" ", text).strip().lower()
 
 
+# Recognisers and hurried typing drop apostrophes ("dont", "youre"); put back the ones that cannot be
+# another word, and "ill" only before a verb ("ill send" is "i'll send", "ill health" stays).
+_CONTRACTIONS = {
+    w.replace("'", ""): w for w in (
+        "don't", "doesn't", "didn't", "can't", "won't", "isn't", "aren't", "wasn't", "weren't", "wouldn't",
+        "couldn't", "shouldn't", "haven't", "hasn't", "i'm", "i've", "i'd", "you're", "you've", "you'll", "you'd",
+        "we've", "they're", "that's", "there's", "what's", "let's", "it'll", "we'd", "they'll", "they've",
+    )
+}
+_CONTRACTION_WORDS = re.compile(r"\b(" + "|".join(_CONTRACTIONS) + r")\b")
+_ILL_VERB = re.compile(r"\bill (?=(send|call|get|have|make|check|book|arrange|ring|text|email|look|sort|put|pass|be|try|"
+                       r"do|give|take|see|let|keep|follow|ask|update|transfer|refund|come|note|raise|escalate|phone)\b)")
+
+
 def normalise_en(text: str) -> str:
-    """Lower case, straight apostrophes, single spaces."""
+    """Lower case, straight apostrophes, single spaces, apostrophes put back where they were dropped."""
     text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
-    return _SPACES.sub(" ", text).strip().lower()
+    text = _SPACES.sub(" ", text).strip().lower()
+    text = _CONTRACTION_WORDS.sub(lambda m: _CONTRACTIONS[m.group()], text)
+    return _ILL_VERB.sub("i'll ", text)
 
 
 def normalise(text: str, language: str) -> str:

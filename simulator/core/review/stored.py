@@ -58,8 +58,13 @@ def stored_findings(findings: list[dict[str, Any]]) -> list[Finding]:
         out.append(Finding(code=str(f.get("code", "")), turn=f.get("turn"),
                            time=float(time) if isinstance(time, (int, float)) else None,
                            message=str(f.get("message", "")), criterion=str(f.get("criterion", "")),
-                           severity=str(f.get("severity", "warn"))))
+                           severity=str(f.get("severity", "warn")), cost=_number(f.get("cost")),
+                           said=str(f.get("said", "")), better=str(f.get("better", ""))))
     return out
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) else 0.0
 
 
 def with_stored_scores(analysis: Any, record: Any) -> Any:
