@@ -1,7 +1,7 @@
 """Benchmark-style accuracy table of the phrase and course checks on the labelled replies.
 
-Prints precision, recall and F1 per class for the tuning set and for the held-back set (written first,
-never tuned on), per language and together; `--mistakes` lists every reply judged wrongly.
+Prints precision, recall and F1 per class for the tuning set (tune*_<lang>.toml) and for the held-back
+set (holdout_<lang>.toml: written first, never tuned on), per language and together; `--mistakes` lists every reply judged wrongly.
 Run: python -m bench.bench_judgement [--mistakes]
 """
 
@@ -23,9 +23,8 @@ def scores() -> dict[str, CorpusScore]:
     for part in ("tune", "holdout"):
         replies = []
         for language in ("zh", "en"):
-            path = FOLDER / f"{part}_{language}.toml"
-            if path.exists():
-                these = load_corpus(path)
+            these = [r for path in sorted(FOLDER.glob(f"{part}*_{language}.toml")) for r in load_corpus(path)]
+            if these:
                 out[f"{part}_{language}"] = score_corpus(these, key_words)
                 replies += these
         out[part] = score_corpus(replies, key_words)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QTextCursor
 
 from simulator.core.analysis.call import analyze_call
 from simulator.core.personas import default_personas_dir, load_persona
-from simulator.core.review import split_findings
+from simulator.core.review import next_time, split_findings
 from simulator.ui.scorecard_view import ScorecardView
 from tests.review_call import review_timeline, speak_call
 
@@ -45,7 +45,8 @@ def _link_point(browser, label: str):
     return browser.cursorRect(cursor).center()
 
 
-def _first_timed_advice(analysis):
+def _first_timed_advice(analysis, view):
+    view.all_findings_button.setChecked(True)
     advice, _ = split_findings(analysis.scorecard.findings)
     return next(f for f in advice if f.time is not None and f.time >= 5.0)
 
@@ -60,6 +61,12 @@ def test_scores_clear_and_findings_without_recording(view, analysis, persona):
     assert "✗" in view.clear_labels["listen"].text() and "✓" in view.clear_labels["apologize"].text()
     assert "emotion before the solution" in view.order_label.text()
     assert not view.play_button.isEnabled() and "No recording" in view.status_label.text()
+    first = next_time(card.findings)
+    text = view.findings_list.toPlainText()
+    assert 0 < len(first) <= 3 and [f.message for f in first] == [f.message for f in sorted(first, key=lambda f: -f.cost)]
+    assert all(f.message in text for f in first) and text.index(first[0].message) < text.index(first[-1].message)
+    assert all(f"You said: “{f.said}”" in text for f in first if f.said.strip())
+    view.all_findings_button.setChecked(True)  # the full list, one click away
     text = view.findings_list.toPlainText()
     times = [int(m) * 60 + int(s) for m, s in re.findall(r"▶\s(\d+):(\d\d)", text)]
     assert times == sorted(times) and len(times) == sum(1 for f in card.findings if f.severity != "good" and f.time is not None)
@@ -72,7 +79,7 @@ def test_scores_clear_and_findings_without_recording(view, analysis, persona):
 
 def test_clicking_a_finding_moves_to_a_second_before_it(view, qtbot, analysis, persona):
     view.set_result(analysis, persona, None)
-    finding = _first_timed_advice(analysis)
+    finding = _first_timed_advice(analysis, view)
     minutes, seconds = divmod(int(finding.time), 60)
     point = _link_point(view.findings_list, f"{minutes}:{seconds:02d}")
     with qtbot.waitSignal(view.seeked, timeout=2000) as signal:
@@ -103,7 +110,7 @@ def test_finding_plays_the_recording_from_its_moment(pulse, view, qtbot, analysi
     view.set_result(analysis, persona, recording)
     assert view.play_button.isEnabled() and "Click a finding" in view.status_label.text()
     assert set(view.timeline.wave_items) == {"customer", "trainee"}
-    finding = _first_timed_advice(analysis)
+    finding = _first_timed_advice(analysis, view)
     minutes, seconds = divmod(int(finding.time), 60)
     with qtbot.waitSignal(view.seeked, timeout=2000) as signal:
         qtbot.mouseClick(view.findings_list.viewport(), Qt.LeftButton,

@@ -96,12 +96,23 @@ def format_report(r: dict[str, Any]) -> str:
     lines.append(f"Score: {_num(r['score']['overall'], '.0f')}/100  " + "  ".join(f"{k} {v}" for k, v in score.items()))
     if r["not_measured"]:
         lines.append("Not measured: " + ", ".join(r["not_measured"]))
+    if r["next_time"]:
+        lines.append("Next time (what cost most):")
+        for i, f in enumerate(r["next_time"], 1):
+            lines.append(f"  {i}. [{_where(f)}] {f['message']} (-{f['cost']:.1f} points)")
+            if f["said"].strip():
+                lines.append(f"     said: \"{f['said']}\"")
+            if f["better"]:
+                lines.append(f"     better: {f['better']}")
     lines.append(f"Findings: {len(r['findings'])}")
     for f in r["findings"]:
-        where = f"turn {f['turn']}" if f["turn"] is not None else "call"
-        when = f", {f['time']:.1f} s" if f["time"] is not None else ""
-        lines.append(f"  [{where}{when}] {f['code']}: {f['message']}")
+        lines.append(f"  [{_where(f)}] {f['code']}: {f['message']}")
     return "\n".join(lines)
+
+
+def _where(f: dict[str, Any]) -> str:
+    where = f"turn {f['turn']}" if f["turn"] is not None else "call"
+    return where + (f", {f['time']:.1f} s" if f["time"] is not None else "")
 
 
 def _num(value: float | None, fmt: str, unit: str = "") -> str:

@@ -70,6 +70,8 @@ def report_html(report: Report, with_picture: bool) -> str:
         parts.append(f"<h2>{escape(report.scores_title)}</h2><table cellpadding='2'>{scores}</table>")
     if with_picture:
         parts.append(f"<h2>{escape(report.timeline_title)}</h2><img src='{TIMELINE_URL.toString()}' width='500'>")
+    if report.next_time:
+        parts.append(_next_time(report))
     parts.append(_findings(report.findings_title, report.findings, report.none_text))
     parts.append(_findings(report.praise_title, report.praise, report.none_text))
     if report.transcript:
@@ -87,6 +89,16 @@ def _findings(title: str, findings, none_text: str) -> str:
     rows = "".join(f"<tr><td class='label'>{escape(f.time or '—')}</td><td class='label'>{escape(f.criterion)}</td>"
                    f"<td>{escape(f.message)}</td></tr>" for f in findings)
     return f"<h2>{escape(title)}</h2>" + (f"<table cellpadding='2'>{rows}</table>" if rows else f"<p>{escape(none_text)}</p>")
+
+
+def _next_time(report: Report) -> str:
+    items = []
+    for f in report.next_time:
+        said = f"<br><span class='label'>{escape(report.said_label)}:</span> “{escape(f.said)}”" if f.said else ""
+        better = f"<br><span class='label'>{escape(report.better_label)}:</span> {escape(f.better)}" if f.better else ""
+        items.append(f"<li><b>{escape(f.time or '—')}</b> {escape(f.message)} "
+                     f"<span class='label'>(−{f.cost:.1f} {escape(report.points_label)})</span>{said}{better}</li>")
+    return f"<h2>{escape(report.next_time_title)}</h2><ol>{''.join(items)}</ol>"
 
 
 def _colour(score: int | None) -> str:

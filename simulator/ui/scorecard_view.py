@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.core.analysis.audio import AnalysisInputError, load_stereo
-from simulator.core.review import call_markers, moment_window, score_band, split_findings
+from simulator.core.review import call_markers, moment_window, next_time, score_band, split_findings
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.clip_player import ClipPlayer, NoRecording
 from simulator.ui.messages import text_of
@@ -81,6 +81,10 @@ class ScorecardView(QWidget):
         self.timeline.playToggleRequested.connect(self.toggle_play)
 
         self.findings_list = self._moment_browser()
+        self.all_findings_button = QPushButton(self.tr("Show all advice"), checkable=True)
+        self.all_findings_button.setToolTip(self.tr("The full list of advice, in call order"))
+        self.all_findings_button.toggled.connect(self._show_advice)
+        self._advice: list[Any] = []
         self.praise_list = self._moment_browser()
         self._moments: list[float] = []
         self.coping_text = QTextBrowser()
@@ -139,7 +143,10 @@ class ScorecardView(QWidget):
         coping_layout.addWidget(self.coping_text)
         praise_box.addWidget(self.coping_box, 1)
         lists = QHBoxLayout()
-        lists.addWidget(self.findings_list, 3)
+        advice_box = QVBoxLayout()
+        advice_box.addWidget(self.findings_list, 1)
+        advice_box.addWidget(self.all_findings_button)
+        lists.addLayout(advice_box, 3)
         lists.addLayout(praise_box, 2)
 
         layout = QVBoxLayout(self)
@@ -148,7 +155,7 @@ class ScorecardView(QWidget):
         layout.addLayout(playback)
         layout.addWidget(self.timeline, 3)
         layout.addLayout(lists, 4)
-        order = [self.play_button, self.timeline, self.findings_list, self.praise_list, self.coping_text,
+        order = [self.play_button, self.timeline, self.findings_list, self.all_findings_button, self.praise_list, self.coping_text,
                  self.retry_button]
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
@@ -165,7 +172,11 @@ class ScorecardView(QWidget):
         self._show_clear(card.clear)
         advice, praise = split_findings(card.findings)
         self._moments = []
-        self.findings_list.setHtml(self._findings_html(self.tr("What to do next time"), advice))
+        self._advice, self._next = advice, next_time(card.findings)
+        self.all_findings_button.setChecked(False)
+        self.all_findings_button.setText(self.tr("Show all advice (%n)", "", len(advice)))
+        self.all_findings_button.setEnabled(len(advice) > len(self._next))
+        self._show_advice(False)
         self.praise_list.setHtml(self._findings_html(self.tr("What went well"), praise))
         self._show_coping(persona)
         audio = self._load_audio(recording)
@@ -219,16 +230,28 @@ class ScorecardView(QWidget):
             note = self.tr("The solution came before acknowledging the emotion: feelings first, then facts.")
         self.order_label.setText(note)
 
-    def _findings_html(self, title: str, findings: list[Any]) -> str:
+    def _show_advice(self, everything: bool) -> None:
+        """The few things that cost most (with the words said and a better wording), or every piece of advice."""
+        if everything or not self._next:
+            self.findings_list.setHtml(self._findings_html(self.tr("All advice"), self._advice))
+            return
+        self.findings_list.setHtml(self._findings_html(self.tr("What to do next time"), self._next, detailed=True))
+
+    def _findings_html(self, title: str, findings: list[Any], detailed: bool = False) -> str:
         rows = []
         for f in findings:
             when = "—"
             if f.time is not None:
                 self._moments.append(f.time)
                 when = f"<a href='{MOMENT_SCHEME}:{len(self._moments) - 1}'>▶&nbsp;{clock(f.time)}</a>"
+            detail = ""
+            if detailed and f.said.strip():
+                detail += "<br><span style='color:#555555'>" + escape(self.tr("You said: %s") % f"“{f.said}”") + "</span>"
+            if detailed and f.better:
+                detail += "<br><b>" + escape(self.tr("Better: %s") % f.better) + "</b>"
             rows.append(f"<tr><td style='white-space:nowrap'>{when}</td>"
                         f"<td style='color:#555555; white-space:nowrap'>{escape(self.criterion_label(f.criterion))}</td>"
-                        f"<td>{escape(f.message)}</td></tr>")
+                        f"<td>{escape(f.message)}{detail}</td></tr>")
         body = "".join(rows) or "<tr><td>" + escape(self.tr("(none)")) + "</td></tr>"
         return f"<h3>{escape(title)}</h3><table cellspacing='0' cellpadding='3' width='100%'>{body}</table>"
 

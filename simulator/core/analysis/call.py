@@ -25,6 +25,7 @@ from simulator.core.analysis.audio import (
 from simulator.core.analysis.intervals import clip, join_close
 from simulator.core.analysis.measures import CallMeasures, Interval
 from simulator.core.analysis.thresholds import Thresholds, load_thresholds
+from simulator.core.review.findings import next_time
 from simulator.core.analysis.timing import measure_timing
 from simulator.core.timeline import Timeline, Turn
 
@@ -78,12 +79,14 @@ class CallAnalysis:
             "clear": {**card.clear.steps(), "emotion_before_solution": card.clear.emotion_before_solution},
             "score": {"overall": card.overall, **card.criteria},
             "not_measured": card.not_measured + [f"clear.{k}" for k, v in card.clear.steps().items() if v is None],
-            "findings": [
-                {"code": f.code, "turn": f.turn, "time": f.time, "message": f.message,
-                 "criterion": f.criterion, "severity": f.severity}
-                for f in card.findings
-            ],
+            "findings": [_finding(f) for f in card.findings],
+            "next_time": [_finding(f) for f in next_time(card.findings)],
         }
+
+
+def _finding(f: Any) -> dict[str, Any]:
+    return {"code": f.code, "turn": f.turn, "time": f.time, "message": f.message, "criterion": f.criterion,
+            "severity": f.severity, "cost": f.cost, "said": f.said, "better": f.better}
 
 
 def _span(d: Interval) -> dict[str, float]:

@@ -467,12 +467,6 @@ def _first(findings: list[Finding], code: str) -> Finding | None:
     return next((f for f in findings if f.code == code), None)
 
 
-def next_time(findings: list[Finding], count: int = 3) -> list[Finding]:
-    """The few things that cost most, most costly first: what the scorecard leads with."""
-    advice = [f for f in findings if f.severity != "good" and f.cost > 0]
-    return sorted(advice, key=lambda f: (-f.cost, f.time is None, f.time or 0.0))[:count]
-
-
 def better_wording(hit: PhraseHit, language: str) -> str:
     """The course's replacement for the phrase a finding is about (phrase file [category.better])."""
     table = load_phrase_lists(language)[hit.category].options.get("better", {})

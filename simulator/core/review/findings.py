@@ -1,4 +1,5 @@
-"""The scorecard's findings as review lists them: advice and praise apart, each in call order."""
+"""The scorecard's findings as review lists them: the few that cost most first, then advice and praise apart,
+each in call order."""
 
 from __future__ import annotations
 
@@ -13,6 +14,15 @@ def split_findings(findings: list[Any]) -> tuple[list[Any], list[Any]]:
     advice = sorted((f for f in findings if f.severity != "good"), key=order)
     praise = sorted((f for f in findings if f.severity == "good"), key=order)
     return advice, praise
+
+
+NEXT_TIME = 3  # what the scorecard leads with: a few things, not a list to wade through
+
+
+def next_time(findings: list[Any], count: int = NEXT_TIME) -> list[Any]:
+    """The few pieces of advice that cost the most points, most costly first (ties: earlier first)."""
+    advice = [f for f in findings if f.severity != "good" and getattr(f, "cost", 0.0) > 0]
+    return sorted(advice, key=lambda f: (-f.cost, f.time is None, f.time or 0.0))[:count]
 
 
 GOOD_SCORE, FAIR_SCORE = 80, 60

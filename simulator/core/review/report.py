@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.core.review.findings import next_time
 from simulator.core.review.stored import record_timeline, stored_criteria, stored_findings
 
 LANGUAGES = ("zh", "en")
@@ -17,14 +18,16 @@ TEXT = {
         "started": "Date", "duration": "Duration", "ending": "Ending", "status": "Status", "overall": "Overall score",
         "scores": "Scores", "findings": "Findings", "praise": "What went well", "transcript": "Transcript",
         "timeline": "Timeline", "notes": "Manager's notes", "customer": "Customer", "trainee_speaker": "Trainee",
-        "none": "(none)", "not_scored": "not scored", "attempt": "Attempt",
+        "none": "(none)", "not_scored": "not scored", "attempt": "Attempt", "next_time": "Next time: what cost most",
+        "said": "You said", "better": "Better", "points": "points", "all_findings": "All findings",
     },
     "zh": {
         "title": "通话评估报告", "trainee": "学员", "persona": "客户", "scenario": "场景", "started": "日期",
         "duration": "时长", "ending": "结果", "status": "状态", "overall": "总分", "scores": "各项得分",
         "findings": "改进建议", "praise": "做得好的地方", "transcript": "通话记录", "timeline": "时间轴",
         "notes": "主管备注", "customer": "客户", "trainee_speaker": "学员", "none": "（无）",
-        "not_scored": "未评分", "attempt": "练习编号",
+        "not_scored": "未评分", "attempt": "练习编号", "next_time": "下次重点改进（扣分最多的几项）", "said": "原话",
+        "better": "更好的说法", "points": "分", "all_findings": "全部建议",
     },
 }
 
@@ -49,6 +52,9 @@ class ReportFinding:
     time: str  # m:ss or "" for the whole call
     criterion: str
     message: str
+    said: str = ""
+    better: str = ""
+    cost: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,11 @@ class Report:
     overall_text: str  # the score, or "not scored"
     scores_title: str
     scores: list[tuple[str, int]]
+    next_time_title: str
+    next_time: list[ReportFinding]
+    said_label: str
+    better_label: str
+    points_label: str
     findings_title: str
     findings: list[ReportFinding]
     praise_title: str
@@ -98,11 +109,13 @@ def build_report(record: Any, language: str, persona_name: str | None = None, an
     ]
     findings = stored_findings(record.findings)
 
+    def row(f: Any) -> ReportFinding:
+        return ReportFinding(clock(f.time) if f.time is not None else "", criteria_text.get(f.criterion, f.criterion),
+                             hide(f.message), hide(f.said.strip()), f.better, f.cost)
+
     def rows(good: bool) -> list[ReportFinding]:
-        chosen = sorted((f for f in findings if (f.severity == "good") == good),
-                        key=lambda f: (f.time is None, f.time or 0.0))
-        return [ReportFinding(clock(f.time) if f.time is not None else "", criteria_text.get(f.criterion, f.criterion),
-                              hide(f.message)) for f in chosen]
+        return [row(f) for f in sorted((f for f in findings if (f.severity == "good") == good),
+                                       key=lambda f: (f.time is None, f.time or 0.0))]
 
     speakers = {"customer": text["customer"], "trainee": text["trainee_speaker"]}
     transcript = [(clock(t.start), speakers.get(t.speaker, t.speaker), hide(t.text))
@@ -112,7 +125,9 @@ def build_report(record: Any, language: str, persona_name: str | None = None, an
         overall_text=text["not_scored"] if record.overall is None else str(record.overall),
         scores_title=text["scores"],
         scores=[(criteria_text.get(n, n), s) for n, s in stored_criteria(record.scores).items()],
-        findings_title=text["findings"], findings=rows(False), praise_title=text["praise"], praise=rows(True),
+        next_time_title=text["next_time"], next_time=[row(f) for f in next_time(findings)], said_label=text["said"],
+        better_label=text["better"], points_label=text["points"],
+        findings_title=text["all_findings"], findings=rows(False), praise_title=text["praise"], praise=rows(True),
         transcript_title=text["transcript"], transcript=transcript, timeline_title=text["timeline"],
         notes_title=text["notes"], notes="" if anonymous else record.notes, none_text=text["none"],
     )
