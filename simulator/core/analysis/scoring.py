@@ -404,8 +404,9 @@ def _persona(c: _Call) -> float | None:
     missing = [e for e in reward if e not in shown]
     unreported = [c.cfg.label(e, c.language) for e in missing if e not in reported]
     if unreported:  # what has no finding of its own yet (no_apology already says "apologise")
-        c.add("persona_missing", "persona", "warn", *c.first_trainee(), share * len(missing),
-              persona=name, what=joiner.join(unreported), advice=advice)
+        examples = [c.cfg.better(e, c.language) for e in missing if e not in reported]
+        c.add("persona_missing", "persona", "warn", *c.first_trainee(), share * len(unreported),
+              better=joiner.join(x for x in examples if x), persona=name, what=joiner.join(unreported), advice=advice)
     backfired = []
     for event in table["penalise"]:
         seen = occ.get(event, [])
@@ -416,6 +417,7 @@ def _persona(c: _Call) -> float | None:
     if backfired:  # one finding for every behaviour that backfired: they share the persona's advice
         (turn, time, said), _, _ = min(backfired, key=lambda b: (b[0][1] is None, b[0][1] or 0.0))
         c.add("persona_backfire", "persona", "bad", turn, time, sum(b[2] for b in backfired), said,
+              better=c.cfg.better(backfired[0][1], c.language),
               persona=name, what=joiner.join(c.cfg.label(b[1], c.language) for b in backfired), advice=advice)
     return score
 
