@@ -41,7 +41,8 @@ class CallSession:
         self.thresholds = thresholds or load_thresholds()
         self.timeline = Timeline(persona.language, persona.id, extra={
             "persona_type": persona.type, "scenario": self.scenario.id,
-            "key_words": list(self.scenario.key_words), "seed": seed})
+            "key_words": list(self.scenario.key_words), "wants": self.scenario.wants, "seed": seed,
+            "transferred": was_transferred(self.scenario.situation, persona.language)})
         self.assessments: list[TurnAssessment] = []
 
     @property
@@ -92,8 +93,8 @@ class CallSession:
         previous = self.timeline.last("customer", before=index)
         previous_customer = previous.text if previous is not None else ""
         previous_trainee = [t.text for t in self.timeline.turns[:index] if t.speaker == "trainee"]
-        transferred = any(was_transferred(t.text, self.persona.language)
-                          for t in self.timeline.turns[:index] if t.speaker == "customer")
+        transferred = bool(self.timeline.extra.get("transferred")) or any(
+            was_transferred(t.text, self.persona.language) for t in self.timeline.turns[:index] if t.speaker == "customer")
         return assess_turn(
             turn.text, self.persona.language, customer_text=previous_customer,
             key_words=self.scenario.key_words, previous_trainee_texts=previous_trainee,

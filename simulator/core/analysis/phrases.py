@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Sequence
@@ -27,7 +27,7 @@ from simulator.core.timeline import Timeline, Turn
 PHRASE_CATEGORIES = (
     "empathy", "thanks", "apology", "cancelled_apology", "resolution", "taboo", "over_promise", "negative",
     "filler", "restate", "options", "boundary", "escalation_path", "explain_rule", "retaliation",
-    "vague_promise", "follow_up",
+    "vague_promise", "follow_up", "jargon", "ask_repeat", "anything_else", "record",
 )
 DERIVED = ("cancelled_apology", "resolution", "restate")
 ARGUING = ("explain_rule", "taboo", "negative", "retaliation")  # a clause with one of these makes the trainee's case
@@ -433,10 +433,15 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
         out = kept
     out += resolution
     if context is not None:
-        if context.transferred:
+        if context.transferred:  # passing on or asking again a customer who already explained: 不要让我重复讲
             kept = [m for m in out if not (m.category == "escalation_path" and m.tag == "transfer")]
             _tell(dropped, out, kept, "the customer has already been transferred")
-            out = kept
+            out = kept + [replace(m, category="ask_repeat") for m in out if m not in kept]
+    if context is None or not context.transferred:
+        kept = [m for m in out if m.category != "ask_repeat"]
+        _tell(dropped, out, kept, "asking again is fine when the customer has not explained it already")
+        out = kept
+    if context is not None:
         arguing = [m for m in out if m.category in ARGUING]
         again = restated(text, context.customer, context.key_words, language, lists, arguing)
         out += [again] if again else []

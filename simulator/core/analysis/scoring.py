@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any, Callable
 
 from simulator.core.analysis.assess import event_for, is_repeat
+from simulator.core.analysis.course import CourseCheck, course_checks
 from simulator.core.analysis.clear import SOLUTION, ClearCoverage, clear_coverage, first_hit, shouting_turns
 from simulator.core.analysis.phrases import GAP, PhraseHit, filler_density, load_phrase_lists, pronoun_use
 from simulator.core.analysis.rubric import run_checks
@@ -436,6 +437,20 @@ def _only_listening(text: str, phrases: tuple[str, ...]) -> bool:
 MEASURED_ONLY = ("pauses", "pace", "loudness", "intonation", "interruptions")
 
 
+def _course_points(c: _Call, checks: list[CourseCheck]) -> float:
+    """The course checks' findings for one criterion, and the points they cost it (scoring.toml [course])."""
+    lost = 0.0
+    counted: dict[str, int] = defaultdict(int)
+    for k in checks:
+        points = 0.0
+        if k.severity != "good" and counted[k.code] < int(c.knob("course", "max_count")):
+            points = c.knob("course", k.code)
+            counted[k.code] += 1
+        lost += points
+        c.add(k.code, k.criterion, k.severity, k.turn, k.time, points, k.said, **k.values)
+    return lost
+
+
 def _costed(findings: list[Finding], criteria: dict[str, int], weights: dict[str, float], total: float) -> list[Finding]:
     """Each finding's criterion points turned into overall points: its share of what the criterion lost
     (a criterion clamped at 0 lost less than its penalties add up to), times the criterion's weight."""
@@ -485,13 +500,14 @@ def score_call(timeline: Timeline, hits: dict[str, list[PhraseHit]], measures: o
     persona = persona_key(cfg, persona_type or timeline.extra.get("persona_type") or timeline.persona)
     call = _Call(timeline, hits, measures, cfg, clear_coverage(timeline, hits, measures), persona)
     has_words = any(t.text.strip() for t in timeline.by("trainee"))
+    course = course_checks(timeline, hits) if has_words else []
     criteria: dict[str, int] = {}
     for name, criterion in _CRITERIA.items():
         if not has_words and name not in MEASURED_ONLY:
             continue  # a recording without a transcript: the words were not "measured" either
         value = criterion(call)
         if value is not None:
-            criteria[name] = _clamp(value)
+            criteria[name] = _clamp(value - _course_points(call, [k for k in course if k.criterion == name]))
     weight = sum(cfg.weights[k] for k in criteria)
     overall = _clamp(sum(cfg.weights[k] * v for k, v in criteria.items()) / weight) if weight else 0
     findings = _one_per_cause(_costed(call.findings, criteria, cfg.weights, weight))
