@@ -50,6 +50,7 @@ class Pattern:
     scope: bool = False  # a guard ending in "...": also covers the `gap` characters after it (negation scope)
     compiled: tuple[re.Pattern[str], ...] = ()  # one literal search per part, compiled once at load
     homophones: tuple[bool, ...] = ()  # per part: also search by pinyin (zh, two or more Chinese characters)
+    needs: frozenset[str] = frozenset()  # tokens a text must hold for the first part to match (a quick pre-filter)
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,13 @@ def _pattern(entry: str, tag: str, language: str) -> Pattern:
     parts = tuple(p for p in (s.strip() for s in norm.split(GAP)) if p)
     homophones = tuple(language == "zh" and len(p) >= 2 and all(is_cjk(c) for c in p) for p in parts)
     return Pattern(entry, tag, parts, scope=norm.endswith(GAP), compiled=tuple(_literal(p, language) for p in parts),
-                   homophones=homophones)
+                   homophones=homophones, needs=frozenset(_tokens(parts[0])[:1] if parts else ()))
+
+
+def _tokens(text: str) -> list[str]:
+    """What the pre-filter compares: Chinese characters one by one (a homophone keeps at least one of them,
+    so any will do), other text by words."""
+    return [c for c in text if is_cjk(c)] or re.findall(r"[a-z0-9'%]+", text)
 
 
 def _literal(part: str, language: str) -> re.Pattern[str]:
@@ -197,6 +204,7 @@ class Said:
     def __init__(self, text: str) -> None:
         self.text = text
         self.chars = frozenset(text)
+        self.tokens = self.chars | frozenset(re.findall(r"[a-z0-9'%]+", text))
         self._spans: dict[tuple[str, bool], list[tuple[int, int]]] = {}
         self._by_reading: dict[str, list[int]] | None = None
 
@@ -306,6 +314,11 @@ class NearMiss:
     reason: str
 
 
+def _homophone_only(p: Pattern, said: Said) -> bool:
+    """A Chinese first part whose first character is missing may still match as a homophone that keeps another."""
+    return bool(p.homophones and p.homophones[0]) and not said.chars.isdisjoint(p.parts[0])
+
+
 def _guard_at(said: Said, category: Category, lists: PhraseLists, span: tuple[int, int]) -> str:
     for g in category.guards:
         for s, e in _pattern_spans(said, g, category.pinyin, lists.gap):
@@ -329,6 +342,8 @@ def match_patterns(
     )
     found = []
     for p in category.patterns if patterns is None else patterns:
+        if p.needs and p.needs.isdisjoint(said.tokens) and not _homophone_only(p, said):
+            continue
         for span in _pattern_spans(said, p, category.pinyin, lists.gap):
             if not guards.overlaps(span):
                 found.append(Match(category.name, p.tag, text[span[0]:span[1]], span[0], span[1], p.source))
