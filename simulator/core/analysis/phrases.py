@@ -359,7 +359,7 @@ def match_patterns(
     return kept
 
 
-_SENTENCE_END = re.compile(r"[.!?;]")
+_SENTENCE_END = re.compile(r"[.!?]")
 
 
 def _one_sentence(text: str, start: int, end: int) -> bool:
@@ -437,6 +437,7 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
     apologies = [m for m in out if m.category == "apology"]
     sincere, cancelled = _cancelled(apologies, lists, said)
     out = [m for m in out if m.category != "apology"] + sincere + cancelled
+    out = _one_verdict(out, norm, dropped)
     times = match_patterns(said, lists["resolution"], lists, lists["resolution"].tagged("times"))
     kept = [m for m in out if m.tag != "with_time" or _with_time(m, times, norm, lists.gap)]
     _tell(dropped, out, kept, "no time in the same sentence")
@@ -462,6 +463,25 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
         out += [again] if again else []
     out.sort(key=lambda m: (m.start, m.category))
     return norm, out
+
+
+def _one_verdict(out: list[Match], text: str, dropped: list[NearMiss] | None) -> list[Match]:
+    """Where two verdicts describe one act, keep the one that says what it was: the rule quoted after
+    "sorry, but" is the excuse of a cancelled apology, not an explanation; a jibe is retaliation rather than
+    a taboo phrase; and no reply that hits back offers an escalation path calmly."""
+    excuses = [(c.start, _sentence_end(text, c.end)) for c in out if c.category == "cancelled_apology"]
+    jibes = _Cover((m.start, m.end) for m in out if m.category == "retaliation")
+    kept = [m for m in out if not (
+        (m.category == "explain_rule" and any(s <= m.start < e for s, e in excuses))
+        or (m.category == "taboo" and jibes.overlaps((m.start, m.end)))
+        or (m.category == "escalation_path" and any(x.category == "retaliation" for x in out)))]
+    _tell(dropped, out, kept, "another verdict says what this was")
+    return kept
+
+
+def _sentence_end(text: str, offset: int) -> int:
+    found = _SENTENCE_END.search(text, offset)
+    return found.start() if found else len(text)
 
 
 def _tell(dropped: list[NearMiss] | None, before: list[Match], after: list[Match], reason: str) -> None:

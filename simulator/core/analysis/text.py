@@ -42,7 +42,7 @@ _CONTRACTIONS = {
     w.replace("'", ""): w for w in (
         "don't", "doesn't", "didn't", "can't", "won't", "isn't", "aren't", "wasn't", "weren't", "wouldn't",
         "couldn't", "shouldn't", "haven't", "hasn't", "i'm", "i've", "i'd", "you're", "you've", "you'll", "you'd",
-        "we've", "they're", "that's", "there's", "what's", "let's", "it'll", "we'd", "they'll", "they've",
+        "we've", "they're", "that's", "there's", "what's", "where's", "who's", "here's", "nobody's", "let's", "it'll", "we'd", "they'll", "they've",
     )
 }
 _CONTRACTION_WORDS = re.compile(r"\b(" + "|".join(_CONTRACTIONS) + r")\b")
