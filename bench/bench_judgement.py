@@ -2,7 +2,7 @@
 
 Prints precision, recall and F1 per class for the tuning set (tune*_<lang>.toml) and for the held-back
 set (holdout_<lang>.toml: written first, never tuned on), per language and together; `--mistakes` lists every reply judged wrongly.
-Run: python -m bench.bench_judgement [--mistakes]
+Run: python -m bench.bench_judgement [--mistakes | --markdown]
 """
 
 from __future__ import annotations
@@ -10,7 +10,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from simulator.core.analysis.corpus import CorpusScore, format_table, load_corpus, scenario_key_words, score_corpus
+from simulator.core.analysis.corpus import (
+    CorpusScore,
+    format_table,
+    load_corpus,
+    markdown_table,
+    scenario_key_words,
+    score_corpus,
+)
 from simulator.core.personas.loader import default_personas_dir, load_personas
 
 FOLDER = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "judgement"
@@ -33,6 +40,9 @@ def scores() -> dict[str, CorpusScore]:
 
 def main() -> int:
     result = scores()
+    if "--markdown" in sys.argv:
+        print(markdown_table({k: result[k] for k in ("tune", "holdout", "tune_zh", "holdout_zh", "tune_en", "holdout_en")}))
+        return 0
     print(format_table({k: result[k] for k in ("tune", "holdout") if k in result}))
     print()
     print(format_table({k: v for k, v in result.items() if "_" in k}))

@@ -76,6 +76,8 @@ def test_typed_taboo_reply_marks_the_moment_moves_the_mood_and_is_scored(window,
     qtbot.keyClick(page.reply, Qt.Key.Key_Escape)              # Esc ends the call from anywhere
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.result_page, timeout=60000)
     card = window.result_page.scorecard
+    assert "Next time" in card.findings_list.toPlainText() or "next time" in card.findings_list.toPlainText()
+    card.all_findings_button.click()                              # the full list is one click away
     assert "Taboo phrases" in card.findings_list.toPlainText()
     assert card.criterion_rows["taboo"].value() < 60
     assert window.controller.analysis_threads == ["call-finish"]     # never the GUI thread

@@ -28,9 +28,11 @@ def test_a_poor_call_gets_one_finding_per_cause() -> None:
     for criterion_code, clear_code in (("no_apology", "clear_apologize"), ("no_commitment", "clear_resolve"),
                                        ("no_empathy", "clear_establish"), ("taboo", "clear_control")):
         assert not (criterion_code in codes and clear_code in codes), codes
-    assert codes.count("persona_backfire") == 1
-    backfire = next(f for f in card.findings if f.code == "persona_backfire")
-    assert "服务忌语" in backfire.message and "含糊的承诺" in backfire.message  # every behaviour, one advice
+    # taboo and vague promises backfire with this persona, and each already has its own finding: no
+    # second finding says so, the first taboo finding carries what it cost with this persona as well
+    assert "persona_backfire" not in codes
+    taboo = [f for f in card.findings if f.code == "taboo"]
+    assert taboo[0].cost > 2 * taboo[1].cost
     assert len(card.findings) <= 14, codes
 
 

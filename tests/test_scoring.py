@@ -271,7 +271,9 @@ def test_persona_rubric_rewards_the_persona_strategy() -> None:
     g, p = (score_call(t, find_phrases(t)) for t in (good, poor))
     assert g.criteria["persona"] >= 75 > 25 >= p.criteria["persona"]
     backfire = [f for f in p.findings if f.code == "persona_backfire"]
-    assert len(backfire) == 1 and "重复同一解释" in backfire[0].message and "辩解" in backfire[0].message  # one per cause
+    # one per cause: repeating the explanation has no finding of its own, defending has (its cost is folded there)
+    assert len(backfire) == 1 and "重复同一解释" in backfire[0].message and "辩解" not in backfire[0].message
+    assert any(f.code == "defensive" for f in p.findings)
 
 
 def test_persona_key_accepts_type_alias_or_persona_id() -> None:

@@ -146,3 +146,17 @@ def format_table(scores: dict[str, CorpusScore]) -> str:
         rows.append(f"{c:<18}{cells}")
     rows.append(f"{'replies':<18}" + "".join(f"{scores[n].replies:>31}" for n in names))
     return "\n".join(rows)
+
+
+def markdown_table(scores: dict[str, CorpusScore]) -> str:
+    """The same figures as a Markdown table (F1 per class and set; precision / recall overall), for the README."""
+    names = list(scores)
+    rows = ["| class | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for c in VERDICT_CLASSES:
+        rows.append(f"| {c} | " + " | ".join(f"{scores[n].classes[c].f1:.3f}" for n in names) + " |")
+    rows.append("| **overall F1** | " + " | ".join(f"**{scores[n].overall.f1:.3f}**" for n in names) + " |")
+    rows.append("| precision / recall | " + " | ".join(
+        f"{scores[n].overall.precision:.3f} / {scores[n].overall.recall:.3f}" for n in names) + " |")
+    rows.append("| replies | " + " | ".join(str(scores[n].replies) for n in names) + " |")
+    return "\n".join(rows)
+

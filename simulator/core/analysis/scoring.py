@@ -37,6 +37,8 @@ class _Call:
     clear: ClearCoverage
     persona: str | None
     findings: list[Finding] = field(default_factory=list)
+    # (code, criterion, points): points a criterion lost for a cause another finding already names
+    folds: list[tuple[str, str, float]] = field(default_factory=list)
 
     @property
     def language(self) -> str:
@@ -374,6 +376,11 @@ _RUBRIC_SEVERITY = {"consistent_answers": "bad", "steer_back": "bad"}
 # persona rewards that another finding already asks for: persona_missing does not say them again
 _REPORTS = {"no_empathy": ("empathy",), "no_apology": ("apology",), "no_commitment": ("commitment",),
             "no_follow_up": ("follow_up",), "clear_establish": ("empathy", "restate")}
+# the finding that already names a behaviour the persona penalises
+_EVENT_FINDINGS = {"taboo": ("taboo",), "defensive": ("defensive",), "retaliation": ("retaliation",),
+                   "vague_promise": ("vague_promise",), "cancelled_apology": ("cancelled_apology",),
+                   "over_promise": ("over_promise",), "interruption": ("interruption",), "dead_air": ("dead_air",),
+                   "shouting": ("shouting",)}
 # CLEAR steps whose own finding says the same as a criterion's: one finding per cause, the criterion's kept
 _SAME_CAUSE = {"clear_apologize": ("no_apology",), "clear_establish": ("no_empathy",), "clear_resolve": ("no_commitment",),
                "clear_listen": ("interruption",), "clear_control": ("taboo", "defensive", "retaliation", "shouting")}
@@ -403,19 +410,28 @@ def _persona(c: _Call) -> float | None:
     joiner = "、" if c.language == "zh" else ", "
     reported = {code for f in c.findings for code in _REPORTS.get(f.code, ())}
     missing = [e for e in reward if e not in shown]
+    for e in missing:
+        own = next((f.code for f in c.findings if e in _REPORTS.get(f.code, ())), None)
+        if own is not None:  # no_apology already asks for it: it carries this persona's share too
+            c.folds.append((own, "persona", share))
     unreported = [c.cfg.label(e, c.language) for e in missing if e not in reported]
     if unreported:  # what has no finding of its own yet (no_apology already says "apologise")
         examples = [c.cfg.better(e, c.language) for e in missing if e not in reported]
         c.add("persona_missing", "persona", "warn", *c.first_trainee(), share * len(unreported),
               better=joiner.join(x for x in examples if x), persona=name, what=joiner.join(unreported), advice=advice)
     backfired = []
+    named = {f.code for f in c.findings}
     for event in table["penalise"]:
         seen = occ.get(event, [])
         if seen:
             lost = c.knob("persona", "backfire_penalty") * min(len(seen), int(c.knob("persona", "backfire_max_count")))
             score -= lost
-            backfired.append((min(seen, key=lambda o: (o[1] is None, o[1] or 0.0)), event, lost))
-    if backfired:  # one finding for every behaviour that backfired: they share the persona's advice
+            own = next((code for code in _EVENT_FINDINGS.get(event, ()) if code in named), None)
+            if own is not None:  # taboo already has its finding: it carries what it cost with this persona too
+                c.folds.append((own, "persona", lost))
+            else:
+                backfired.append((min(seen, key=lambda o: (o[1] is None, o[1] or 0.0)), event, lost))
+    if backfired:  # one finding for every other behaviour that backfired: they share the persona's advice
         (turn, time, said), _, _ = min(backfired, key=lambda b: (b[0][1] is None, b[0][1] or 0.0))
         c.add("persona_backfire", "persona", "bad", turn, time, sum(b[2] for b in backfired), said,
               better=c.cfg.better(backfired[0][1], c.language),
@@ -451,19 +467,29 @@ def _course_points(c: _Call, checks: list[CourseCheck]) -> float:
     return lost
 
 
-def _costed(findings: list[Finding], criteria: dict[str, int], weights: dict[str, float], total: float) -> list[Finding]:
+def _costed(findings: list[Finding], folds: list[tuple[str, str, float]], criteria: dict[str, int],
+            weights: dict[str, float], total: float) -> list[Finding]:
     """Each finding's criterion points turned into overall points: its share of what the criterion lost
-    (a criterion clamped at 0 lost less than its penalties add up to), times the criterion's weight."""
+    (a criterion clamped at 0 lost less than its penalties add up to), times the criterion's weight; points
+    folded into a finding of another criterion (the same cause) are added to the first finding of that code."""
     asked: dict[str, float] = defaultdict(float)
     for f in findings:
         asked[f.criterion] += f.cost if f.severity != "good" else 0.0
+    for _, criterion, points in folds:
+        asked[criterion] += points
+
+    def overall(criterion: str, points: float) -> float:
+        if criterion not in criteria or not asked[criterion] or not total:
+            return 0.0
+        return points * min(1.0, (100 - criteria[criterion]) / asked[criterion]) * weights[criterion] / total
+
+    extra: dict[str, float] = defaultdict(float)
+    for code, criterion, points in folds:
+        extra[code] += overall(criterion, points)
     out = []
     for f in findings:
-        if f.severity == "good" or f.criterion not in criteria or not asked[f.criterion] or not total:
-            out.append(replace(f, cost=0.0))
-            continue
-        lost = min(1.0, (100 - criteria[f.criterion]) / asked[f.criterion])
-        out.append(replace(f, cost=round(f.cost * lost * weights[f.criterion] / total, 2)))
+        cost = 0.0 if f.severity == "good" else overall(f.criterion, f.cost) + extra.pop(f.code, 0.0)
+        out.append(replace(f, cost=round(cost, 2)))
     return out
 
 
@@ -510,6 +536,6 @@ def score_call(timeline: Timeline, hits: dict[str, list[PhraseHit]], measures: o
             criteria[name] = _clamp(value - _course_points(call, [k for k in course if k.criterion == name]))
     weight = sum(cfg.weights[k] for k in criteria)
     overall = _clamp(sum(cfg.weights[k] * v for k, v in criteria.items()) / weight) if weight else 0
-    findings = _one_per_cause(_costed(call.findings, criteria, cfg.weights, weight))
+    findings = _one_per_cause(_costed(call.findings, call.folds, criteria, cfg.weights, weight))
     findings = sorted(findings, key=lambda f: (f.time is None, f.time or 0.0, f.turn or 0))
     return Scorecard(overall, criteria, findings, call.clear, [k for k in CRITERIA if k not in criteria])
