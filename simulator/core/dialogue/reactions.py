@@ -1,0 +1,51 @@
+"""Which reaction line fits what the trainee actually said.
+
+A reaction fires on an event, but its line must fit the words: a reaction written for a phrase group
+(`when`) is used only when the words that triggered the event contain one of them, and a line may
+quote those words through the {said} slot. A line with {said} is never used when the words are not
+known (a measured event, or an assessment without evidence), so no line quotes words nobody said.
+A reaction also fits only its mood bands and scenarios, and a calming reaction is not used in a
+turn in which the mood rose (the customer does not say "就是啊" while getting angrier).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from simulator.core.analysis.text import normalise
+from simulator.core.events import TurnAssessment
+from simulator.core.personas.model import Reaction
+
+SAID = "{said}"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    reaction: Reaction
+    said: str | None   # the trainee's words that triggered the reaction, as they were matched
+
+    def lines(self) -> tuple[str, ...]:
+        """The reaction's lines usable now: templates only when the words are known."""
+        return tuple(line for line in self.reaction.lines if SAID not in line or self.said)
+
+    def fill(self, line: str) -> str:
+        return line.replace(SAID, self.said) if self.said else line
+
+
+def said_for(turn: TurnAssessment, event: str) -> str | None:
+    words = (turn.evidence or {}).get(event, "").strip()
+    return words or None
+
+
+def fitting(fired: list[Reaction], turn: TurnAssessment, band: str, scenario_id: str, rose: bool,
+            calming: Callable[[Reaction], bool]) -> list[Candidate]:
+    """The fired reactions that fit the words, band and scenario, most specific first within a
+    priority (a `when` reaction before a general one), highest priority first."""
+    out = []
+    for reaction in fired:
+        said = said_for(turn, reaction.on)
+        norm = normalise(said, turn.language) if said else None
+        if reaction.fits(norm, band, scenario_id) and not (rose and calming(reaction)):
+            out.append(Candidate(reaction, said))
+    return sorted(out, key=lambda c: (-c.reaction.priority, not c.reaction.when))
