@@ -34,8 +34,13 @@ class Candidate:
 
 
 def said_for(turn: TurnAssessment, event: str) -> str | None:
+    """The words that triggered event, as the trainee wrote them when they can be found in the text
+    (the evidence is normalised: "i don't know" is quoted as "I don't know")."""
     words = (turn.evidence or {}).get(event, "").strip()
-    return words or None
+    if not words:
+        return None
+    at = turn.text.lower().find(words.lower())
+    return turn.text[at:at + len(words)] if at >= 0 else words
 
 
 def fitting(fired: list[Reaction], turn: TurnAssessment, band: str, scenario_id: str, rose: bool,
