@@ -59,7 +59,16 @@ def _persona(name: str) -> Persona:
             return load_persona(path)
         except PersonaFileError as exc:
             raise LookupError(f"{path} is not a valid persona file ({exc.errors[0]})") from None
-    personas = load_personas(default_personas_dir()).personas
+    folder = default_personas_dir()
+    usual = folder.joinpath(*name.split(".", 1)).with_suffix(".toml") if "." in name else None
+    if usual is not None and usual.is_file():   # personas/<language>/<type>.toml: no need to read them all
+        try:
+            persona = load_persona(usual)
+            if persona.id == name:
+                return persona
+        except PersonaFileError:
+            pass
+    personas = load_personas(folder).personas
     for persona in personas:
         if persona.id == name:
             return persona
