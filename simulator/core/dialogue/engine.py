@@ -135,9 +135,11 @@ class DialogueEngine:
         return self._record(text + joiner + answer, f"{event}+{trigger}")
 
     def _signal(self, change: float) -> CustomerLine | None:
-        """An escalation signal (12345, 消协, the papers ...) when the mood is near escalate_at and rose."""
+        """An escalation signal (12345, 消协, the papers ...) when the mood is near escalate_at and rose,
+        every other line at most, so the threats come between the complaints."""
         near = self.mood >= self.persona.mood.escalate_at - self.persona.escalation_within
-        text = self._chooser.fresh(self.persona.escalation) if near and change > 0 else None
+        after_signal = bool(self.history) and self.history[-1].trigger == "signal"
+        text = self._chooser.fresh(self.persona.escalation) if near and change > 0 and not after_signal else None
         return self._record(text, "signal") if text is not None else None
 
     def _ending(self, events: frozenset[str], change: float) -> Ending | None:
