@@ -47,6 +47,11 @@ def test_questions_and_their_topics(text: str, language: str, topic: str) -> Non
     ("Is there anything else I can help you with?", "en"),
     ("Would you like a refund instead?", "en"),
     ("Your account number is noted", "en"),
+    ("我明白您为什么着急", "zh"),                           # a question word inside a statement
+    ("我们会查一下是哪里出的问题", "zh"),
+    ("我跟您说一下我们这边的处理流程", "zh"),
+    ("I know how you feel", "en"),
+    ("I will tell you what we can do", "en"),
 ])
 def test_not_questions_for_the_customer(text: str, language: str) -> None:
     assert find_question(text, language) is None

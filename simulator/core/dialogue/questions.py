@@ -3,8 +3,8 @@
 A real caller answers "请问您的地址是哪里" with the address. The analysis (assess.py) reports behaviours,
 not questions, so this module reads the text itself: clause by clause, after normalisation, so
 recognised speech without punctuation works. A clause is a question when it has a question mark, a
-question word, a final particle (zh), an auxiliary or question word first (en), or asks for
-information ("请提供", "can I have"). Its topic is the case topic whose question words match it
+final particle or a question word not inside a statement (zh), an auxiliary or question word first
+(en), or asks for information ("请提供", "can I have"). Its topic is the case topic whose question words match it
 (the longest match wins). Questions that offer or check something ("还有什么可以帮您", "does that
 work") are not questions for the customer. The word lists are data: simulator/data/questions.toml.
 """
@@ -32,6 +32,8 @@ class QuestionWords:
     requests: tuple[str, ...]
     offers: tuple[str, ...]
     you: tuple[str, ...]
+    embedders: tuple[str, ...]
+    fillers: tuple[str, ...]
     topics: dict[str, tuple[str, ...]]
 
 
@@ -51,6 +53,7 @@ def question_words(language: str) -> QuestionWords:
         words=tuple(table.get("words", ())), starts=tuple(table.get("starts", ())),
         endings=tuple(table.get("endings", ())), requests=tuple(table.get("requests", ())),
         offers=tuple(table.get("offers", ())), you=tuple(table.get("you", ())),
+        embedders=tuple(table.get("embedders", ())), fillers=tuple(table.get("fillers", ())),
         topics={name: tuple(words) for name, words in table.get("topics", {}).items()},
     )
 
@@ -67,12 +70,22 @@ def _has(clause: str, needle: str, language: str) -> bool:
 
 
 def _is_question(clause: str, words: QuestionWords, language: str) -> bool:
+    """A question mark, a request, a final particle (zh), a question word not inside a statement
+    ("我明白您为什么着急" is not a question), or (en) a question or auxiliary word first."""
     if "?" in clause or any(_has(clause, r, language) for r in words.requests):
         return True
     if language == "zh":
-        return any(w in clause for w in words.words) or clause.rstrip("?").endswith(words.endings)
-    first = clause.split(" ", 1)[0] if clause else ""
-    return first in words.starts or any(_has(clause, w, language) for w in words.words)
+        if clause.endswith(words.endings):
+            return True
+        found = [clause.find(w) for w in words.words if w in clause]
+        if not found:
+            return False
+        embedded = [clause.find(e) for e in words.embedders if e in clause]
+        return not embedded or min(embedded) > min(found)
+    tokens = clause.split(" ")
+    while tokens and tokens[0].strip("'") in words.fillers:
+        tokens.pop(0)
+    return bool(tokens) and (tokens[0] in words.starts or tokens[0] in words.words)
 
 
 def _asks_the_customer(clause: str, words: QuestionWords, language: str) -> bool:
