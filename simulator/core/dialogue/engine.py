@@ -70,7 +70,9 @@ class DialogueEngine:
         for reaction in fired:
             if reaction.mood is not None:
                 overrides.setdefault(reaction.on, reaction.mood)
-        question = find_question(turn.text, self.persona.language, self.scenario.asks) if self._answers.active else None
+        question = None
+        if self._answers.active:
+            question = find_question(turn.text, self.persona.language, self.scenario.asks)
         asked = self._answers.mood_event(question) if question else None
         change = self._mood.apply(events | {asked} if asked else events, overrides)
         self.mood_trace.append(self.mood)
@@ -82,7 +84,8 @@ class DialogueEngine:
         if question is not None:
             answer = self._answers.answer(question, band_of(self.mood))
             if answer is not None and answer.candidates:
-                return self._answer(answer.candidates, answer.trigger, [c for c in candidates if not self._calming(c.reaction)])
+                angry = [c for c in candidates if not self._calming(c.reaction)]
+                return self._answer(answer.candidates, answer.trigger, angry)
         return self._react(candidates) or self._signal(change) or self._say(self._band_pool(), "pool")
 
     def interrupt_monologue(self, speaking_seconds: float) -> CustomerLine | None:

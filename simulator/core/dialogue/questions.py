@@ -95,12 +95,12 @@ def _asks_the_customer(clause: str, words: QuestionWords, language: str) -> bool
                       or any(_has(clause, r, language) for r in words.requests))
 
 
-def find_question(text: str, language: str, asks: Mapping[str, Sequence[str]] = {}) -> Question | None:
+def find_question(text: str, language: str, asks: Mapping[str, Sequence[str]] | None = None) -> Question | None:
     """The first question in text about a case topic, else an information question with no known topic
     (UNKNOWN), else None. asks: extra question words per topic (the scenario's [scenarios.asks])."""
     words = question_words(language)
     topics: dict[str, tuple[str, ...]] = dict(words.topics)
-    for topic, extra in asks.items():
+    for topic, extra in (asks or {}).items():
         topics[topic] = topics.get(topic, ()) + tuple(normalise(w, language) for w in extra)
     unknown: Question | None = None
     for clause in (c.strip() for c in _CLAUSES.split(normalise(text, language))):
