@@ -29,6 +29,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "personas" / "valid" / "angry_thr
     ("Could you give me the reference number?", "en", "order"),
     ("I hear you. Where do you live", "en", "address"),
     ("how much were you charged", "en", "amount"),
+    ("Can you tell me when it started", "en", "since"),
+    ("您家是几号楼", "zh", "address"),
     ("请问您的宠物叫什么名字", "zh", "name"),                # a topic word decides, even in an odd question
     ("您家的猫是什么颜色", "zh", UNKNOWN),                   # asks the customer, no topic
     ("what colour is your front door", "en", UNKNOWN),
@@ -52,6 +54,7 @@ def test_questions_and_their_topics(text: str, language: str, topic: str) -> Non
     ("我跟您说一下我们这边的处理流程", "zh"),
     ("I know how you feel", "en"),
     ("I will tell you what we can do", "en"),
+    ("请问您是王先生吗", "zh"),                             # yes/no: nothing to answer from the case
 ])
 def test_not_questions_for_the_customer(text: str, language: str) -> None:
     assert find_question(text, language) is None

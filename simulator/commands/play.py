@@ -8,6 +8,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -39,7 +40,8 @@ def _run(args: argparse.Namespace) -> int:
     except (LookupError, UnknownScenarioError, OSError, UnicodeDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    replies = script if script is not None else _lines(sys.stdin)
+    typing = script is None and sys.stdin.isatty() and not args.json
+    replies = script if script is not None else _lines(sys.stdin, "> " if typing else "")
     if args.json:
         for played in call.play(replies):
             print(json.dumps(played.to_json(), ensure_ascii=False), flush=True)
@@ -75,15 +77,18 @@ def _persona(name: str) -> Persona:
     raise LookupError(f"no persona {name!r} (known: {', '.join(sorted(p.id for p in personas)) or 'none'})")
 
 
-def _lines(stream: TextIO):
+def _lines(stream: TextIO, prompt: str) -> Iterator[str]:
+    """The replies as they come (a prompt first when someone types them)."""
     while True:
+        if prompt:
+            print(prompt, end="", flush=True)
         line = stream.readline()
         if not line:
             return
         yield line
 
 
-def _readable(call: TypedCall, persona: Persona, replies, echo: bool, out: TextIO) -> None:
+def _readable(call: TypedCall, persona: Persona, replies: Iterable[str], echo: bool, out: TextIO) -> None:
     scenario = call.session.scenario
     print(f"{persona.display_name} ({persona.id}) - {scenario.title} [{scenario.id}]", file=out)
     for played in call.play(replies):

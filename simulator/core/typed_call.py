@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.core.call_session import CallSession, TraineeReply
 from simulator.core.dialogue.engine import CustomerLine, DialogueEngine, Ending
 from simulator.core.personas.model import Persona
+
+if TYPE_CHECKING:
+    from simulator.core.analysis.call import CallAnalysis
 
 SECONDS_PER_CHAR_ZH = 0.22   # about 270 characters a minute
 SECONDS_PER_WORD_EN = 0.38   # about 160 words a minute
@@ -68,8 +71,9 @@ class TypedCall:
             if self.ending is not None:
                 return
 
-    def analysis(self):  # -> simulator.core.analysis.call.CallAnalysis
-        """The usual analysis and scorecard of the typed call (judged on its words)."""
+    def analysis(self) -> CallAnalysis:
+        """The usual analysis and scorecard of the typed call (judged on its words); imported here
+        because the analysis pulls in numpy, which `play --json` does not need."""
         from simulator.core.analysis.call import analyze_call
 
         return analyze_call(self.session.timeline, language=self.persona.language, persona_type=self.persona.type)

@@ -27,6 +27,7 @@ _CLAUSES = re.compile(r"(?<=\?)|[.!;,\n]+")
 @dataclass(frozen=True)
 class QuestionWords:
     words: tuple[str, ...]
+    yes_no: tuple[str, ...]
     starts: tuple[str, ...]
     endings: tuple[str, ...]
     requests: tuple[str, ...]
@@ -50,7 +51,7 @@ def question_words(language: str) -> QuestionWords:
     data = tomllib.loads(resources.files("simulator.data").joinpath("questions.toml").read_text(encoding="utf-8"))
     table = data["zh" if language == "zh" else "en"]
     return QuestionWords(
-        words=tuple(table.get("words", ())), starts=tuple(table.get("starts", ())),
+        words=tuple(table.get("words", ())), yes_no=tuple(table.get("yes_no", ())), starts=tuple(table.get("starts", ())),
         endings=tuple(table.get("endings", ())), requests=tuple(table.get("requests", ())),
         offers=tuple(table.get("offers", ())), you=tuple(table.get("you", ())),
         embedders=tuple(table.get("embedders", ())), fillers=tuple(table.get("fillers", ())),
@@ -89,9 +90,10 @@ def _is_question(clause: str, words: QuestionWords, language: str) -> bool:
 
 
 def _asks_the_customer(clause: str, words: QuestionWords, language: str) -> bool:
-    """A question word aimed at the customer ("您…什么", "what … your"): asking them for a fact."""
+    """A question word aimed at the customer ("您…什么", "what … your"): asking them for a fact
+    (not a yes/no question such as "请问您是王先生吗")."""
     aimed = any(_has(clause, y, language) for y in words.you)
-    return aimed and (any(_has(clause, w, language) for w in words.words)
+    return aimed and (any(_has(clause, w, language) for w in words.words if w not in words.yes_no)
                       or any(_has(clause, r, language) for r in words.requests))
 
 
