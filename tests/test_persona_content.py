@@ -55,6 +55,13 @@ def test_answers_get_angrier_with_the_band(persona: Persona) -> None:
     assert all("!" in t or "！" in t for t in answers["furious"])
 
 
+@pytest.mark.parametrize("persona", SHIPPED, ids=_id)
+def test_the_customer_gives_the_name_the_picker_shows(persona: Persona) -> None:
+    pattern = r"的(.)(?:先生|女士|阿姨)" if persona.language == "zh" else r"(?:Mr|Mrs|Ms)\. (\w+)"
+    surname = re.search(pattern, persona.display_name).group(1)
+    assert all(surname in s.case["name"] for s in persona.scenarios), [s.case["name"] for s in persona.scenarios]
+
+
 def test_the_reported_slips_are_fixed() -> None:
     zh = [p for p in SHIPPED if p.language == "zh"]
     en = [p for p in SHIPPED if p.language == "en"]
