@@ -118,6 +118,19 @@ def test_check_warns_about_thin_and_shared_content(capsys, tmp_path) -> None:
     assert out[-1].endswith(f"; {len(warnings)} warning(s)")
 
 
+def test_check_warns_about_a_quote_that_may_not_have_been_said(tmp_path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    at = text.index("\n[endings]")
+    block = '\n[[reactions]]\non = "taboo"\nlines = ["什么叫“不可能”？", "什么叫“{said}”？"]\n'
+    path = tmp_path / "quotes.toml"
+    path.write_text(text[:at] + block + text[at:], encoding="utf-8")
+    quoting = [w for w in persona_warnings(load_persona(path)) if "quotes" in w.message]
+    assert len(quoting) == 1 and "'不可能'" in quoting[0].message and quoting[0].field.endswith("lines[0]")
+    scoped = block.replace('lines = ["什么叫“不可能”？"', 'when = ["不可能"]\nlines = ["什么叫“不可能”？"')
+    path.write_text(text[:at] + scoped + text[at:], encoding="utf-8")
+    assert not [w for w in persona_warnings(load_persona(path)) if "quotes" in w.message]
+
+
 def test_shipped_personas_check_without_warnings(capsys) -> None:
     code, out = _check(capsys, default_personas_dir())
     assert code == 0 and not any("warning" in line for line in out), out

@@ -60,9 +60,11 @@ GOOD = {
 }
 # Bad handling: taboo phrases, arguing, vague promises, retaliation.
 BAD = {
-    "zh": ["这不是我们的问题", "我们会尽快处理的", "规定就是这样", "不可能", "你有病吧", "我不知道", "不是这样的", "我们会尽快反馈"],
+    "zh": ["这不是我们的问题", "我们会尽快处理的", "规定就是这样", "不可能", "你有病吧", "我不知道", "不是这样的", "我们会尽快反馈",
+           "不好意思，不过这是规定"],
     "en": ["That is not our problem", "We will look into it", "I don't know", "That's impossible",
-           "Calm down, you idiot", "Not my department", "We'll get back to you as soon as possible"],
+           "Calm down, you idiot", "Not my department", "We'll get back to you as soon as possible",
+           "I apologise, however that is the rule"],
 }
 # Replies that neither calm nor anger much: listening, checking, noting (the mood drifts).
 NEUTRAL = {
@@ -86,9 +88,9 @@ ASK = {
 }
 # Words a reaction line may only echo when the trainee said them.
 ECHO = {
-    "zh": ["不可能", "不知道", "不是我们的问题", "不归我们管", "尽快", "反馈", "对不起", "规定就是这样", "不是这样"],
+    "zh": ["不可能", "不知道", "不是我们的问题", "不归我们管", "尽快", "反馈", "对不起", "规定就是这样", "不是这样", "但是"],
     "en": ["don't know", "department", "impossible", "can't", "look into", "as soon as possible",
-           "policy", "fault", "in touch", "not how", "soon"],
+           "policy", "fault", "in touch", "not how", "soon", "sorry, but", "buts"],
 }
 QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
 NOT_REACTIONS = ("opening", "pool", "signal", "answer:", "ending:", "interrupt_monologue")

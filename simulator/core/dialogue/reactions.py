@@ -50,7 +50,19 @@ def fitting(fired: list[Reaction], turn: TurnAssessment, band: str, scenario_id:
     out = []
     for reaction in fired:
         said = said_for(turn, reaction.on)
-        norm = normalise(said, turn.language) if said else None
-        if reaction.fits(norm, band, scenario_id) and not (rose and calming(reaction)):
+        if _fits(reaction, said, turn.language, band, scenario_id) and not (rose and calming(reaction)):
             out.append(Candidate(reaction, said))
     return sorted(out, key=lambda c: (-c.reaction.priority, not c.reaction.when))
+
+
+def _fits(reaction: Reaction, said: str | None, language: str, band: str, scenario_id: str) -> bool:
+    """The band and scenario match, and a `when` reaction's words are among the words said (both
+    normalised, so 对不起，但是 matches what the analysis reports as 对不起,但是)."""
+    if reaction.bands and band not in reaction.bands:
+        return False
+    if reaction.scenarios and scenario_id not in reaction.scenarios:
+        return False
+    if not reaction.when:
+        return True
+    words = normalise(said, language) if said else ""
+    return any(normalise(w, language) in words for w in reaction.when if w.strip())

@@ -1,10 +1,12 @@
 """Warnings about a valid persona that would sound like a loop or leak between scenarios: too few lines in
 a mood band or a reaction for a 12-turn call, a line used in more than one scenario, a scenario whose
-customer cannot answer questions about their own case. `personas check` prints them; they do not make
+customer cannot answer questions about their own case, a reaction line that quotes words it cannot
+know were said. `personas check` prints them; they do not make
 a file invalid."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from simulator.core.personas.errors import PersonaError, field_name
 from simulator.core.personas.locate import LineIndex
 from simulator.core.personas.model import BAND_NAMES, Persona
 
+_QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 MIN_BAND_LINES = 10
 MIN_REACTION_LINES = 4
 
@@ -51,6 +54,7 @@ def _warnings(persona: Persona) -> Iterator[tuple[Where, str]]:
     if not persona.escalation:
         yield ("escalation",), "no [escalation] lines (12345, 消协, the papers, a solicitor ...)"
     yield from _reused(persona)
+    yield from _unscoped_quotes(persona)
 
 
 def _short(where: Where, what: str, counts: dict[str, int], least: int) -> Iterator[tuple[Where, str]]:
@@ -80,3 +84,16 @@ def _reused(persona: Persona) -> Iterator[tuple[Where, str]]:
                 yield where, f"line {line!r} is used in scenario {previous} and in {scenario.id}"
             elif line in shared:
                 yield where, f"line {line!r} of scenario {scenario.id} is also in the persona-wide [lines]"
+
+
+def _unscoped_quotes(persona: Persona) -> Iterator[tuple[Where, str]]:
+    """A reaction line that quotes words ("什么叫“不可能”？") fires on any words of its event, so it can
+    quote words nobody said: it belongs in a reaction with `when`, or quotes through {said}."""
+    for r_index, reaction in enumerate(persona.reactions):
+        if reaction.when:
+            continue
+        for l_index, line in enumerate(reaction.lines):
+            quoted = [a or b for a, b in _QUOTE.findall(line) if (a or b) != "{said}"]
+            if quoted:
+                yield (("reactions", r_index, "lines", l_index),
+                       f"quotes {quoted[0]!r} whatever the trainee said: add `when` or quote with {{said}}")

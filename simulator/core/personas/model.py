@@ -57,13 +57,6 @@ class Reaction:
     def fires(self, events: frozenset[str]) -> bool:
         return self.on in events and not any(e in events for e in self.unless)
 
-    def fits(self, said: str | None, band: str, scenario_id: str) -> bool:
-        """Fits the words said (normalised evidence of `on`, None when not known), the band and the scenario."""
-        if self.bands and band not in self.bands:
-            return False
-        if self.scenarios and scenario_id not in self.scenarios:
-            return False
-        return not self.when or (said is not None and any(w.lower() in said for w in self.when))
 
 
 @dataclass(frozen=True)
