@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("gui", "analyze", "personas", "models", "attempts", "phrases")
+COMMAND_MODULES = ("gui", "analyze", "personas", "models", "attempts", "phrases", "play")
 
 
 def build_parser() -> argparse.ArgumentParser:

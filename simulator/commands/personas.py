@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def check_command(args: argparse.Namespace) -> int:
-    """Print one summary line per persona and every error as file:line: field: message; 1 if any error."""
+    """Print one summary line per persona, every error as file:line: field: message, then the warnings
+    (file:line: field: warning: message: too few lines, lines shared between scenarios); 1 if any error."""
     from pathlib import Path
 
     from simulator.core.personas import LoadResult, PersonaFileError, default_personas_dir, load_persona, load_personas
@@ -32,12 +33,18 @@ def check_command(args: argparse.Namespace) -> int:
             result.errors.extend(exc.errors)
     else:
         result = load_personas(path)
+    from simulator.core.personas.coverage import persona_warnings
+
+    warnings = [w for persona in result.personas for w in persona_warnings(persona)]
     for persona in result.personas:
         print(summary_line(persona))
     for error in result.errors:
         print(error)
+    for warning in warnings:
+        print(warning)
     broken = len({e.file for e in result.errors})
-    print(f"{len(result.personas)} persona(s) valid, {len(result.errors)} error(s) in {broken} file(s) under {path}")
+    print(f"{len(result.personas)} persona(s) valid, {len(result.errors)} error(s) in {broken} file(s) under {path}"
+          + (f"; {len(warnings)} warning(s)" if warnings else ""))
     return 1 if result.errors else 0
 
 

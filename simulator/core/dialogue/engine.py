@@ -1,9 +1,12 @@
 """The deterministic dialogue engine: the customer's side of the call.
 
-Its input is the analysed trainee turn (TurnAssessment: text + detected events), so it runs without
-audio. Per turn it moves the mood (see mood.py), checks the three endings, and picks the next line:
-the ending line if the call is over, else the line of the strongest reaction that fired, else a line
-from the pool of the current mood band. Same persona, scenario, seed and turns -> same lines.
+Its input is the analysed trainee turn (TurnAssessment: text + detected events + the words that
+caused them), so it runs without audio. Per turn it moves the mood (see mood.py), checks the three
+endings, and picks the next line: the ending line if the call is over; else the answer to a question
+about the customer's own case (answers.py), after an angry reaction when one fired; else the line of
+the strongest reaction that fits the words said (reactions.py); else, near the top of the mood scale
+and getting angrier, an escalation signal; else a line from the pool of the current mood band. A
+reaction or signal line is not said twice in a call. Same persona, scenario, seed and turns -> same lines.
 """
 
 from __future__ import annotations
@@ -11,9 +14,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from simulator.core.dialogue.answers import CaseAnswers
 from simulator.core.dialogue.endings import Ending
 from simulator.core.dialogue.lines import LineChooser
 from simulator.core.dialogue.mood import Mood
+from simulator.core.dialogue.questions import find_question
+from simulator.core.dialogue.reactions import Candidate, fitting
 from simulator.core.events import Event, TurnAssessment
 from simulator.core.personas.model import BAND_NAMES, Persona, Reaction, band_of
 
@@ -23,7 +29,8 @@ class CustomerLine:
     text: str
     mood: float
     band: str
-    trigger: str   # "opening" | an Event name | "pool" | "ending:<kind>" | "interrupt_monologue"
+    trigger: str   # "opening" | an Event name | "pool" | "signal" | "answer:<topic>" | "<event>+answer:<topic>"
+    #                | "ending:<kind>" | "interrupt_monologue"
 
 
 class CallEndedError(RuntimeError):
@@ -43,6 +50,7 @@ class DialogueEngine:
         self.mood_trace: list[float] = [self._mood.value]
         self.commitment_made = False
         self._interrupted_at_turn: int | None = None
+        self._answers = CaseAnswers(persona, self.scenario)
 
     @property
     def mood(self) -> float:
@@ -62,13 +70,23 @@ class DialogueEngine:
         for reaction in fired:
             if reaction.mood is not None:
                 overrides.setdefault(reaction.on, reaction.mood)
-        change = self._mood.apply(events, overrides)
+        question = None
+        if self._answers.active:
+            question = find_question(turn.text, self.persona.language, self.scenario.asks)
+        asked = self._answers.mood_event(question) if question else None
+        change = self._mood.apply(events | {asked} if asked else events, overrides)
         self.mood_trace.append(self.mood)
         self.commitment_made = self.commitment_made or Event.COMMITMENT in events
         self.ending = self._ending(events, change)
         if self.ending is not None:
             return self._say(self.persona.endings[self.ending.kind], f"ending:{self.ending.kind}")
-        return self._react(fired) or self._say(self._band_pool(), "pool")
+        candidates = fitting(fired, turn, band_of(self.mood), self.scenario.id, change > 0, self._calming)
+        if question is not None:
+            answer = self._answers.answer(question, band_of(self.mood))
+            if answer is not None and answer.candidates:
+                angry = [c for c in candidates if not self._calming(c.reaction)]
+                return self._answer(answer.candidates, answer.trigger, angry)
+        return self._react(candidates) or self._signal(change) or self._say(self._band_pool(), "pool")
 
     def interrupt_monologue(self, speaking_seconds: float) -> CustomerLine | None:
         """The persona cuts in once per trainee turn when the trainee talks longer than monologue_seconds."""
@@ -81,16 +99,51 @@ class DialogueEngine:
     def _band_pool(self) -> tuple[str, ...]:
         return self.persona.pool(band_of(self.mood), self.scenario)
 
-    def _react(self, fired: list[Reaction]) -> CustomerLine | None:
-        """The line of the highest-priority reaction (ties broken by the seeded rng) that has a fresh line."""
-        while fired:
-            top = [r for r in fired if r.priority == fired[0].priority]
-            reaction = self._rng.choice(top)
-            text = self._chooser.choose(reaction.lines, ordered=reaction.ordered)
-            if text is not None:
-                return self._record(text, reaction.on)
-            fired = [r for r in fired if r is not reaction]
+    def _calming(self, reaction: Reaction) -> bool:
+        delta = reaction.mood if reaction.mood is not None else self._mood.delta_for(reaction.on)
+        return delta < 0
+
+    def _pick(self, candidates: list[Candidate]) -> tuple[str, str, str] | None:
+        """(text, template, event) of the first fitting reaction (ties at the same priority and
+        specificity broken by the seeded rng) that still has a line not said in this call."""
+        while candidates:
+            first = candidates[0]
+            top = [c for c in candidates if (c.reaction.priority, bool(c.reaction.when)) ==
+                   (first.reaction.priority, bool(first.reaction.when))]
+            chosen = self._rng.choice(top)
+            template = self._chooser.fresh(chosen.lines(), ordered=chosen.reaction.ordered)
+            if template is not None:
+                return chosen.fill(template), template, chosen.reaction.on
+            candidates = [c for c in candidates if c is not chosen]
         return None
+
+    def _react(self, candidates: list[Candidate]) -> CustomerLine | None:
+        picked = self._pick(candidates)
+        if picked is None:
+            return None
+        text, template, event = picked
+        self._chooser.mark(template)
+        return self._record(text, event)
+
+    def _answer(self, lines: tuple[str, ...], trigger: str, angry: list[Candidate]) -> CustomerLine:
+        """The answer, after the line of an angering reaction that fired in the same turn."""
+        answer = self._chooser.fresh(lines) or self._chooser.choose(lines) or lines[0]
+        picked = self._pick(angry)
+        if picked is None:
+            return self._record(answer, trigger)
+        text, template, event = picked
+        self._chooser.mark(template)
+        self._chooser.mark(answer)
+        joiner = "" if self.persona.language == "zh" else " "
+        return self._record(text + joiner + answer, f"{event}+{trigger}")
+
+    def _signal(self, change: float) -> CustomerLine | None:
+        """An escalation signal (12345, 消协, the papers ...) when the mood is near escalate_at and rose,
+        every other line at most, so the threats come between the complaints."""
+        near = self.mood >= self.persona.mood.escalate_at - self.persona.escalation_within
+        after_signal = bool(self.history) and self.history[-1].trigger == "signal"
+        text = self._chooser.fresh(self.persona.escalation) if near and change > 0 and not after_signal else None
+        return self._record(text, "signal") if text is not None else None
 
     def _ending(self, events: frozenset[str], change: float) -> Ending | None:
         mood = self.persona.mood

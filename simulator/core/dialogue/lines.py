@@ -33,6 +33,13 @@ class LineChooser:
             choice = self._rng.choice(oldest[: max(1, len(oldest) // 2)])
         return choice
 
+    def fresh(self, pool: Sequence[str], ordered: bool = False) -> str | None:
+        """A line of pool not yet said in this call (the first in order when ordered), or None."""
+        unused = [line for line in dict.fromkeys(pool) if line not in self._last_used]
+        if not unused:
+            return None
+        return unused[0] if ordered else self._rng.choice(unused)
+
     def mark(self, line: str) -> None:
         self._said += 1
         self._last_used[line] = self._said

@@ -28,6 +28,12 @@ DEFAULT_DELTAS: dict[str, float] = {
     E.OVER_PROMISE: -4, E.VAGUE_PROMISE: 5, E.REPEATED_EXPLANATION: 6,
 }
 
+# Pseudo-events of a question about the customer's own case (answers.py): a good question answered
+# calms a little; being asked for the same thing again (不要让我重复讲) angers.
+ANSWERED = "answered_question"
+ASKED_AGAIN = "asked_again"
+QUESTION_DELTAS: dict[str, float] = {ANSWERED: -3.0, ASKED_AGAIN: 6.0}
+
 # What each type is known for (DESIGN.md §3): the angry caller hates interruptions and waiting, the
 # stubborn one ignores a bare apology but moves on restating and options, the habitual complainer
 # is not calmed by an off-policy promise (it asks for more), the insulting one escalates on retaliation
@@ -51,7 +57,7 @@ class Mood:
 
     def __init__(self, persona: Persona) -> None:
         self._persona = persona
-        self._deltas = {**DEFAULT_DELTAS, **TYPE_DELTAS.get(persona.type, {}), **persona.mood.deltas}
+        self._deltas = {**DEFAULT_DELTAS, **QUESTION_DELTAS, **TYPE_DELTAS.get(persona.type, {}), **persona.mood.deltas}
         self._drift = DEFAULT_DRIFT if persona.mood.drift is None else persona.mood.drift
         self._calming_seen: Counter[str] = Counter()
         self.value = clamp(persona.mood.initial)

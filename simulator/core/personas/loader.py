@@ -129,6 +129,8 @@ def _build(data: dict[str, Any], source: Path) -> Persona:
                 id=s["id"], industry=s["industry"], title=s["title"].strip(), situation=s["situation"].strip(),
                 wants=s["wants"].strip(), facts=_texts(s["facts"]), key_words=_texts(s["key_words"]),
                 opening=_texts(s["opening"]), lines=_pools(s.get("lines", {})),
+                case={topic: fact.strip() for topic, fact in s.get("case", {}).items()},
+                asks=_pools(s.get("asks", {})),
             )
             for s in data["scenarios"]
         ),
@@ -137,11 +139,15 @@ def _build(data: dict[str, Any], source: Path) -> Persona:
             Reaction(
                 on=r["on"], lines=_texts(r["lines"]), unless=tuple(r.get("unless", ())),
                 mood=float(r["mood"]) if "mood" in r else None, priority=r.get("priority", 0),
-                ordered=r.get("ordered", False),
+                ordered=r.get("ordered", False), when=_texts(r.get("when", [])),
+                bands=tuple(r.get("bands", ())), scenarios=tuple(r.get("scenarios", ())),
             )
             for r in data["reactions"]
         ),
         endings=_pools(data["endings"]),
         coping=Coping(works=_texts(coping["works"]), backfires=_texts(coping["backfires"]), notes=coping.get("notes", "").strip()),
         source=source,
+        answers=_pools(data.get("answers", {})),
+        escalation=_texts(data.get("escalation", {}).get("lines", [])),
+        escalation_within=float(data.get("escalation", {}).get("within", 20.0)),
     )

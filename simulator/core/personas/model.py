@@ -50,9 +50,13 @@ class Reaction:
     mood: float | None = None
     priority: int = 0
     ordered: bool = False
+    when: tuple[str, ...] = ()        # phrase group: only when the words that triggered `on` contain one
+    bands: tuple[str, ...] = ()       # mood bands it fits (empty: all)
+    scenarios: tuple[str, ...] = ()   # scenario ids it belongs to (empty: all)
 
     def fires(self, events: frozenset[str]) -> bool:
         return self.on in events and not any(e in events for e in self.unless)
+
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class Scenario:
     key_words: tuple[str, ...]
     opening: tuple[str, ...]
     lines: Pools = field(default_factory=dict)
+    case: dict[str, str] = field(default_factory=dict)                # topic -> what the customer knows
+    asks: dict[str, tuple[str, ...]] = field(default_factory=dict)   # topic -> extra question words
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,9 @@ class Persona:
     endings: Pools
     coping: Coping
     source: Path | None = None
+    answers: Pools = field(default_factory=dict)   # band templates with {fact}; unknown; repeated
+    escalation: tuple[str, ...] = ()               # escalation signals near the top of the mood scale
+    escalation_within: float = 20.0                # ... within this many points of escalate_at
 
     def scenario(self, scenario_id: str) -> Scenario:
         for scenario in self.scenarios:
@@ -106,8 +115,9 @@ class Persona:
         return _unique(self.lines.get(band, ()) + scenario.lines.get(band, ()))
 
     def all_lines(self) -> set[str]:
-        """Every distinct line the persona can say (for counting and TTS prefetch)."""
-        lines: set[str] = set()
+        """Every distinct line the persona can say as written (for counting and TTS prefetch); templates
+        with a slot ({said}, {fact}) are filled during the call and are not counted."""
+        lines: set[str] = set(self.escalation) | set(self.answers.get("unknown", ()))
         for pools in (self.lines, self.endings, *(s.lines for s in self.scenarios)):
             for pool in pools.values():
                 lines.update(pool)
@@ -115,7 +125,12 @@ class Persona:
             lines.update(scenario.opening)
         for reaction in self.reactions:
             lines.update(reaction.lines)
-        return lines
+        return {line for line in lines if not has_slot(line)}
+
+
+def has_slot(line: str) -> bool:
+    """A template line, filled when it is said ({said}: the trainee's words; {fact}: a case fact)."""
+    return "{said}" in line or "{fact}" in line
 
 
 class UnknownScenarioError(ValueError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -86,8 +87,54 @@ def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:
         if scenario["id"] in seen:
             yield ("scenarios", index, "id"), f"scenario id {scenario['id']!r} is used twice in this file"
         seen.add(scenario["id"])
+    yield from _case_problems(data)
+    yield from _slot_problems(data)
+    for index, reaction in enumerate(data["reactions"]):
+        for at, scenario_id in enumerate(reaction.get("scenarios", ())):
+            if scenario_id not in seen:
+                yield ("reactions", index, "scenarios", at), f"no scenario {scenario_id!r} in this file"
     mood = data["mood"]
     if mood["resolve_below"] >= mood["escalate_at"]:
         yield ("mood", "resolve_below"), f"must be below escalate_at ({mood['escalate_at']})"
     if mood["initial"] >= mood["escalate_at"]:
         yield ("mood", "initial"), f"must be below escalate_at ({mood['escalate_at']}), or the call ends at once"
+
+
+def _case_problems(data: dict[str, Any]) -> Iterator[Problem]:
+    """Every case topic needs question words: built in, or in the scenario's [scenarios.asks]."""
+    from simulator.core.dialogue.questions import builtin_topics
+
+    known = builtin_topics()
+    for index, scenario in enumerate(data["scenarios"]):
+        case, asks = scenario.get("case", {}), scenario.get("asks", {})
+        for topic in case:
+            if topic not in known and topic not in asks:
+                yield (("scenarios", index, "case", topic),
+                       f"no question words for topic {topic!r}: add them in [scenarios.asks] (built in: {_names(sorted(known))})")
+        for topic in asks:
+            if topic not in case:
+                yield ("scenarios", index, "asks", topic), f"topic {topic!r} is not in [scenarios.case]"
+
+
+_SLOT = re.compile(r"\{([^{}]*)\}")
+
+
+def _slot_problems(data: dict[str, Any]) -> Iterator[Problem]:
+    """Reaction lines may quote the trainee ({said}); answers to a question use the fact ({fact})."""
+    for index, reaction in enumerate(data["reactions"]):
+        for at, line in enumerate(reaction["lines"]):
+            yield from _slots(("reactions", index, "lines", at), line, allowed={"said"}, needed=set())
+    for name, lines in data.get("answers", {}).items():
+        needed = set() if name == "unknown" else {"fact"}
+        allowed = needed
+        for at, line in enumerate(lines):
+            yield from _slots(("answers", name, at), line, allowed, needed)
+
+
+def _slots(where: tuple[str | int, ...], line: str, allowed: set[str], needed: set[str]) -> Iterator[Problem]:
+    found = set(_SLOT.findall(line))
+    for slot in sorted(found - allowed):
+        choices = ", ".join("{" + s + "}" for s in sorted(allowed)) or "none"
+        yield where, f"unknown slot {{{slot}}} (allowed here: {choices})"
+    for slot in sorted(needed - found):
+        yield where, f"needs the slot {{{slot}}}"

@@ -1,0 +1,167 @@
+"""The customer answers what was said: questions about the own case (with and without punctuation, zh and
+en; offers and statements are not questions), reaction lines that fit the words (`when`, {said}, bands,
+scenarios), calming lines not said while the mood rises, escalation signals near the top."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from simulator.core.dialogue import DialogueEngine
+from simulator.core.dialogue.questions import UNKNOWN, find_question
+from simulator.core.events import Event as E
+from simulator.core.events import TurnAssessment
+from simulator.core.personas import load_persona
+from simulator.core.personas.model import Reaction
+
+FIXTURE = Path(__file__).parent / "fixtures" / "personas" / "valid" / "angry_threatening.toml"
+
+
+@pytest.mark.parametrize("text, language, topic", [
+    ("请问您的地址是哪里", "zh", "address"),
+    ("請問您的地址是哪裡？", "zh", "address"),              # traditional characters
+    ("好的 那您的工单号是多少", "zh", "order"),
+    ("麻烦您报一下账号", "zh", "account"),                   # a request, no question form
+    ("非常理解您，请问这个情况是从什么时候开始的", "zh", "since"),
+    ("what is your account number", "en", "account"),
+    ("Could you give me the reference number?", "en", "order"),
+    ("I hear you. Where do you live", "en", "address"),
+    ("how much were you charged", "en", "amount"),
+    ("Can you tell me when it started", "en", "since"),
+    ("您家是几号楼", "zh", "address"),
+    ("请问您的宠物叫什么名字", "zh", "name"),                # a topic word decides, even in an odd question
+    ("您家的猫是什么颜色", "zh", UNKNOWN),                   # asks the customer, no topic
+    ("what colour is your front door", "en", UNKNOWN),
+])
+def test_questions_and_their_topics(text: str, language: str, topic: str) -> None:
+    question = find_question(text, language)
+    assert question is not None and question.topic == topic
+
+
+@pytest.mark.parametrize("text, language", [
+    ("我马上给您安排师傅上门", "zh"),
+    ("请问还有什么可以帮您", "zh"),                         # an offer
+    ("您看这样处理可以吗", "zh"),                           # a check, not a question for a fact
+    ("我们的地址是人民路一号", "zh"),                       # a topic word in a statement
+    ("I will send an engineer today before 3 pm", "en"),
+    ("Is there anything else I can help you with?", "en"),
+    ("Would you like a refund instead?", "en"),
+    ("Your account number is noted", "en"),
+    ("我明白您为什么着急", "zh"),                           # a question word inside a statement
+    ("我们会查一下是哪里出的问题", "zh"),
+    ("我跟您说一下我们这边的处理流程", "zh"),
+    ("I know how you feel", "en"),
+    ("I will tell you what we can do", "en"),
+    ("请问您是王先生吗", "zh"),                             # yes/no: nothing to answer from the case
+])
+def test_not_questions_for_the_customer(text: str, language: str) -> None:
+    assert find_question(text, language) is None
+
+
+def test_scenario_words_add_topics() -> None:
+    assert find_question("您家室温现在几度", "zh").topic == UNKNOWN
+    question = find_question("您家室温现在几度", "zh", {"room_temperature": ["室温"]})
+    assert question is not None and question.topic == "room_temperature"
+
+
+def _persona(**changes):
+    base = load_persona(FIXTURE)
+    scenarios = tuple(replace(s, case={"address": "幸福里3号楼", "phone": "幺三八"}) for s in base.scenarios)
+    answers = {"calm": ("{fact}。",), "annoyed": ("{fact}，记一下。",), "angry": ("{fact}，你们系统里没有吗？",),
+               "furious": ("{fact}！赶紧的！",), "unknown": ("这我哪知道？",), "repeated": ("说过了，{fact}！不要让我重复讲！",)}
+    return replace(base, scenarios=scenarios, answers=answers, **changes)
+
+
+def _turn(text: str, *events: E, evidence: dict[str, str] | None = None) -> TurnAssessment:
+    return TurnAssessment(text=text, language="zh", events=frozenset(events), evidence=evidence or {})
+
+
+def test_answer_in_the_band_then_repeated_then_unknown() -> None:
+    persona = _persona()
+    engine = DialogueEngine(persona, "heating_below_standard", seed=0)
+    start = engine.mood
+    first = engine.respond(_turn("请问您的地址是哪里"))
+    assert first.text == "幸福里3号楼，你们系统里没有吗？" and first.trigger == "answer:address"
+    assert start - 3 * persona.mood.sensitivity == pytest.approx(engine.mood)
+    again = engine.respond(_turn("您地址是哪里来着"))
+    assert again.text == "说过了，幸福里3号楼！不要让我重复讲！" and again.trigger == "answer:repeated:address"
+    assert engine.mood > first.mood
+    other = engine.respond(_turn("您家的猫是什么颜色"))
+    assert other.text == "这我哪知道？" and other.trigger == "answer:unknown"
+
+
+def test_an_angering_reaction_comes_before_the_answer() -> None:
+    engine = DialogueEngine(_persona(), "heating_below_standard", seed=0)
+    line = engine.respond(_turn("不是这样的，您电话多少", E.DEFENSIVE, evidence={"defensive": "不是这样的"}))
+    assert line.trigger == "defensive+answer:phone" and line.text.endswith("幺三八！赶紧的！")
+    assert line.text[:-len("幺三八！赶紧的！")] in engine.persona.reactions[-1].lines
+
+
+def test_personas_without_answers_ignore_questions() -> None:
+    engine = DialogueEngine(load_persona(FIXTURE), seed=0)
+    assert not engine.respond(_turn("请问您的地址是哪里")).trigger.startswith("answer")
+
+
+def _with_reactions(*reactions: Reaction, **changes):
+    base = load_persona(FIXTURE)
+    return replace(base, reactions=reactions, **changes)
+
+
+def test_when_lines_only_for_their_words_and_said_quotes_the_words() -> None:
+    persona = _with_reactions(
+        Reaction("taboo", ("什么叫不可能？",), when=("不可能",), priority=8),
+        Reaction("taboo", ("什么叫“{said}”？", "这话你也说得出口？"), priority=8))
+    said = []
+    for seed in range(6):
+        engine = DialogueEngine(persona, seed=seed)
+        said.append(engine.respond(_turn("这不是我们的问题", E.TABOO, evidence={"taboo": "这不是我们的问题"})).text)
+        line = engine.respond(_turn("不可能", E.TABOO, evidence={"taboo": "不可能"}))
+        assert line.text == "什么叫不可能？"
+    assert set(said) == {"什么叫“这不是我们的问题”？", "这话你也说得出口？"}
+    assert all("不可能" not in text for text in said)
+
+
+def test_a_quoting_line_needs_the_words() -> None:
+    persona = _with_reactions(Reaction("taboo", ("什么叫“{said}”？",), priority=8))
+    engine = DialogueEngine(persona, seed=0)
+    line = engine.respond(_turn("……", E.TABOO))   # no evidence: nothing to quote
+    assert line.trigger == "pool" and "{said}" not in line.text
+
+
+def test_bands_and_scenarios_scope_reaction_lines() -> None:
+    persona = _with_reactions(
+        Reaction("dead_air", ("calm only",), bands=("calm",)),
+        Reaction("dead_air", ("bank only",), scenarios=("bank_card_frozen",)),
+        Reaction("dead_air", ("anywhere",)))
+    heating = DialogueEngine(persona, "heating_below_standard", seed=0)
+    assert heating.respond(_turn("……", E.DEAD_AIR)).text == "anywhere"
+    bank = [DialogueEngine(persona, "bank_card_frozen", seed=s).respond(_turn("……", E.DEAD_AIR)).text for s in range(6)]
+    assert set(bank) == {"bank only", "anywhere"}
+
+
+def test_no_reaction_line_twice_in_a_call_and_no_calming_line_while_the_mood_rises() -> None:
+    persona = _with_reactions(Reaction("empathy", ("就是啊！", "你能明白就好。"), mood=-8))
+    engine = DialogueEngine(persona, seed=0)
+    lines = [engine.respond(_turn("我理解", E.EMPATHY)) for _ in range(2)]
+    assert {line.text for line in lines} == {"就是啊！", "你能明白就好。"}
+    third = engine.respond(_turn("我理解", E.EMPATHY))
+    assert third.trigger == "pool"
+    rising = DialogueEngine(persona, seed=0)
+    line = rising.respond(_turn("我理解", E.EMPATHY, E.RETALIATION))
+    assert rising.mood > rising.mood_trace[0] and line.trigger != "empathy"
+
+
+def test_escalation_signals_near_the_top_between_complaints() -> None:
+    base = load_persona(FIXTURE)
+    persona = replace(base, escalation=("我打幺二三四五！", "我找律师！", "我去消协！"), escalation_within=30.0)
+    engine = DialogueEngine(persona, seed=0)
+    triggers = []
+    while engine.ending is None:
+        line = engine.respond(_turn("好的"))
+        triggers.append((line.trigger, line.mood))
+    signals = [mood for trigger, mood in triggers if trigger == "signal"]
+    assert signals and all(mood >= persona.mood.escalate_at - 30 for mood in signals)
+    assert all(not (a == b == "signal") for (a, _), (b, _) in zip(triggers, triggers[1:]))
+    assert not any(t == "signal" and m < persona.mood.escalate_at - 30 for t, m in triggers)
