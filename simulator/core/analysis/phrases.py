@@ -467,12 +467,14 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
 
 def _one_verdict(out: list[Match], text: str, dropped: list[NearMiss] | None) -> list[Match]:
     """Where two verdicts describe one act, keep the one that says what it was: the rule quoted after
-    "sorry, but" is the excuse of a cancelled apology, not an explanation; a jibe is retaliation rather than
-    a taboo phrase; and no reply that hits back offers an escalation path calmly."""
+    "sorry, but", or inside a defensive phrase ("that's just the policy"), is an excuse, not an explanation;
+    a jibe is retaliation rather than a taboo phrase; and no reply that hits back offers an escalation path
+    calmly."""
     excuses = [(c.start, _sentence_end(text, c.end)) for c in out if c.category == "cancelled_apology"]
     jibes = _Cover((m.start, m.end) for m in out if m.category == "retaliation")
+    defences = _Cover((m.start, m.end) for m in out if m.category == "taboo")
     kept = [m for m in out if not (
-        (m.category == "explain_rule" and any(s <= m.start < e for s, e in excuses))
+        (m.category == "explain_rule" and (any(s <= m.start < e for s, e in excuses) or defences.overlaps((m.start, m.end))))
         or (m.category == "taboo" and jibes.overlaps((m.start, m.end)))
         or (m.category == "escalation_path" and any(x.category == "retaliation" for x in out)))]
     _tell(dropped, out, kept, "another verdict says what this was")

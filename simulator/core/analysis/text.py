@@ -50,11 +50,22 @@ _ILL_VERB = re.compile(r"\bill (?=(send|call|get|have|make|check|book|arrange|ri
                        r"do|give|take|see|let|keep|follow|ask|update|transfer|refund|come|note|raise|escalate|phone)\b)")
 
 
+# Full forms said as one word by most speakers, so that one list entry ("that's not true") covers both.
+_CONTRACT = {
+    "that is": "that's", "it is": "it's", "you are": "you're", "we are": "we're", "they are": "they're",
+    "i am": "i'm", "do not": "don't", "does not": "doesn't", "did not": "didn't", "is not": "isn't",
+    "are not": "aren't", "cannot": "can't", "can not": "can't", "will not": "won't", "was not": "wasn't",
+}
+_FULL_FORMS = re.compile(r"\b(" + "|".join(_CONTRACT) + r")\b")
+
+
 def normalise_en(text: str) -> str:
-    """Lower case, straight apostrophes, single spaces, apostrophes put back where they were dropped."""
+    """Lower case, straight apostrophes, single spaces, one spelling for contractions (dropped apostrophes
+    put back, common full forms contracted)."""
     text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
     text = _SPACES.sub(" ", text).strip().lower()
     text = _CONTRACTION_WORDS.sub(lambda m: _CONTRACTIONS[m.group()], text)
+    text = _FULL_FORMS.sub(lambda m: _CONTRACT[m.group()], text)
     return _ILL_VERB.sub("i'll ", text)
 
 
