@@ -44,7 +44,7 @@ def test_tuning_set_f1(result) -> None:
     assert not weak, f"classes below {CLASS_F1}: {weak}\n{wrong}"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 is open: the held-back set scores F1 0.915 against the tuning set's 0.990 "
+@pytest.mark.xfail(strict=True, reason="issue 9 is open: the held-back set scores F1 0.934 against the tuning set's 0.989 "
                    "(README, Judgement accuracy); strict, so closing the gap makes this fail until the mark is removed")
 def test_held_back_set_is_within_reach_of_the_tuning_set(result) -> None:
     gap = result["tune"].overall.f1 - result["holdout"].overall.f1
@@ -57,3 +57,20 @@ def test_a_corpus_with_an_unknown_class_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="x_zh.toml reply 1: unknown class empathie"):
         load_corpus(bad)
 
+
+
+# quoted in the coping notes but not something a trainee says: course concepts and the customer's own words
+NOT_REPLIES = {"能够给什么", "不能给什么", "道歉有什么用", "对，就是这个意思"}
+
+
+def test_every_example_in_the_persona_coping_notes_is_a_labelled_reply() -> None:
+    import re
+
+    from simulator.core.personas import default_personas_dir, load_personas
+
+    texts = [r.text for p in FOLDER.glob("tune*.toml") for r in load_corpus(p)]
+    quoted = {q for persona in load_personas(default_personas_dir()).personas
+              for line in (*persona.coping.works, *persona.coping.backfires, persona.coping.notes)
+              for q in re.findall(r"[“\"]([^”\"]{4,})[”\"]", line)}
+    assert len(quoted) > 15
+    assert sorted(q for q in quoted - NOT_REPLIES if not any(q in t for t in texts)) == []

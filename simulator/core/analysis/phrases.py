@@ -389,9 +389,13 @@ def _cancelled(apologies: list[Match], lists: PhraseLists, said: Said) -> tuple[
     return sincere, cancelled
 
 
-def _with_time(match: Match, times: list[Match], text: str, gap: int) -> bool:
+def _with_time(match: Match, times: list[Match], text: str, gap: int, clause: bool = False) -> bool:
+    """A time close by in the same sentence (in the same clause, with `clause`: "有消息了通知您" after a
+    comma does not borrow the 今天 of the clause before)."""
+    ends = _CLAUSE_MARK if clause else _SENTENCE_END
     return any(_near((match.start, match.end), (t.start, t.end), gap)
-               and _one_sentence(text, min(match.end, t.end), max(match.start, t.start)) for t in times)
+               and ends.search(text, min(match.end, t.end), max(match.start, t.start, min(match.end, t.end))) is None
+               for t in times)
 
 
 def _resolution(said: Said, lists: PhraseLists, times: list[Match]) -> list[Match]:
@@ -439,7 +443,7 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
     out = [m for m in out if m.category != "apology"] + sincere + cancelled
     out = _one_verdict(out, norm, dropped)
     times = match_patterns(said, lists["resolution"], lists, lists["resolution"].tagged("times"))
-    kept = [m for m in out if m.tag != "with_time" or _with_time(m, times, norm, lists.gap)]
+    kept = [m for m in out if m.tag != "with_time" or _with_time(m, times, norm, lists.gap, clause=True)]
     _tell(dropped, out, kept, "no time in the same sentence")
     resolution = _resolution(said, lists, times)
     out = kept
@@ -447,7 +451,7 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
         kept = [m for m in out if m.category != "vague_promise"]
         _tell(dropped, out, kept, "the reply also commits to an action with a time")
         out = kept
-    out += resolution
+    out = _offered(out + resolution, norm, dropped)
     if context is not None:
         if context.transferred:  # passing on or asking again a customer who already explained: 不要让我重复讲
             kept = [m for m in out if not (m.category == "escalation_path" and m.tag == "transfer")]
@@ -466,19 +470,33 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
 
 
 def _one_verdict(out: list[Match], text: str, dropped: list[NearMiss] | None) -> list[Match]:
-    """Where two verdicts describe one act, keep the one that says what it was: the rule quoted after
-    "sorry, but", or inside a defensive phrase ("that's just the policy"), is an excuse, not an explanation;
-    a jibe is retaliation rather than a taboo phrase; and no reply that hits back offers an escalation path
-    calmly."""
+    """Where two verdicts describe one act, keep the one that says what it was: a rule quoted after "sorry,
+    but" or in a sentence with a taboo phrase ("我也没办法，这是公司规定") is an excuse, not an explanation; a
+    jibe is retaliation rather than a taboo phrase; and a reply that hits back offers no escalation path or
+    follow-up in earnest."""
     excuses = [(c.start, _sentence_end(text, c.end)) for c in out if c.category == "cancelled_apology"]
+    excuses += [(_sentence_start(text, t.start), _sentence_end(text, t.end)) for t in out if t.category == "taboo"]
     jibes = _Cover((m.start, m.end) for m in out if m.category == "retaliation")
-    defences = _Cover((m.start, m.end) for m in out if m.category == "taboo")
+    hits_back = any(x.category == "retaliation" for x in out)
     kept = [m for m in out if not (
-        (m.category == "explain_rule" and (any(s <= m.start < e for s, e in excuses) or defences.overlaps((m.start, m.end))))
+        (m.category == "explain_rule" and any(s <= m.start < e for s, e in excuses))
         or (m.category == "taboo" and jibes.overlaps((m.start, m.end)))
-        or (m.category == "escalation_path" and any(x.category == "retaliation" for x in out)))]
+        or (m.category in ("escalation_path", "follow_up") and hits_back))]
     _tell(dropped, out, kept, "another verdict says what this was")
     return kept
+
+
+def _offered(out: list[Match], text: str, dropped: list[NearMiss] | None) -> list[Match]:
+    """A time inside a choice offered ("today at three or tomorrow at ten?") is an option, not yet a commitment."""
+    choices = [(_sentence_start(text, m.start), _sentence_end(text, m.end)) for m in out if m.category == "options"]
+    kept = [m for m in out if not (m.tag == "commitment" and any(s <= m.start < e for s, e in choices))]
+    _tell(dropped, out, kept, "a time offered as one of several choices")
+    return kept
+
+
+def _sentence_start(text: str, offset: int) -> int:
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, offset)]
+    return ends[-1] if ends else 0
 
 
 def _sentence_end(text: str, offset: int) -> int:
