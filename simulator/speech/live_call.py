@@ -22,10 +22,10 @@ import numpy as np
 
 from simulator.core.call_session import CallSession, TraineeReply
 from simulator.core.dialogue.engine import CustomerLine, Ending
-from simulator.core.events import TurnAssessment
-from simulator.core.live_meters import LiveMarker, LiveMarkers, LiveMeters, LiveMeterState
+from simulator.core.events import Event, TurnAssessment
+from simulator.core.live_meters import LiveMarker, LiveMarkers, LiveMeters, LiveMeterState, turn_events
 from simulator.core.messages import Message, problem_of
-from simulator.core.personas.model import band_of
+from simulator.core.personas.model import BAND_NAMES, band_of
 from simulator.core.timeline import Word
 from simulator.speech.audio_io import CallClock, Microphone, Player
 from simulator.speech.meter_tap import MeterTap
@@ -87,6 +87,7 @@ class LiveCall:
         self._flush = threading.Event()        # push-to-talk released: flush the recogniser
         self._paused = threading.Event()
         self._utterances: list[str] = []       # listen thread: finals of the turn in progress, for the meters
+        self._prefetched: set[str] = set()     # mood bands whose voice the persona's lines were queued in
         self.markers = LiveMarkers(session.thresholds, listening=microphone is not None and model_path is not None)
         self.meter_tap: MeterTap | None = None
         if microphone is not None:
@@ -103,8 +104,7 @@ class LiveCall:
         """Open the speaker and microphone and start the call's threads, without the customer speaking yet:
         whoever shows the call announces it first, so the opening line never arrives before the call."""
         self.clock.start()
-        voice = self.session.persona.voice
-        self.renderer.prefetch((text, voice) for text in sorted(self.session.persona.all_lines()))
+        self._prefetch_around(band_of(self.session.mood))
         if self.player is not None:
             if self.recorder is not None:
                 self.player.on_played = self.recorder.add_customer
@@ -339,14 +339,20 @@ class LiveCall:
         """End the trainee's turn; `cut_in` is what the customer says to stop a monologue, before answering."""
         pending, self._pending = self._pending, None
         self._utterances = []
-        if self.meter_tap is not None:
-            self.meter_tap.end_turn()
+        reading = self.meter_tap.finish_turn() if self.meter_tap is not None else None
         if pending is None or not pending.texts:
             if cut_in is not None:
                 self._say(cut_in)
             return
         end = max((w.end for w in pending.words), default=pending.last_voice)
-        self._reply(TraineeReply(" ".join(pending.texts), pending.start, end, pending.words), cut_in)
+        measured = turn_events(reading, self.session.thresholds, self.session.persona.language) if reading else frozenset()
+        if cut_in is not None:
+            measured |= {Event.LONG_MONOLOGUE}
+        reply = TraineeReply(" ".join(pending.texts), pending.start, end, pending.words, measured)
+        if cut_in is None and self.session.is_listening_cue(reply):
+            self.listener.trainee_turn(self.session.listening_cue(reply))
+            return
+        self._reply(reply, cut_in)
 
     def _reply(self, reply: TraineeReply, cut_in: CustomerLine | None = None) -> None:
         if not reply.typed and self.player is not None and self.player.is_playing():
@@ -367,12 +373,28 @@ class LiveCall:
         if last is not None and last.end > cut:
             last.end = max(last.start, cut)
 
+    def _prefetch_around(self, band: str) -> None:
+        """Queue the persona's lines in the voice of `band` and of the bands next to it (the mood moves a band
+        at a time), each band once per call, so the next line is rendered before it is needed."""
+        here = BAND_NAMES.index(band)
+        persona = self.session.persona
+        for name in sorted(BAND_NAMES[max(0, here - 1):here + 2], key=lambda b: b != band):
+            if name not in self._prefetched:
+                self._prefetched.add(name)
+                voice = persona.voice.for_band(name)
+                self.renderer.prefetch((text, voice) for text in sorted(persona.all_lines()))
+
     def _say(self, line: CustomerLine) -> None:
+        """Speak the line in the voice of the mood band it was chosen in (faster, higher, louder when angrier)."""
         try:
-            rendered = self.renderer.render(line.text, self.session.persona.voice)
+            rendered = self.renderer.render(line.text, self.session.persona.voice.for_band(line.band))
         except RuntimeError as exc:
             self._report(problem_of(exc))
             rendered = None
+        try:
+            self._prefetch_around(line.band)
+        except RuntimeError as exc:
+            self._report(problem_of(exc))
         duration = rendered.duration if rendered else 0.0
         start = max([self.clock.now()] + [t.end for t in self.session.timeline.turns])
         if self.player is not None and rendered is not None:
