@@ -391,10 +391,6 @@ class LiveCall:
         except RuntimeError as exc:
             self._report(problem_of(exc))
             rendered = None
-        try:
-            self._prefetch_around(line.band)
-        except RuntimeError as exc:
-            self._report(problem_of(exc))
         duration = rendered.duration if rendered else 0.0
         start = max([self.clock.now()] + [t.end for t in self.session.timeline.turns])
         if self.player is not None and rendered is not None:
@@ -405,6 +401,10 @@ class LiveCall:
         self.listener.customer_line(line, start, start + duration)
         if self._on_progress is not None:
             self._on_progress(self.session.timeline.to_json())
+        try:
+            self._prefetch_around(line.band)     # once the line plays: a new band's lookups never delay it
+        except RuntimeError as exc:
+            self._report(problem_of(exc))
 
 
 def _shift(block: np.ndarray) -> bytes:
