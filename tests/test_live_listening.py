@@ -38,7 +38,7 @@ from tests.missing import import_or_missing, missing_part
 RATE = 16000
 SLOW = "여보세요. 여보세요. 여보세요."        # ~200 syllables/min as recognised: inside the zh band (160-240)
 FAST = "안녕하세요 저는 고객센터 상담원입니다"      # at 240 wpm: ~410 syllables/min, far above it (rushed: 288)
-LONG = " ".join(["여보세요."] * 8)            # ~12 s of speech
+LONG = " ".join(["여보세요"] * 12)            # ~11 s without a pause: nothing recognised before the cut-in
 
 
 class Collector:
@@ -165,7 +165,7 @@ def test_shouting_rushed_and_a_monologue_reach_the_customer_from_the_live_meters
     persona = _angry(initial=30.0, monologue_seconds=6.5)    # low enough not to escalate over three turns
     loud = _speak(tmp_path, "loud", SLOW, "ko", 120, gain=1.0)
     fast = _speak(tmp_path, "fast", FAST, "ko", 240, gain=0.25)
-    long = _speak(tmp_path, "long", LONG, "ko", 120, gain=0.25)
+    long = _speak(tmp_path, "long", LONG, "ko", 100, gain=0.25)
     quiet_level = _voiced_level(_speak(tmp_path, "quiet", SLOW, "ko", 120, gain=0.25))
     assert _voiced_level(loud) - quiet_level == pytest.approx(12.0, abs=0.5)
     clock, heard = CallClock(), Collector()

@@ -25,7 +25,7 @@ from simulator.core.dialogue.engine import CustomerLine, Ending
 from simulator.core.events import Event, TurnAssessment
 from simulator.core.live_meters import LiveMarker, LiveMarkers, LiveMeters, LiveMeterState, turn_events
 from simulator.core.messages import Message, problem_of
-from simulator.core.personas.model import BAND_NAMES, band_of
+from simulator.core.personas.model import band_of
 from simulator.core.timeline import Word
 from simulator.speech.audio_io import CallClock, Microphone, Player
 from simulator.speech.meter_tap import MeterTap
@@ -60,6 +60,7 @@ class _Pending:
     texts: list[str]
     start: float
     last_voice: float
+    cut_in: CustomerLine | None = None    # the customer cut into this turn before any of it was recognised
 
 
 class LiveCall:
@@ -104,7 +105,7 @@ class LiveCall:
         """Open the speaker and microphone and start the call's threads, without the customer speaking yet:
         whoever shows the call announces it first, so the opening line never arrives before the call."""
         self.clock.start()
-        self._prefetch_around(band_of(self.session.mood))
+        self._prefetch_band(band_of(self.session.mood))
         if self.player is not None:
             if self.recorder is not None:
                 self.player.on_played = self.recorder.add_customer
@@ -330,7 +331,11 @@ class LiveCall:
             return
         cut_in = self.session.monologue_check(now - pending.start)
         if cut_in is not None:
-            self._finish_turn(cut_in)
+            if pending.texts or self.microphone is None or self._model_path is None:
+                self._finish_turn(cut_in)
+            else:       # nothing recognised yet: the listening thread flushes the recogniser, then ends the turn
+                pending.cut_in = cut_in
+                self._flush.set()
             return
         if not self.options.push_to_talk and pending.texts and now - pending.last_voice >= self.options.end_of_turn_silence:
             self._finish_turn()
@@ -338,6 +343,7 @@ class LiveCall:
     def _finish_turn(self, cut_in: CustomerLine | None = None) -> None:
         """End the trainee's turn; `cut_in` is what the customer says to stop a monologue, before answering."""
         pending, self._pending = self._pending, None
+        cut_in = cut_in or (pending.cut_in if pending is not None else None)
         self._utterances = []
         reading = self.meter_tap.finish_turn() if self.meter_tap is not None else None
         if pending is None or not pending.texts:
@@ -373,16 +379,15 @@ class LiveCall:
         if last is not None and last.end > cut:
             last.end = max(last.start, cut)
 
-    def _prefetch_around(self, band: str) -> None:
-        """Queue the persona's lines in the voice of `band` and of the bands next to it (the mood moves a band
-        at a time), each band once per call, so the next line is rendered before it is needed."""
-        here = BAND_NAMES.index(band)
-        persona = self.session.persona
-        for name in sorted(BAND_NAMES[max(0, here - 1):here + 2], key=lambda b: b != band):
-            if name not in self._prefetched:
-                self._prefetched.add(name)
-                voice = persona.voice.for_band(name)
-                self.renderer.prefetch((text, voice) for text in sorted(persona.all_lines()))
+    def _prefetch_band(self, band: str) -> None:
+        """Queue the persona's lines in the voice of the mood band the call is in, once per band: the lines
+        that follow are mostly in the same band. (Bands the mood may reach next are not queued ahead: that
+        would triple the rendering at the start of a call, while a line rendered on demand adds little to the
+        reply, bench/bench_reply_latency.py.)"""
+        if band not in self._prefetched:
+            self._prefetched.add(band)
+            voice = self.session.persona.voice.for_band(band)
+            self.renderer.prefetch((text, voice) for text in sorted(self.session.persona.all_lines()))
 
     def _say(self, line: CustomerLine) -> None:
         """Speak the line in the voice of the mood band it was chosen in (faster, higher, louder when angrier)."""
@@ -402,7 +407,7 @@ class LiveCall:
         if self._on_progress is not None:
             self._on_progress(self.session.timeline.to_json())
         try:
-            self._prefetch_around(line.band)     # once the line plays: a new band's lookups never delay it
+            self._prefetch_band(line.band)     # once the line plays: a new band's lookups never delay it
         except RuntimeError as exc:
             self._report(problem_of(exc))
 
