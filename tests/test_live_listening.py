@@ -134,9 +134,9 @@ def test_a_backchannel_during_the_customers_line_is_heard_as_listening_not_as_a_
     finally:
         recording = call.stop()
     assert not heard.problems
-    assert decided_at < line_end, "the cue was decided while the customer still spoke"
 
-    # The customer did not answer it: one line, the opening, played whole and not cut where the 嗯 was.
+    # The customer did not answer it (one line, the opening) and played the line whole: not cut where the 嗯
+    # was, nor when it was decided to be a listening cue (usually before the line's end, later on a busy machine).
     assert [trigger for _, trigger, _, _ in heard.customer] == ["opening"]
     turns = session.timeline.turns
     customer = [t for t in turns if t.speaker == "customer"]
