@@ -15,7 +15,14 @@ import parselmouth
 import pytest
 
 from simulator.core.call_session import CallSession
-from simulator.core.personas import BAND_NAMES, PersonaFileError, band_of, default_personas_dir, load_persona, load_personas
+from simulator.core.personas import (
+    BAND_NAMES,
+    PersonaFileError,
+    band_of,
+    default_personas_dir,
+    load_persona,
+    load_personas,
+)
 from simulator.core.voice import VoiceSettings, VoiceShift
 from simulator.speech.live_call import LiveCall
 from simulator.speech.tts import SpeechRenderer, load_audio, with_pauses
@@ -74,7 +81,8 @@ def test_a_pause_between_sentences_is_silence_of_that_length(renderer: SpeechRen
     text = "暖气两天不热了。老人都病了。你们到底管不管？"
     plain = VoiceSettings("cmn-latn-pinyin+m3", 200, 40, 1.0)
     paused = VoiceSettings("cmn-latn-pinyin+m3", 200, 40, 1.0, pause=0.8)
-    gaps = {name: _silences(renderer.render(text, voice).path) for name, voice in (("plain", plain), ("paused", paused))}
+    gaps = {name: _silences(renderer.render(text, voice).path)
+            for name, voice in (("plain", plain), ("paused", paused))}
     assert max(gaps["plain"], default=0.0) < 0.5, gaps
     assert len([g for g in gaps["paused"] if 0.75 <= g <= 0.95]) == 2, gaps
     assert with_pauses("Flat 3.5. Is it & <b>? Yes", 0.25) == (
@@ -186,7 +194,8 @@ BASE_VOICE = 'voice = "cmn-latn-pinyin+m3"\nrate = 210\npitch = 35\nvolume = 1.0
     ('calm = { pitch = -40 }', "voice.calm.pitch", "35 -40 = -5 is outside 0..99 for the calm voice"),
     ('furious = { rate = "fast" }', "voice.furious.rate", "expected whole number, got text 'fast'"),
     ('furious = { speed = 40 }', "voice.furious.speed", "unknown field (expected one of: pause, pitch, rate, volume)"),
-    ('livid = { rate = 40 }', "voice.livid", "unknown field (expected one of: angry, annoyed, calm, furious, pitch, rate, voice, volume)"),
+    ('livid = { rate = 40 }', "voice.livid",
+     "unknown field (expected one of: angry, annoyed, calm, furious, pitch, rate, voice, volume)"),
     ('annoyed = { pause = -0.2 }', "voice.annoyed.pause", "must be >= 0 (got -0.2)"),
 ])
 def test_a_bad_band_voice_names_file_line_and_field(tmp_path: Path, band_line: str, field: str, message: str) -> None:
@@ -194,7 +203,8 @@ def test_a_bad_band_voice_names_file_line_and_field(tmp_path: Path, band_line: s
     start = shipped.index("[voice]\n") + len("[voice]\n")
     end = shipped.index("\n[", start) + 1
     path = tmp_path / "bad.toml"
-    path.write_text(shipped[:start] + BASE_VOICE + "# a comment line\n" + band_line + "\n" + shipped[end:], encoding="utf-8")
+    text = shipped[:start] + BASE_VOICE + "# a comment line\n" + band_line + "\n" + shipped[end:]
+    path.write_text(text, encoding="utf-8")
     line = path.read_text(encoding="utf-8").splitlines().index(band_line) + 1
     with pytest.raises(PersonaFileError) as caught:
         load_persona(path)

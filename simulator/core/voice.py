@@ -1,8 +1,8 @@
 """Voice settings of a persona, shared by persona files and the TTS adapter.
 
 A persona file's [voice] table gives the base voice and, per mood band, how it shifts (an angrier
-customer speaks faster, higher and louder, with shorter pauses): `for_band` gives the voice a line is
-rendered with, so the rendered-line cache keys on the band voice."""
+customer speaks faster, higher and louder; a calm one slower, with longer pauses): `for_band` gives the
+voice a line is rendered with, so the rendered-line cache keys on the band voice."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from typing import Any
 RATE_RANGE = (80, 450)   # words/min; espeak-ng clamps outside this, so the rendered rate would not be the asked one
 PITCH_RANGE = (0, 99)
 VOLUME_RANGE = (0.0, 1.0)
-SHIFT_FIELDS = ("rate", "pitch", "volume", "pause")
 
 
 @dataclass(frozen=True)

@@ -351,7 +351,8 @@ class LiveCall:
                 self._say(cut_in)
             return
         end = max((w.end for w in pending.words), default=pending.last_voice)
-        measured = turn_events(reading, self.session.thresholds, self.session.persona.language) if reading else frozenset()
+        language = self.session.persona.language
+        measured = turn_events(reading, self.session.thresholds, language) if reading else frozenset()
         if cut_in is not None:
             measured |= {Event.LONG_MONOLOGUE}
         reply = TraineeReply(" ".join(pending.texts), pending.start, end, pending.words, measured)
