@@ -324,3 +324,32 @@ def test_the_dialogue_thread_keeps_the_customer_talking_through_a_backchannel(tm
     assert len(heard.trainee) == 2 and Event.BACKCHANNEL not in heard.trainee[1].events
     assert [t.speaker for t in call.session.timeline.turns] == ["customer", "trainee", "trainee", "customer"]
     assert call.session.timeline.turns[0].end == pytest.approx(line.end)
+
+
+def test_a_backchannel_near_the_end_of_the_line_and_the_reply_after_it_are_two_things(tmp_path: Path) -> None:
+    """The 嗯 is still waiting for its end-of-turn silence when the reply starts after the customer's line: the
+    reply must not make it one turn that started over the customer (an interruption)."""
+    heard = _Lines()
+    call = LiveCall(CallSession(_angry(), seed=2), SpeechRenderer(tmp_path / "tts"), heard,
+                    LiveCallOptions(end_of_turn_silence=2.0))
+    call.start()
+    try:
+        assert heard.wait(lambda: heard.customer)
+        line = call.session.timeline.turns[0]
+        while call.clock.now() < line.end - 1.0:
+            time.sleep(0.05)
+        hum = call.clock.now()
+        call._commands.put(("final", RecognizedWords("嗯", [Word("嗯", hum, hum + 0.3)], hum, hum + 0.3)))
+        while call.clock.now() < line.end + 0.2:
+            time.sleep(0.05)
+        at = call.clock.now()
+        assert at - hum < 2.0, "the 嗯 is still pending"
+        call._commands.put(("final", RecognizedWords("我非常理解您的心情", [Word("我非常理解您的心情", at, at + 1.5)],
+                                                     at, at + 1.5)))
+        assert heard.wait(lambda: len(heard.customer) >= 2)
+    finally:
+        call.stop()
+    cue, reply = heard.trainee
+    assert cue.events == frozenset({Event.BACKCHANNEL}) and cue.text == "嗯"
+    assert reply.text == "我非常理解您的心情" and Event.INTERRUPTION not in reply.events
+    assert heard.customer[1] != "interruption"

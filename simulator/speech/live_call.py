@@ -306,6 +306,12 @@ class LiveCall:
         self._pending.last_voice = when
 
     def _utterance(self, utt: RecognizedWords) -> None:
+        pending = self._pending
+        if pending is not None and pending.texts and not self._customer_talking(utt.start):
+            cue = self._reply_of(pending)
+            if self.session.is_listening_cue(cue):   # a 嗯 near the end of the line, then the reply: two things
+                self._pending = None
+                self.listener.trainee_turn(self.session.listening_cue(cue))
         self._heard(utt.end)
         assert self._pending is not None
         self._pending.start = min(self._pending.start, utt.start)
@@ -350,16 +356,24 @@ class LiveCall:
             if cut_in is not None:
                 self._say(cut_in)
             return
-        end = max((w.end for w in pending.words), default=pending.last_voice)
         language = self.session.persona.language
         measured = turn_events(reading, self.session.thresholds, language) if reading else frozenset()
         if cut_in is not None:
             measured |= {Event.LONG_MONOLOGUE}
-        reply = TraineeReply(" ".join(pending.texts), pending.start, end, pending.words, measured)
+        reply = self._reply_of(pending, measured)
         if cut_in is None and self.session.is_listening_cue(reply):
             self.listener.trainee_turn(self.session.listening_cue(reply))
             return
         self._reply(reply, cut_in)
+
+    @staticmethod
+    def _reply_of(pending: _Pending, measured: frozenset[Event] = frozenset()) -> TraineeReply:
+        end = max((w.end for w in pending.words), default=pending.last_voice)
+        return TraineeReply(" ".join(pending.texts), pending.start, end, pending.words, measured)
+
+    def _customer_talking(self, when: float) -> bool:
+        last = self.session.timeline.last("customer")
+        return last is not None and last.start <= when < last.end
 
     def _reply(self, reply: TraineeReply, cut_in: CustomerLine | None = None) -> None:
         if not reply.typed and self.player is not None and self.player.is_playing():
