@@ -3,8 +3,8 @@
 Runs the real LiveCall (dialogue, TTS, Player) on a private PulseAudio server with a virtual speaker.
 The turn ends with a typed reply, so the time is the app's own work, not the end-of-turn silence
 (LiveCallOptions.end_of_turn_silence, 1.2 s by default, comes on top for spoken replies). "Cached":
-the persona's lines were rendered ahead, as the app does at call start; "uncached": every reply is
-rendered on demand. Run: python -m bench.bench_reply_latency
+the persona's lines were rendered ahead in the voice of every mood band, as the app does around the
+mood's band as the call goes; "uncached": every reply is rendered on demand. Run: python -m bench.bench_reply_latency
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from bench.common import Row, print_table
 from simulator.core.call_session import CallSession
 from simulator.core.personas.loader import default_personas_dir, load_persona
+from simulator.core.personas.model import BAND_NAMES
 from simulator.speech.audio_io import CallClock, Player
 from simulator.speech.live_call import LiveCall
 from simulator.speech.tts import SpeechRenderer
@@ -53,8 +54,10 @@ class _Timer:
 def _latencies(renderer: SpeechRenderer, warm: bool) -> list[float]:
     persona = load_persona(default_personas_dir() / "zh" / "stubborn.toml")
     if warm:
-        for text in persona.all_lines():
-            renderer.render(text, persona.voice)
+        for band in BAND_NAMES:
+            voice = persona.voice.for_band(band)
+            for text in persona.all_lines():
+                renderer.render(text, voice)
     clock, timer = CallClock(), _Timer()
     call = LiveCall(CallSession(persona, seed=5), renderer, timer, clock=clock, player=Player(clock))
     call.start()

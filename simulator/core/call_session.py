@@ -12,7 +12,7 @@ from typing import Iterable
 from simulator.core.analysis.assess import assess_turn
 from simulator.core.analysis.phrases import was_transferred
 from simulator.core.analysis.thresholds import Thresholds, load_thresholds
-from simulator.core.analysis.timing import measure_timing
+from simulator.core.analysis.timing import customer_talking_at, is_listening_cue, measure_timing
 from simulator.core.dialogue.engine import CustomerLine, DialogueEngine, Ending
 from simulator.core.events import Event, TurnAssessment
 from simulator.core.personas.model import Persona, Scenario
@@ -77,6 +77,28 @@ class CallSession:
         turn.extra["events"] = sorted(assessment.events)
         self.assessments.append(assessment)
         return assessment, self.engine.respond(assessment)
+
+    def is_listening_cue(self, reply: TraineeReply) -> bool:
+        """Spoken while a customer line is under way and short enough to be a backchannel (嗯, 对, "right"):
+        the same rule the timing measures apply afterwards, so what the customer took for listening is
+        never scored as an interruption."""
+        if reply.typed:
+            return False
+        customer = [t for t in self.timeline.turns if t.speaker == "customer"]
+        return (customer_talking_at(reply.start, customer, self.thresholds.min_overlap) is not None
+                and is_listening_cue(reply.text, reply.end - reply.start, self.thresholds))
+
+    def listening_cue(self, reply: TraineeReply) -> TurnAssessment:
+        """A backchannel said while the customer speaks: kept in the timeline as a trainee turn (the timing
+        measures count it as a backchannel, not a reply) and given to the engine as BACKCHANNEL, which moves
+        the mood a little; no answer comes, the customer's line goes on."""
+        turn = Turn("trainee", reply.start, reply.end, reply.text, reply.words,
+                    extra={"events": [Event.BACKCHANNEL.value]})
+        self.timeline.turns.append(turn)
+        self.timeline.turns.sort(key=lambda t: t.start)
+        self.engine.listen(Event.BACKCHANNEL)
+        return TurnAssessment(reply.text, self.persona.language, frozenset({Event.BACKCHANNEL}),
+                              reply.start, reply.end)
 
     def monologue_check(self, speaking_seconds: float) -> CustomerLine | None:
         return self.engine.interrupt_monologue(speaking_seconds)

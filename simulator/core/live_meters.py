@@ -65,6 +65,26 @@ class LiveMeters:
         return None if value is None else self.bands[name].contains(value)
 
 
+@dataclass(frozen=True)
+class TurnReading:
+    """What the meters measured over one trainee turn, for the customer to react to. None: not measured."""
+
+    loudness_db: float | None   # median level of the turn's voiced blocks against the trainee's baseline
+    pace: float | None          # chars/min (zh) or words/min (en) over the turn's speaking time
+
+
+def turn_events(reading: TurnReading, thresholds: Thresholds, language: str) -> frozenset[Event]:
+    """What the customer hears in how the turn was said: SHOUTING above the shouting margin (as the scorecard
+    judges a turn), RUSHED when the pace is far above the band (thresholds rushed_margin)."""
+    events: set[Event] = set()
+    if reading.loudness_db is not None and reading.loudness_db > thresholds.shouting_db:
+        events.add(Event.SHOUTING)
+    top = thresholds.pace_band(language)[1] * (1.0 + thresholds.rushed_margin)
+    if reading.pace is not None and reading.pace > top:
+        events.add(Event.RUSHED)
+    return frozenset(events)
+
+
 def block_dbfs(samples: np.ndarray) -> float:
     """RMS level of int16 samples in dB full scale (-120 for silence)."""
     x = np.asarray(samples, dtype=np.float64) / 32768.0
@@ -110,6 +130,7 @@ class LiveMeterState:
         self._turn_voice_end: float | None = None
         self._finals: list[str] = []
         self._partial = ""
+        self._turn_levels: list[float] = []
 
     # -- input ---------------------------------------------------------------------------------------
     def add_block(self, call_time: float, samples: np.ndarray) -> None:
@@ -121,6 +142,7 @@ class LiveMeterState:
             self._level = self._pitch = None
             return
         self._levels.append(level)
+        self._turn_levels.append(level)
         self._level = level
         self._last_voice = end
         if self._turn_start is None:
@@ -138,12 +160,19 @@ class LiveMeterState:
     def end_turn(self) -> None:
         self._turn_start = self._turn_voice_end = None
         self._finals, self._partial = [], ""
+        self._turn_levels = []
 
     # -- output --------------------------------------------------------------------------------------
     def snapshot(self, now: float) -> LiveMeters:
         talking = self._last_voice is not None and now - self._last_voice <= TALKING_HOLD
         return LiveMeters(now, talking, self._pace(), self._loudness() if talking else None,
                           self._pitch_st() if talking else None, self.bands)
+
+    def turn_reading(self) -> TurnReading:
+        """The turn so far as a whole: its median voiced level against the same baseline the meter shows."""
+        baseline = self._baseline_db()
+        loudness = None if baseline is None or not self._turn_levels else median(self._turn_levels) - baseline
+        return TurnReading(loudness, self._pace())
 
     def _pace(self) -> float | None:
         if self._turn_start is None or self._turn_voice_end is None:
@@ -152,14 +181,16 @@ class LiveMeterState:
         return turn_pace(text, self._turn_voice_end - self._turn_start, self.language, self.thresholds)
 
     def _loudness(self) -> float | None:
-        if self._level is None:
+        baseline = self._baseline_db()
+        if self._level is None or baseline is None:
             return None
-        baseline = self._baseline
-        if baseline is None:
-            if len(self._levels) < BASELINE_BLOCKS:
-                return None
-            baseline = median(self._levels)
         return self._level - baseline
+
+    def _baseline_db(self) -> float | None:
+        """The calibrated level, else the median of this call's voiced blocks once there are enough."""
+        if self._baseline is not None:
+            return self._baseline
+        return median(self._levels) if len(self._levels) >= BASELINE_BLOCKS else None
 
     def _pitch_st(self) -> float | None:
         if self._pitch is None or not self._pitches:

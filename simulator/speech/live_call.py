@@ -22,8 +22,8 @@ import numpy as np
 
 from simulator.core.call_session import CallSession, TraineeReply
 from simulator.core.dialogue.engine import CustomerLine, Ending
-from simulator.core.events import TurnAssessment
-from simulator.core.live_meters import LiveMarker, LiveMarkers, LiveMeters, LiveMeterState
+from simulator.core.events import Event, TurnAssessment
+from simulator.core.live_meters import LiveMarker, LiveMarkers, LiveMeters, LiveMeterState, turn_events
 from simulator.core.messages import Message, problem_of
 from simulator.core.personas.model import band_of
 from simulator.core.timeline import Word
@@ -60,6 +60,7 @@ class _Pending:
     texts: list[str]
     start: float
     last_voice: float
+    cut_in: CustomerLine | None = None    # the customer cut into this turn before any of it was recognised
 
 
 class LiveCall:
@@ -87,6 +88,7 @@ class LiveCall:
         self._flush = threading.Event()        # push-to-talk released: flush the recogniser
         self._paused = threading.Event()
         self._utterances: list[str] = []       # listen thread: finals of the turn in progress, for the meters
+        self._prefetched: set[str] = set()     # mood bands whose voice the persona's lines were queued in
         self.markers = LiveMarkers(session.thresholds, listening=microphone is not None and model_path is not None)
         self.meter_tap: MeterTap | None = None
         if microphone is not None:
@@ -103,8 +105,7 @@ class LiveCall:
         """Open the speaker and microphone and start the call's threads, without the customer speaking yet:
         whoever shows the call announces it first, so the opening line never arrives before the call."""
         self.clock.start()
-        voice = self.session.persona.voice
-        self.renderer.prefetch((text, voice) for text in sorted(self.session.persona.all_lines()))
+        self._prefetch_band(band_of(self.session.mood))
         if self.player is not None:
             if self.recorder is not None:
                 self.player.on_played = self.recorder.add_customer
@@ -305,6 +306,12 @@ class LiveCall:
         self._pending.last_voice = when
 
     def _utterance(self, utt: RecognizedWords) -> None:
+        pending = self._pending
+        if pending is not None and pending.texts and not self._customer_talking(utt.start):
+            cue = self._reply_of(pending)
+            if self.session.is_listening_cue(cue):   # a 嗯 near the end of the line, then the reply: two things
+                self._pending = None
+                self.listener.trainee_turn(self.session.listening_cue(cue))
         self._heard(utt.end)
         assert self._pending is not None
         self._pending.start = min(self._pending.start, utt.start)
@@ -330,7 +337,11 @@ class LiveCall:
             return
         cut_in = self.session.monologue_check(now - pending.start)
         if cut_in is not None:
-            self._finish_turn(cut_in)
+            if pending.texts or self.microphone is None or self._model_path is None:
+                self._finish_turn(cut_in)
+            else:       # nothing recognised yet: the listening thread flushes the recogniser, then ends the turn
+                pending.cut_in = cut_in
+                self._flush.set()
             return
         if not self.options.push_to_talk and pending.texts and now - pending.last_voice >= self.options.end_of_turn_silence:
             self._finish_turn()
@@ -338,15 +349,31 @@ class LiveCall:
     def _finish_turn(self, cut_in: CustomerLine | None = None) -> None:
         """End the trainee's turn; `cut_in` is what the customer says to stop a monologue, before answering."""
         pending, self._pending = self._pending, None
+        cut_in = cut_in or (pending.cut_in if pending is not None else None)
         self._utterances = []
-        if self.meter_tap is not None:
-            self.meter_tap.end_turn()
+        reading = self.meter_tap.finish_turn() if self.meter_tap is not None else None
         if pending is None or not pending.texts:
             if cut_in is not None:
                 self._say(cut_in)
             return
+        language = self.session.persona.language
+        measured = turn_events(reading, self.session.thresholds, language) if reading else frozenset()
+        if cut_in is not None:
+            measured |= {Event.LONG_MONOLOGUE}
+        reply = self._reply_of(pending, measured)
+        if cut_in is None and self.session.is_listening_cue(reply):
+            self.listener.trainee_turn(self.session.listening_cue(reply))
+            return
+        self._reply(reply, cut_in)
+
+    @staticmethod
+    def _reply_of(pending: _Pending, measured: frozenset[Event] = frozenset()) -> TraineeReply:
         end = max((w.end for w in pending.words), default=pending.last_voice)
-        self._reply(TraineeReply(" ".join(pending.texts), pending.start, end, pending.words), cut_in)
+        return TraineeReply(" ".join(pending.texts), pending.start, end, pending.words, measured)
+
+    def _customer_talking(self, when: float) -> bool:
+        last = self.session.timeline.last("customer")
+        return last is not None and last.start <= when < last.end
 
     def _reply(self, reply: TraineeReply, cut_in: CustomerLine | None = None) -> None:
         if not reply.typed and self.player is not None and self.player.is_playing():
@@ -367,9 +394,20 @@ class LiveCall:
         if last is not None and last.end > cut:
             last.end = max(last.start, cut)
 
+    def _prefetch_band(self, band: str) -> None:
+        """Queue the persona's lines in the voice of the mood band the call is in, once per band: the lines
+        that follow are mostly in the same band. (Bands the mood may reach next are not queued ahead: that
+        would triple the rendering at the start of a call, while a line rendered on demand adds little to the
+        reply, bench/bench_reply_latency.py.)"""
+        if band not in self._prefetched:
+            self._prefetched.add(band)
+            voice = self.session.persona.voice.for_band(band)
+            self.renderer.prefetch((text, voice) for text in sorted(self.session.persona.all_lines()))
+
     def _say(self, line: CustomerLine) -> None:
+        """Speak the line in the voice of the mood band it was chosen in (faster, higher, louder when angrier)."""
         try:
-            rendered = self.renderer.render(line.text, self.session.persona.voice)
+            rendered = self.renderer.render(line.text, self.session.persona.voice.for_band(line.band))
         except RuntimeError as exc:
             self._report(problem_of(exc))
             rendered = None
@@ -383,6 +421,10 @@ class LiveCall:
         self.listener.customer_line(line, start, start + duration)
         if self._on_progress is not None:
             self._on_progress(self.session.timeline.to_json())
+        try:
+            self._prefetch_band(line.band)     # once the line plays: a new band's lookups never delay it
+        except RuntimeError as exc:
+            self._report(problem_of(exc))
 
 
 def _shift(block: np.ndarray) -> bytes:

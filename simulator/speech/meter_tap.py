@@ -7,7 +7,7 @@ from __future__ import annotations
 import queue
 import threading
 
-from simulator.core.live_meters import LiveMeters, LiveMeterState
+from simulator.core.live_meters import LiveMeters, LiveMeterState, TurnReading
 from simulator.speech.microphone import Microphone
 
 
@@ -44,6 +44,13 @@ class MeterTap:
     def end_turn(self) -> None:
         with self._lock:
             self._state.end_turn()
+
+    def finish_turn(self) -> TurnReading:
+        """The reading of the turn that ends now; the next block starts a new turn."""
+        with self._lock:
+            reading = self._state.turn_reading()
+            self._state.end_turn()
+            return reading
 
     def snapshot(self) -> LiveMeters | None:
         """The reading taken at the latest block (None before the first): made on the worker and published

@@ -21,6 +21,7 @@ import ctypes
 import itertools
 import logging
 import queue
+import re
 import tempfile
 import threading
 import time
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.core.messages import Message
-from simulator.core.voice import VoiceSettings
+from simulator.core.voice import PITCH_RANGE, RATE_RANGE, VoiceSettings
 from simulator.speech.tts_cache import AudioInfo, LineCache, cache_key, load_audio, verify_audio
 
 __all__ = ["RenderedLine", "SpeechRenderer", "TtsUnavailable", "VoiceSettings", "load_audio", "tts_problem"]
@@ -40,8 +41,6 @@ __all__ = ["RenderedLine", "SpeechRenderer", "TtsUnavailable", "VoiceSettings", 
 log = logging.getLogger(__name__)
 
 REQUIRED_VOICES = ("cmn-latn-pinyin", "en-us")
-RATE_RANGE = (80, 450)  # espeak-ng clamps outside this, so the rendered rate would not be the asked one
-PITCH_RANGE = (0, 99)
 _ATTEMPTS = 3
 _SETTLE_SECONDS = 2.0
 _IDLE_SECONDS = 10.0
@@ -49,6 +48,11 @@ _FINISH_BASE_SECONDS = 20.0
 _FINISH_SECONDS_PER_CHAR = 0.05
 _POLL_SECONDS = 0.005
 _PRIORITY_NOW, _PRIORITY_AHEAD, _PRIORITY_STOP = 0, 1, 2
+_SSML_OPEN = "<speak>"
+_SSML_FLAG = 0x10          # espeakSSML: the text is SSML (pyttsx3's driver never sets it)
+# Where one sentence ends and another follows: after 。！？； (not inside a run of marks or before a closing
+# quote), and after . ! ? ; followed by a space (so "4471.2093" or "3.5" stay whole).
+_SENTENCE_END = re.compile(r"(?<=[。！？；])(?![。！？；…”’」』）\s]|$)|(?<=[.!?;])\s+(?=\S)")
 
 
 class TtsUnavailable(RuntimeError):
@@ -84,9 +88,22 @@ def _log_driver_print(*args: object, **_kwargs: object) -> None:
 def _synth_exact_size(c_synth: Callable[..., int], text: str | bytes, position: int = 0, position_type: int = 1,
                       end_position: int = 0, flags: int = 0, user_data: object = None) -> int:
     """espeak_Synth with the text's true size (its bytes and the terminating NUL Python keeps after them), in
-    place of pyttsx3's ten-fold size that makes espeak-ng read past the buffer."""
+    place of pyttsx3's ten-fold size that makes espeak-ng read past the buffer; text made by with_pauses()
+    is passed as SSML."""
     data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+    if data.startswith(_SSML_OPEN.encode()):
+        flags |= _SSML_FLAG
     return c_synth(data, len(data) + 1, position, position_type, end_position, flags, None, user_data)
+
+
+def with_pauses(text: str, seconds: float) -> str:
+    """The line as SSML with a pause of at least `seconds` between its sentences (espeak-ng keeps its own
+    pause where that is longer); the plain line when no pause is asked for."""
+    if seconds <= 0:
+        return text
+    marked = _SENTENCE_END.sub(lambda m: m.group(0) + "\0", text.replace("\0", ""))
+    escaped = marked.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _SSML_OPEN + escaped.replace("\0", f'<break time="{round(seconds * 1000)}ms"/>') + "</speak>"
 
 
 class _EspeakEngine:
@@ -143,7 +160,7 @@ class _EspeakEngine:
         self._apply(voice)
         self._finished.clear()
         out.unlink(missing_ok=True)
-        self._engine.save_to_file(text, str(out))
+        self._engine.save_to_file(with_pauses(text, voice.pause), str(out))
         self._engine.runAndWait()
         timeout = _FINISH_BASE_SECONDS + _FINISH_SECONDS_PER_CHAR * len(text)
         if not (self._finished.wait(timeout) and self._wait_idle() and self._holds(voice)):

@@ -21,6 +21,7 @@ class Thresholds:
     pace_zh: tuple[float, float]
     pace_en: tuple[float, float]
     pace_min_turn: float
+    rushed_margin: float
     pace_min_units: int
     max_latency: float
     dead_air: float
@@ -28,6 +29,7 @@ class Thresholds:
     min_overlap: float
     backchannel_max: float
     backchannel_phrases: tuple[str, ...]
+    lone_word_max: float
     shouting_db: float
     louder_than_customer_db: float
     calm_loudness_db: float
@@ -71,6 +73,7 @@ def _from_dict(d: dict[str, Any]) -> Thresholds:
         pace_zh=_band(pace["zh"]),
         pace_en=_band(pace["en"]),
         pace_min_turn=float(pace["min_turn_seconds"]),
+        rushed_margin=float(pace["rushed_margin"]),
         pace_min_units=int(pace["min_turn_units"]),
         max_latency=float(pauses["max_latency"]),
         dead_air=float(pauses["dead_air"]),
@@ -78,6 +81,7 @@ def _from_dict(d: dict[str, Any]) -> Thresholds:
         min_overlap=float(overlap["min_overlap"]),
         backchannel_max=float(overlap["backchannel_max"]),
         backchannel_phrases=tuple(str(p) for p in overlap["backchannel_phrases"]),
+        lone_word_max=float(overlap["lone_word_max"]),
         shouting_db=float(loud["shouting"]),
         louder_than_customer_db=float(loud["louder_than_customer"]),
         calm_loudness_db=float(loud["calm_vs_customer"]),

@@ -31,6 +31,16 @@ def is_backchannel_text(text: str, phrases: Iterable[str]) -> bool:
     return not norm or _backchannel_re(tuple(phrases)).fullmatch(norm) is not None
 
 
+def is_listening_cue(text: str, duration: float, thr: Thresholds) -> bool:
+    """Trainee speech said while the customer talks that is a backchannel, not a bid for the turn: no longer
+    than backchannel_max and made of listener tokens, or a lone word no longer than lone_word_max (a hum that
+    the recogniser turned into some short word)."""
+    if duration > thr.backchannel_max:
+        return False
+    return is_backchannel_text(text, thr.backchannel_phrases) or (
+        speech_units(text) == 1 and duration <= thr.lone_word_max)
+
+
 @lru_cache(maxsize=8)
 def _backchannel_re(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """Any run of the phrases (longest first, so 嗯嗯 and "I see" win over their parts)."""
@@ -116,17 +126,17 @@ def _trainee_overlaps(
     interruptions: list[Interruption] = []
     for i in order:
         turn = turns[i]
-        over = _customer_talking_at(turn.start, customer, thr.min_overlap) if turn.speaker == "trainee" else None
+        over = customer_talking_at(turn.start, customer, thr.min_overlap) if turn.speaker == "trainee" else None
         if over is None:
             continue
-        if turn.duration <= thr.backchannel_max and is_backchannel_text(turn.text, thr.backchannel_phrases):
+        if is_listening_cue(turn.text, turn.duration, thr):
             backchannels.append(i)
         else:
             interruptions.append(Interruption(turn.start, min(turn.end, over.end), turn.text, i))
     return backchannels, interruptions
 
 
-def _customer_talking_at(t: float, customer: list[Turn], min_overlap: float) -> Turn | None:
+def customer_talking_at(t: float, customer: list[Turn], min_overlap: float) -> Turn | None:
     """The customer turn under way at time t, if it still has at least `min_overlap` to go."""
     for c in customer:
         if c.start <= t < c.end - min_overlap:

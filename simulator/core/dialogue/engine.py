@@ -96,6 +96,18 @@ class DialogueEngine:
         self._interrupted_at_turn = self.turns
         return self._say(self.persona.endings["interrupt_monologue"], "interrupt_monologue")
 
+    def listen(self, event: Event) -> float:
+        """A listening cue heard while the customer speaks (BACKCHANNEL): the mood moves by its delta (a
+        reaction's mood for it first, as in a turn) but there is no turn and no line, so the customer goes on
+        talking. Returns the mood change."""
+        if self.ending is not None:
+            return 0.0
+        events = frozenset({str(event)})
+        top = max((r for r in self.persona.reactions if r.mood is not None and r.fires(events)),
+                  key=lambda r: r.priority, default=None)
+        overrides = {top.on: top.mood} if top is not None and top.mood is not None else {}
+        return self._mood.apply(events, overrides, drift=False)
+
     def _band_pool(self) -> tuple[str, ...]:
         return self.persona.pool(band_of(self.mood), self.scenario)
 

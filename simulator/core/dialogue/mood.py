@@ -65,8 +65,9 @@ class Mood:
     def delta_for(self, event: str) -> float:
         return self._deltas.get(event, 0.0)
 
-    def apply(self, events: frozenset[str], overrides: Mapping[str, float]) -> float:
-        """Move the mood for one turn's events; returns the change actually applied (after clamping)."""
+    def apply(self, events: frozenset[str], overrides: Mapping[str, float], drift: bool = True) -> float:
+        """Move the mood for one turn's events; returns the change actually applied (after clamping).
+        drift False: events heard outside a turn (a listening cue), where no impatience builds up."""
         total = 0.0
         calmed = False
         for event in sorted(events):
@@ -77,7 +78,7 @@ class Mood:
                 calmed = True
             total += delta
         total *= self._persona.mood.sensitivity
-        if not calmed:
+        if drift and not calmed:
             total += self._drift
         before = self.value
         self.value = clamp(before + total)

@@ -16,7 +16,7 @@ from simulator.core.personas.locate import LineIndex
 from simulator.core.personas.model import Coping, MoodSettings, Persona, Pools, Reaction, Scenario
 from simulator.core.personas.picker import PickerEntry, picker_entries
 from simulator.core.personas.validation import problems
-from simulator.core.voice import VoiceSettings
+from simulator.core.voice import voice_settings
 
 __all__ = ["ENV_PERSONAS_DIR", "LoadResult", "PickerEntry", "default_personas_dir", "load_persona",
            "load_personas", "picker_entries"]
@@ -113,7 +113,7 @@ def _build(data: dict[str, Any], source: Path) -> Persona:
         display_name=data["display_name"].strip(),
         difficulty=data["difficulty"],
         description=data["description"].strip(),
-        voice=VoiceSettings(**data["voice"]),
+        voice=voice_settings(data["voice"]),
         mood=MoodSettings(
             initial=float(mood["initial"]),
             sensitivity=float(mood["sensitivity"]),

@@ -13,6 +13,8 @@ from typing import Any
 
 import jsonschema
 
+from simulator.core.voice import band_voice_problems
+
 Problem = tuple[tuple[str | int, ...], str]   # (field path, message)
 
 _TOML_TYPES = {"string": "text", "integer": "whole number", "number": "number", "array": "list",
@@ -98,6 +100,7 @@ def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:
         yield ("mood", "resolve_below"), f"must be below escalate_at ({mood['escalate_at']})"
     if mood["initial"] >= mood["escalate_at"]:
         yield ("mood", "initial"), f"must be below escalate_at ({mood['escalate_at']}), or the call ends at once"
+    yield from band_voice_problems(data["voice"])
 
 
 def _case_problems(data: dict[str, Any]) -> Iterator[Problem]:
