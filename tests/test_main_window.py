@@ -105,7 +105,9 @@ def test_ending_a_call_early_still_gives_a_result(window, qtbot) -> None:
     qtbot.waitUntil(lambda: window.call_page.transcript.count() >= 3, timeout=30000)
     qtbot.mouseClick(window.call_page.end_button, qtbot_button())
     qtbot.waitUntil(lambda: window.result_page.isVisible(), timeout=60000)
-    assert "Taboo phrases" in window.result_page.scorecard.findings_list.toPlainText()
+    card = window.result_page.scorecard
+    card.all_findings_button.click()                               # every piece of advice, one click away
+    assert "Taboo phrases" in card.findings_list.toPlainText()
     qtbot.waitUntil(lambda: window.controller.store.count_attempts() == 1, timeout=10000)
     assert window.controller.store.list_attempts()[0].ending == "ended_early"
 

@@ -20,7 +20,13 @@ def test_full_width_punctuation_and_digits_are_unified() -> None:
 
 
 def test_english_is_lower_cased_with_straight_apostrophes() -> None:
-    assert normalise_en("I  CAN’T   promise") == "i can't promise"
+    assert normalise_en("I  CAN’T   promise it’s the owner’s") == "i can not promise it is the owner’s".replace("’", "'")
+
+
+def test_english_contractions_are_written_out_also_without_apostrophes() -> None:
+    assert normalise_en("That's not true, dont worry, ill send it") == "that is not true, do not worry, i will send it"
+    assert normalise_en("its fine, we'll see, well ok, ill health") == "its fine, we will see, well ok, ill health"
+    assert normalise_en("I cannot") == normalise_en("I can't") == normalise_en("i cant") == "i can not"
 
 
 def test_pinyin_is_toneless_one_item_per_character() -> None:

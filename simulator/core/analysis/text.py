@@ -36,37 +36,33 @@ def normalise_zh(text: str) -> str:
     return _SPACES.sub(" ", text).strip().lower()
 
 
-# Recognisers and hurried typing drop apostrophes ("dont", "youre"); put back the ones that cannot be
-# another word, and "ill" only before a verb ("ill send" is "i'll send", "ill health" stays).
-_CONTRACTIONS = {
-    w.replace("'", ""): w for w in (
-        "don't", "doesn't", "didn't", "can't", "won't", "isn't", "aren't", "wasn't", "weren't", "wouldn't",
-        "couldn't", "shouldn't", "haven't", "hasn't", "i'm", "i've", "i'd", "you're", "you've", "you'll", "you'd",
-        "we've", "they're", "that's", "there's", "what's", "where's", "who's", "here's", "nobody's", "let's", "it'll", "we'd", "they'll", "they've",
-    )
+# One spelling for what speakers say either way: contractions are written out ("that's" -> "that is",
+# "can't" -> "can not"), also when the apostrophe was dropped ("dont"), and "ill" before a verb is "i will"
+# ("ill health" stays). Written out word by word, so a word keeps its place among the recogniser's words.
+_FULL = {
+    "don't": "do not", "doesn't": "does not", "didn't": "did not", "can't": "can not", "cannot": "can not",
+    "won't": "will not", "isn't": "is not", "aren't": "are not", "wasn't": "was not", "weren't": "were not",
+    "wouldn't": "would not", "couldn't": "could not", "shouldn't": "should not", "haven't": "have not",
+    "hasn't": "has not", "i'm": "i am", "you're": "you are", "we're": "we are", "they're": "they are",
+    "that's": "that is", "it's": "it is", "there's": "there is", "what's": "what is", "where's": "where is",
+    "who's": "who is", "here's": "here is", "nobody's": "nobody is", "i'll": "i will", "you'll": "you will",
+    "we'll": "we will", "they'll": "they will", "it'll": "it will", "i've": "i have", "you've": "you have",
+    "we've": "we have", "they've": "they have",
 }
-_CONTRACTION_WORDS = re.compile(r"\b(" + "|".join(_CONTRACTIONS) + r")\b")
+_FULL.update({k.replace("'", ""): v for k, v in _FULL.items() if "'" in k and k.replace("'", "") not in (
+    "well", "were", "ill", "its", "hell", "shell", "wed", "id", "im", "whos", "heres", "theyll", "youll")})
+_FULL["im"] = "i am"  # "im" is no word of its own in a reply
+_SHORT_FORMS = re.compile(r"(?<![a-z0-9'])(" + "|".join(re.escape(k) for k in sorted(_FULL, key=len, reverse=True)) + r")(?![a-z0-9'])")
 _ILL_VERB = re.compile(r"\bill (?=(send|call|get|have|make|check|book|arrange|ring|text|email|look|sort|put|pass|be|try|"
                        r"do|give|take|see|let|keep|follow|ask|update|transfer|refund|come|note|raise|escalate|phone)\b)")
 
 
-# Full forms said as one word by most speakers, so that one list entry ("that's not true") covers both.
-_CONTRACT = {
-    "that is": "that's", "it is": "it's", "you are": "you're", "we are": "we're", "they are": "they're",
-    "i am": "i'm", "do not": "don't", "does not": "doesn't", "did not": "didn't", "is not": "isn't",
-    "are not": "aren't", "cannot": "can't", "can not": "can't", "will not": "won't", "was not": "wasn't",
-}
-_FULL_FORMS = re.compile(r"\b(" + "|".join(_CONTRACT) + r")\b")
-
-
 def normalise_en(text: str) -> str:
-    """Lower case, straight apostrophes, single spaces, one spelling for contractions (dropped apostrophes
-    put back, common full forms contracted)."""
+    """Lower case, straight apostrophes, single spaces, contractions written out."""
     text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
     text = _SPACES.sub(" ", text).strip().lower()
-    text = _CONTRACTION_WORDS.sub(lambda m: _CONTRACTIONS[m.group()], text)
-    text = _FULL_FORMS.sub(lambda m: _CONTRACT[m.group()], text)
-    return _ILL_VERB.sub("i'll ", text)
+    text = _ILL_VERB.sub("i will ", text)
+    return _SHORT_FORMS.sub(lambda m: _FULL[m.group()], text)
 
 
 def normalise(text: str, language: str) -> str:

@@ -1726,6 +1726,14 @@ Advice items: %3 → %4</source>
         <translation>从播放头处播放录音（在时间线上按空格键）</translation>
     </message>
     <message>
+        <source>Show all advice</source>
+        <translation>查看全部建议</translation>
+    </message>
+    <message>
+        <source>The full list of advice, in call order</source>
+        <translation>按通话顺序列出的全部建议</translation>
+    </message>
+    <message>
         <source>Control</source>
         <translation>控制情绪</translation>
     </message>
@@ -1825,6 +1833,16 @@ Advice items: %3 → %4</source>
         <source>Call with %s</source>
         <translation>通话对象：%s</translation>
     </message>
+    <message numerus="yes">
+        <source>Show all advice (%n)</source>
+        <translation>
+            <numerusform>查看全部建议（%n 条）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All advice</source>
+        <translation>全部建议</translation>
+    </message>
     <message>
         <source>What to do next time</source>
         <translation>下次可以这样做</translation>
@@ -1860,6 +1878,14 @@ Advice items: %3 → %4</source>
     <message>
         <source>The solution came before acknowledging the emotion: feelings first, then facts.</source>
         <translation>方案先于情绪回应：应先心情，后事情。</translation>
+    </message>
+    <message>
+        <source>You said: %s</source>
+        <translation>你的原话：%s</translation>
+    </message>
+    <message>
+        <source>Better: %s</source>
+        <translation>更好的说法：%s</translation>
     </message>
     <message>
         <source>(none)</source>
