@@ -36,8 +36,7 @@ class CallSession:
                  thresholds: Thresholds | None = None) -> None:
         self.persona = persona
         self.engine = DialogueEngine(persona, scenario_id, seed)
-        self.scenario: Scenario = next(
-            (s for s in persona.scenarios if s.id == scenario_id), persona.scenarios[0])
+        self.scenario: Scenario = self.engine.scenario  # the one the customer is in, also when the seed chose it
         self.thresholds = thresholds or load_thresholds()
         self.timeline = Timeline(persona.language, persona.id, extra={
             "persona_type": persona.type, "scenario": self.scenario.id,
