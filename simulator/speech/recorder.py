@@ -88,6 +88,9 @@ class CallRecorder:
         self._file: sf.SoundFile | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            # created readable by the user only before libsndfile opens it: a voice is personal data
+            os.close(os.open(self.partial_path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
+            os.chmod(self.partial_path, 0o600)
             self._file = sf.SoundFile(self.partial_path, "w", samplerate=sample_rate, channels=2, format="FLAC",
                                       subtype="PCM_16", compression_level=COMPRESSION)
         except WRITE_ERRORS as exc:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StorageError
-from .repository import AttemptRecord, AttemptStore, AttemptSummary
+from .repository import READ_ONLY, AttemptRecord, AttemptStore, AttemptSummary
 
 BUNDLE_FORMAT = 1
 CSV_PAGE = 1000
@@ -76,6 +76,8 @@ def export_attempt(store: AttemptStore, attempt_id: int, path: Path, anonymous: 
 
 def import_attempt(store: AttemptStore, path: Path) -> int:
     """Add an exported attempt to this store as a new attempt; returns its id here."""
+    if store.read_only:
+        raise StorageError(READ_ONLY)
     path = Path(path)
     try:
         with zipfile.ZipFile(path) as z, tempfile.TemporaryDirectory() as tmp:

@@ -28,6 +28,7 @@ from .errors import AttemptNotFound, StorageError, first_line
 from .models import Attempt, RecordingBlob, Trainee
 
 STATUSES = ("in_progress", "complete", "recovered")
+READ_ONLY = "the attempts database can only be read here (read-only disk or another user's folder); nothing was saved"
 INTERRUPTED = "interrupted: the application stopped during the call"
 HOST = socket.gethostname()
 
@@ -89,9 +90,11 @@ _SORTS = {
 
 class AttemptStore:
     def __init__(self, engine: Engine, recordings_dir: Path, audio_in_database: bool = False,
-                 private_files: bool = True, locks_dir: Path | None = None) -> None:
-        """`locks_dir`: a folder on this machine, one per database (lock files of the calls running here)."""
+                 private_files: bool = True, locks_dir: Path | None = None, read_only: bool = False) -> None:
+        """`locks_dir`: a folder on this machine, one per database (lock files of the calls running here).
+        `read_only`: a database this user may only read (review only; every write is a StorageError)."""
         self.engine = engine
+        self.read_only = read_only
         self.recordings_dir = Path(recordings_dir)
         self.locks_dir = Path(locks_dir) if locks_dir is not None else self.recordings_dir / "locks"
         self.audio_in_database = audio_in_database
@@ -106,6 +109,7 @@ class AttemptStore:
     def begin_attempt(self, trainee: str, persona_id: str, persona_type: str, scenario_id: str,
                       language: str) -> tuple[int, Path]:
         """Create the row (in_progress) and return where the CallRecorder must write."""
+        self._writable()
         now = _now()
         with self._session() as s:
             row = Attempt(trainee_id=self._trainee_id(s, trainee), persona_id=persona_id,
@@ -147,13 +151,17 @@ class AttemptStore:
     def recover_interrupted(self) -> list[int]:
         """Attempts this machine left in_progress (their process is gone): mark them 'recovered', make
         the partial recording playable, keep the last saved timeline. Returns their ids."""
-        stale: list[Attempt] = []
+        if self.read_only:
+            return []
+        stale: list[int] = []  # ids, not rows: a failed commit detaches the rows before `finally` runs
         try:
             with self._session() as s:
                 rows = s.scalars(select(Attempt).where(Attempt.status == "in_progress", Attempt.host == HOST)
                                  .order_by(Attempt.id)).all()
-                stale = [r for r in rows if self._interrupted(r)]
-                for row in stale:
+                for row in rows:
+                    if not self._interrupted(row):
+                        continue
+                    stale.append(row.id)
                     audio = recovery.salvage(self._file_for(row.id))
                     heard_until = row.started_at
                     if audio is not None:
@@ -162,9 +170,9 @@ class AttemptStore:
                     row.ended_at = max(row.updated_at, heard_until)
                     self._attach(s, row, audio)
         finally:
-            for row in stale:
-                self._release(row.id)
-        return [r.id for r in stale]
+            for attempt_id in stale:
+                self._release(attempt_id)
+        return stale
 
     # -- review ---------------------------------------------------------------------------------------
     def list_attempts(self, trainee: str | None = None, persona: str | None = None, scenario: str | None = None,
@@ -283,6 +291,7 @@ class AttemptStore:
     def add_records(self, records: Iterable[AttemptRecord], recordings: Iterable[Path | None] = ()) -> list[int]:
         """Store finished attempts made elsewhere (import, generated test data) in one transaction; the
         records' ids are ignored and new ones returned. `recordings` pairs with `records` when given."""
+        self._writable()
         records = list(records)
         audio = list(recordings) or [None] * len(records)
         trainees: dict[str, int] = {}
@@ -314,6 +323,10 @@ class AttemptStore:
             return ids
 
     # -- helpers ------------------------------------------------------------------------------------------
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StorageError(READ_ONLY)
+
     @contextmanager
     def _session(self) -> Iterator[Session]:
         try:

@@ -8,6 +8,7 @@ import sys
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
+from simulator.core.messages import problem_of
 from simulator.settings import Settings, load_settings
 from simulator.storage.errors import StorageError
 from simulator.storage.repository import AttemptStore
@@ -19,13 +20,21 @@ from simulator.ui.main_window import MainWindow
 
 def open_attempts(settings: Settings) -> tuple[AttemptStore | None, list[str]]:
     """The store and what to tell the user about it; the app still opens when it cannot be reached."""
+    from simulator.settings import settings_path
     from simulator.storage.db import chosen_database, open_store
 
     try:
-        store = open_store(chosen_database(setting=settings.db_url))
+        store = open_store(chosen_database(setting=settings.db_url,
+                                           settings_unreadable=str(settings_path()) if settings.unreadable else None))
     except StorageError as exc:
-        return None, [str(exc)]
-    count = len(store.recover_interrupted())  # a variable, not len() inside translate(): lupdate skips that
+        return None, [problem_of(exc)]
+    if store.read_only:
+        return store, [QCoreApplication.translate(
+            "App", "The attempts database can only be read here: past calls can be reviewed, new calls are not saved.")]
+    try:
+        count = len(store.recover_interrupted())  # a variable, not len() inside translate(): lupdate skips that
+    except StorageError as exc:  # a full disk: the app still starts, and says why the call was not recovered
+        return store, [str(exc)]
     notes = [QCoreApplication.translate("App", "Recovered %n interrupted call(s); their recordings are kept.",
                                         "", count)] if count else []
     return store, notes
