@@ -18,6 +18,7 @@ from typing import Any
 import platformdirs
 
 from simulator.core.messages import Message
+from simulator.core.nesting import too_deep
 
 APP_NAME = "roleplay-sim"
 ENV_CONFIG = "ROLEPLAY_SIM_CONFIG"
@@ -158,6 +159,8 @@ def load_settings(path: Path | None = None) -> Settings:
         return _corrupt(path, Message("settings.too_deep"))
     if not isinstance(data, dict):
         return _corrupt(path, Message("settings.not_object"))
+    if too_deep(data):
+        return _corrupt(path, Message("settings.too_deep"))
     data = _migrate(data)
     settings = Settings()
     for name, valid in _VALID.items():
