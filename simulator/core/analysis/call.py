@@ -15,6 +15,7 @@ import numpy as np
 
 from simulator.core.analysis.audio import (
     FLOOR_DBFS,
+    SILENCE_DBFS,
     AnalysisInputError,
     load_mono,
     load_stereo,
@@ -182,6 +183,8 @@ def _timeline_from_speech(speech: dict[str, list[Interval]], language: str, turn
             turns.append(Turn(who, span.start, span.end, ""))  # type: ignore[arg-type]
     if not turns:
         raise AnalysisInputError("no speech found on either channel of the recording")
+    if "trainee" in speech and not any(t.speaker == "trainee" for t in turns):
+        raise AnalysisInputError("no trainee speech found on the right channel of the recording: nothing to judge")
     turns.sort(key=lambda t: (t.start, t.end))
     return Timeline(language, UNKNOWN_PERSONA, turns)
 
@@ -226,15 +229,10 @@ def _add_audio_measures(
         if t.pitch_sd_semitones < thr.monotone_sd:
             flat.append(t.turn)
     has_customer = customer_db is not None and customer_db > -100 and own is not None
-    m.loudness = {
-        "trainee_db": None if own is None else round(own, 2),
-        "baseline_db": None if baseline is None else round(baseline, 2),
-        "baseline": "calibrated" if calibrated_db is not None and own is not None else "own_median",
-        "customer_db": None if not has_customer else round(customer_db, 2),
-        "vs_customer_db": None if not has_customer else round(own - customer_db, 2),
-        "louder_than_customer": bool(has_customer and own - customer_db > thr.louder_than_customer_db),
-        "shouting_turns": [t.turn for t in m.turns if (t.loudness_rel_db or 0.0) > thr.shouting_db],
-    }
+    if own is None or own <= SILENCE_DBFS:
+        m.loudness = {}  # a silent channel (dead microphone, typed replies) has no loudness to judge: not 100
+    else:
+        m.loudness = _loudness_record(m, own, baseline, calibrated_db, customer_db if has_customer else None, thr)
     sd = float((12 * np.log2(voiced / ref)).std()) if ref else None
     m.pitch = {
         "median_hz": None if ref is None else round(ref, 1),
@@ -244,6 +242,19 @@ def _add_audio_measures(
         "sharp_rise_turns": sharp,
     }
     return {k: (levels[k], float(np.median(f0)) if f0.size >= MIN_VOICED_FRAMES else None) for k, (_, f0) in tracks.items()}
+
+
+def _loudness_record(m: CallMeasures, own: float, baseline: float | None, calibrated_db: float | None,
+                     customer_db: float | None, thr: Thresholds) -> dict[str, Any]:
+    return {
+        "trainee_db": round(own, 2),
+        "baseline_db": None if baseline is None else round(baseline, 2),
+        "baseline": "calibrated" if calibrated_db is not None else "own_median",
+        "customer_db": None if customer_db is None else round(customer_db, 2),
+        "vs_customer_db": None if customer_db is None else round(own - customer_db, 2),
+        "louder_than_customer": bool(customer_db is not None and own - customer_db > thr.louder_than_customer_db),
+        "shouting_turns": [t.turn for t in m.turns if (t.loudness_rel_db or 0.0) > thr.shouting_db],
+    }
 
 
 def _compare_with_customer(
