@@ -85,6 +85,8 @@ ENGLISH: dict[str, str] = {
     "download.stopped_early": "download of {name} stopped early ({done} of {total} bytes); run the download "
                               "again to resume",
     "download.cancelled": "download of {name} cancelled; run it again to resume",
+    "download.stalled": "download of {name} stalled ({received} bytes in the last {seconds} s, {done} of {total} "
+                        "bytes in all); run the download again to resume",
     "download.corrupt": "download of {name} is corrupt (SHA-256 {got}… instead of {expected}…); the file was "
                         "deleted, run the download again",
     "download.no_model": "the archive of {name} holds no usable model ({problem})",

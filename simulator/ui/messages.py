@@ -124,6 +124,9 @@ def templates() -> dict[str, str]:
         "download.stopped_early": QCoreApplication.translate(
             "Messages", "download of {name} stopped early ({done} of {total} bytes); run the download again to "
                         "resume"),
+        "download.stalled": QCoreApplication.translate(
+            "Messages", "download of {name} stalled ({received} bytes in the last {seconds} s, {done} of {total} "
+                        "bytes in all); run the download again to resume"),
         "download.cancelled": QCoreApplication.translate(
             "Messages", "download of {name} cancelled; run it again to resume"),
         "download.corrupt": QCoreApplication.translate(

@@ -896,6 +896,10 @@ Advice items: %3 → %4</source>
         <translation>下载 {name} 提前中断（已下载 {done} / {total} 字节）；再次下载即可从断点继续</translation>
     </message>
     <message>
+        <source>download of {name} stalled ({received} bytes in the last {seconds} s, {done} of {total} bytes in all); run the download again to resume</source>
+        <translation>{name} 的下载停滞了（最近 {seconds} 秒只收到 {received} 字节，共 {done}/{total} 字节）；再次运行下载即可继续</translation>
+    </message>
+    <message>
         <source>download of {name} cancelled; run it again to resume</source>
         <translation>已取消下载 {name}；再次下载即可从断点继续</translation>
     </message>
