@@ -276,3 +276,28 @@ def test_locks_and_recordings_are_private(tmp_path: Path) -> None:
     finally:
         store.finish_attempt(attempt_id, "resolved", None, {}, None, {}, [])
         store.close()
+
+
+@pytest.mark.parametrize("damage", [
+    "UPDATE attempts SET started_at = 'garbage', timeline = '{not json' WHERE id = 1",
+    "ALTER TABLE attempts DROP COLUMN status",
+])
+def test_review_on_a_damaged_attempts_table_says_so_in_the_window(tmp_path: Path, qtbot, damage: str) -> None:
+    url = f"sqlite:///{tmp_path / 'attempts.sqlite3'}"
+    store = open_store(url, tmp_path / "recordings")
+    record_call(store, "王小明")
+    store.close()
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP INDEX IF EXISTS ix_attempts_status"))
+        connection.execute(text(damage))
+    engine.dispose()
+
+    from simulator.settings import Settings
+    from simulator.ui.app import build_window
+
+    window = build_window(Settings(db_url=url))
+    qtbot.addWidget(window)
+    window.open_review()  # Ctrl+R
+    assert "attempts database" in window.problems.text()
+    assert getattr(window, "review_window", None) is None

@@ -336,6 +336,9 @@ class AttemptStore:
             raise StorageError(f"attempts database error: {first_line(exc)}") from exc
         except OSError as exc:
             raise StorageError(f"cannot write attempt data: {exc}") from exc
+        except (ValueError, TypeError) as exc:  # a row the driver cannot turn into values: bad JSON, a bad date
+            raise StorageError(f"the attempts database holds a damaged row ({first_line(exc)}); restore it from "
+                               f"a backup or delete the damaged attempt") from exc
 
     def _row(self, s: Session, attempt_id: int) -> Attempt:
         row = s.get(Attempt, attempt_id)

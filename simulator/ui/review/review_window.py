@@ -149,7 +149,9 @@ class ReviewWindow(QMainWindow):
         self._update_count()
 
     def refresh(self) -> None:
-        self.filter_bar.set_trainees(self.store.trainees())
+        trainees = self._run(self.store.trainees)
+        if trainees is not None:
+            self.filter_bar.set_trainees(trainees)
         self._run(self.model.refresh)
         self._update_count()
 
