@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import tempfile
 import zipfile
 from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from .anonymise import Scrubber
 from .errors import StorageError
 from .repository import READ_ONLY, AttemptRecord, AttemptStore, AttemptSummary
 
@@ -36,12 +38,20 @@ class Pseudonyms:
         return self._names.setdefault(name, f"trainee {len(self._names) + 1}")
 
 
+def private_file(path: Path, mode: str = "wb", **kwargs: Any) -> IO[Any]:
+    """`path` opened for writing, readable by the user only whatever the umask (and if it existed)."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, 0o600)
+    return os.fdopen(fd, mode, **kwargs)
+
+
 def export_csv(store: AttemptStore, path: Path, anonymous: bool = False, **filters: Any) -> int:
     """Write the (filtered) attempts list; returns the number of rows."""
     pseudonym = Pseudonyms()
     count = 0
     try:
-        with Path(path).open("w", newline="", encoding="utf-8") as f:
+        with private_file(Path(path), "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
             writer.writerow(CSV_COLUMNS)
             while page := store.list_attempts(**filters, limit=CSV_PAGE, offset=count):
@@ -63,7 +73,7 @@ def export_attempt(store: AttemptStore, attempt_id: int, path: Path, anonymous: 
     meta["bundle_format"] = BUNDLE_FORMAT
     path = Path(path)
     try:
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        with private_file(path) as f, zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as z:
             z.writestr("attempt.json", json.dumps(meta, ensure_ascii=False, indent=1))
             z.writestr("timeline.json", json.dumps(record.timeline, ensure_ascii=False, indent=1))
             if recording is not None:
@@ -94,21 +104,11 @@ def import_attempt(store: AttemptStore, path: Path) -> int:
 
 
 def anonymised(record: AttemptRecord, stand_in: str) -> AttemptRecord:
-    """The record with the trainee's name replaced everywhere it appears, notes left out."""
-    data = _replace_in_values(_jsonable(asdict(record)), record.trainee, stand_in)
-    data["trainee"], data["notes"] = stand_in, ""
+    """The record with the trainee's name, the OS user name and every path replaced in its free text (see
+    anonymise.py), the recording's name dropped and the notes left out."""
+    data = Scrubber([record.trainee], stand_in).value(_jsonable(asdict(record)))
+    data["trainee"], data["notes"], data["recording"] = stand_in, "", None
     return _record_from(data, data.pop("timeline"))
-
-
-def _replace_in_values(value: Any, old: str, new: str) -> Any:
-    """Replace text in every string value (never in keys, so the structure stays intact)."""
-    if isinstance(value, str):
-        return value.replace(old, new)
-    if isinstance(value, dict):
-        return {k: _replace_in_values(v, old, new) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_replace_in_values(v, old, new) for v in value]
-    return value
 
 
 def _record_from(meta: dict[str, Any], timeline: dict[str, Any]) -> AttemptRecord:

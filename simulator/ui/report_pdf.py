@@ -18,6 +18,7 @@ from simulator.core.review import call_markers
 from simulator.core.review.report import Report, build_report
 from simulator.core.review.stored import review_analysis
 from simulator.storage import AttemptStore
+from simulator.storage.export import private_file
 from simulator.ui.timeline_view import TimelineView
 
 FONT_FAMILIES = ["Noto Sans CJK SC", "Noto Sans SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei", "sans-serif"]
@@ -100,7 +101,7 @@ def write_pdf(report: Report, path: Path, picture: QImage | None = None) -> Path
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch()  # QPdfWriter fails silently on a path it cannot write
+        private_file(path).close()  # QPdfWriter fails silently on a path it cannot write; it keeps the mode
     except OSError as exc:
         raise ReportError(f"cannot write {path}: {exc.strerror}") from exc
     writer = QPdfWriter(str(path))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from simulator.core.review.compare import compare_attempts, ordered
 from simulator.core.review.trend import trend_series
 from simulator.storage import AttemptStore, StorageError, open_store
+from simulator.storage.export import private_file
 from simulator.ui.background_task import BackgroundTask
 from simulator.ui.review.attempt_detail import AttemptDetail
 from simulator.ui.review.attempts_model import COLUMNS, AttemptsModel
@@ -341,7 +342,8 @@ class ReviewWindow(QMainWindow):
 
 def _write_json(path: Path, data: Any) -> Path:
     try:
-        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        with private_file(Path(path), "w", encoding="utf-8") as f:
+            f.write(json.dumps(data, ensure_ascii=False, indent=1))
     except OSError as exc:
         raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
     return Path(path)
