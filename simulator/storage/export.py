@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from .anonymise import Scrubber
+from .bundle import BUNDLE_FORMAT, parse_time, read_bundle
 from .errors import StorageError
 from .repository import READ_ONLY, AttemptRecord, AttemptStore, AttemptSummary
 
-BUNDLE_FORMAT = 1
 CSV_PAGE = 1000
 CSV_COLUMNS = ("id", "trainee", "persona_id", "persona_type", "scenario_id", "language", "started_at", "ended_at",
                "duration_s", "status", "ending", "overall", "has_recording")
@@ -85,22 +85,17 @@ def export_attempt(store: AttemptStore, attempt_id: int, path: Path, anonymous: 
 
 
 def import_attempt(store: AttemptStore, path: Path) -> int:
-    """Add an exported attempt to this store as a new attempt; returns its id here."""
+    """Add an exported attempt to this store as a new attempt; returns its id here. The bundle is checked
+    first (bundle.py); one imported before (same content) is refused, naming the attempt it became."""
     if store.read_only:
         raise StorageError(READ_ONLY)
     path = Path(path)
-    try:
-        with zipfile.ZipFile(path) as z, tempfile.TemporaryDirectory() as tmp:
-            meta = json.loads(z.read("attempt.json"))
-            timeline = json.loads(z.read("timeline.json"))
-            audio_names = [n for n in z.namelist() if n.startswith("recording.")]
-            audio = Path(z.extract(audio_names[0], tmp)) if audio_names else None
-            record = _record_from(meta, timeline)
-            return store.add_records([record], [audio])[0]
-    except FileNotFoundError as exc:
-        raise StorageError(f"{path}: no such file") from exc
-    except (zipfile.BadZipFile, KeyError, TypeError, ValueError) as exc:
-        raise StorageError(f"{path}: not an attempt bundle ({exc})") from exc
+    with tempfile.TemporaryDirectory() as tmp:
+        bundle = read_bundle(path, Path(tmp))
+        if (existing := store.attempt_with_content(bundle.content_hash)) is not None:
+            raise StorageError(f"{path} was imported already, as attempt {existing}")
+        record = _record_from(bundle.meta, bundle.timeline)
+        return store.add_records([record], [bundle.recording], content_hashes=[bundle.content_hash])[0]
 
 
 def anonymised(record: AttemptRecord, stand_in: str) -> AttemptRecord:
@@ -112,20 +107,11 @@ def anonymised(record: AttemptRecord, stand_in: str) -> AttemptRecord:
 
 
 def _record_from(meta: dict[str, Any], timeline: dict[str, Any]) -> AttemptRecord:
-    if meta.get("bundle_format", BUNDLE_FORMAT) > BUNDLE_FORMAT:
-        raise StorageError("the bundle was made by a newer version of the simulator")
-    if timeline:
-        from simulator.core.timeline import TimelineError, validate
-
-        try:
-            validate(timeline)
-        except TimelineError as exc:
-            raise StorageError(f"the bundle's timeline is broken: {exc}") from exc
+    """A record from checked bundle contents (or from an anonymised record's own fields)."""
     names = {f.name for f in fields(AttemptRecord)}
     values = {k: v for k, v in meta.items() if k in names}
-    values.update(id=0, timeline=timeline, recording=None,
-                  started_at=datetime.fromisoformat(meta["started_at"]),
-                  ended_at=datetime.fromisoformat(meta["ended_at"]) if meta.get("ended_at") else None)
+    values.update(id=0, timeline=timeline, recording=None, started_at=parse_time(meta, "started_at"),
+                  ended_at=parse_time(meta, "ended_at"))
     return AttemptRecord(**values)
 
 

@@ -288,16 +288,19 @@ class AttemptStore:
         return len(ids)
 
     # -- import -----------------------------------------------------------------------------------------
-    def add_records(self, records: Iterable[AttemptRecord], recordings: Iterable[Path | None] = ()) -> list[int]:
+    def add_records(self, records: Iterable[AttemptRecord], recordings: Iterable[Path | None] = (),
+                    content_hashes: Iterable[str | None] = ()) -> list[int]:
         """Store finished attempts made elsewhere (import, generated test data) in one transaction; the
-        records' ids are ignored and new ones returned. `recordings` pairs with `records` when given."""
+        records' ids are ignored and new ones returned. `recordings` and `content_hashes` (of imported
+        bundles, see attempt_with_content) pair with `records` when given."""
         self._writable()
         records = list(records)
         audio = list(recordings) or [None] * len(records)
+        hashes = list(content_hashes) or [None] * len(records)
         trainees: dict[str, int] = {}
         with self._session() as s:
             values = []
-            for rec in records:
+            for rec, content_hash in zip(records, hashes):
                 if rec.trainee not in trainees:
                     trainees[rec.trainee] = self._trainee_id(s, rec.trainee)
                 values.append(dict(
@@ -307,7 +310,7 @@ class AttemptStore:
                     status="complete" if rec.status == "in_progress" else rec.status, ending=rec.ending,
                     ending_reason=rec.ending_reason, overall=rec.overall, scores=rec.scores,
                     findings=rec.findings, timeline=rec.timeline, notes=rec.notes,
-                    recording_error=rec.recording_error, host=HOST, pid=0))
+                    recording_error=rec.recording_error, host=HOST, pid=0, content_hash=content_hash))
             if not values:
                 return []
             # Core multi-row INSERT … RETURNING in large batches: the ORM's bulk path splits rows by which
@@ -321,6 +324,11 @@ class AttemptStore:
                     shutil.copyfile(source, target)
                     self._attach(s, s.get(Attempt, attempt_id), target)
             return ids
+
+    def attempt_with_content(self, content_hash: str) -> int | None:
+        """The attempt imported from a bundle with this content hash, if any."""
+        with self._session() as s:
+            return s.scalar(select(Attempt.id).where(Attempt.content_hash == content_hash))
 
     # -- helpers ------------------------------------------------------------------------------------------
     def _writable(self) -> None:
