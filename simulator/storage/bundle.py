@@ -36,6 +36,8 @@ TIMELINE_LIMIT = 32 << 20        # timeline.json: a four-hour call's words with 
 RECORDING_LIMIT = 1 << 30        # a four-hour FLAC at 16 kHz stereo is about 500 MB
 RECORDING_SLACK_S = 60.0         # the recording may run this much past the call's end (the close of the call)
 _COPY = 1 << 20
+RECORDING_NAMES = ("recording.flac", "recording.wav")  # the app records FLAC; WAV from older versions
+AUDIO_FORMATS = ("FLAC", "WAV")
 
 
 class BundleError(StorageError):
@@ -69,8 +71,9 @@ def _read(path: Path, workdir: Path) -> Bundle:
             check_meta(meta)
             _check_timeline(timeline)
             audio_names = [n for n in names if n.startswith("recording.")]
-            if len(audio_names) > 1 or (audio_names and audio_names[0] != "recording.flac"):
-                raise BundleError(f"unexpected recording {', '.join(audio_names)} (a bundle holds recording.flac)")
+            if len(audio_names) > 1 or (audio_names and audio_names[0] not in RECORDING_NAMES):
+                raise BundleError(f"unexpected recording {', '.join(audio_names)} (a bundle holds one of "
+                                  f"{', '.join(RECORDING_NAMES)})")
             recording = _extract(z, audio_names[0], workdir) if audio_names else None
     except FileNotFoundError as exc:
         raise BundleError(f"{path}: no such file") from exc
@@ -168,12 +171,13 @@ def _call_seconds(meta: dict[str, Any], timeline: dict[str, Any]) -> float:
 
 
 def _check_recording(path: Path, call_seconds: float) -> None:
-    """A stereo FLAC that decodes, and no longer than the call: decoded to the end (or just past the
+    """A stereo FLAC (or WAV) that decodes, and no longer than the call: decoded to the end (or just past the
     call's length), never trusting the length its header claims."""
     try:
         info = sf.info(str(path))
-        if info.format != "FLAC" or info.channels != 2:
-            raise BundleError(f"the recording is not a stereo FLAC ({info.format}, {info.channels} channel(s))")
+        if info.format not in AUDIO_FORMATS or info.channels != 2 or path.suffix[1:].upper() != info.format:
+            raise BundleError(f"{path.name} is not a stereo {path.suffix[1:].upper()} file ({info.format}, "
+                              f"{info.channels} channel(s))")
         allowed = math.ceil(min(call_seconds + RECORDING_SLACK_S, MAX_CALL_SECONDS) * info.samplerate)
         frames = 0
         for block in decoded(path, "int16"):

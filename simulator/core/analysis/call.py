@@ -5,8 +5,10 @@ Used by `python -m simulator analyze` and by review after a live call, so both r
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from statistics import mean, median
 from typing import Any
@@ -264,11 +266,14 @@ def _compare_with_customer(
     """Per trainee turn: loudness (dB) and median pitch (semitones) against the customer's turn just before,
     each over its own channel's speech. A calm answer to an angry caller is not louder nor higher (DESIGN §3)."""
     theirs: dict[int, tuple[float, float | None]] = {}
+    customers = sorted((c.start, i) for i, c in enumerate(timeline.turns) if c.speaker == "customer")
+    starts = [start for start, _ in customers]
+    latest = list(accumulate((i for _, i in customers), max))  # the last customer turn (in timeline order) so far
     for t in m.turns:
-        before = [i for i, c in enumerate(timeline.turns) if c.speaker == "customer" and c.start < t.start]
-        if not before or t.turn not in own:
+        begun = bisect_left(starts, t.start)  # customer turns that started before this trainee turn
+        if not begun or t.turn not in own:
             continue
-        ref = before[-1]
+        ref = latest[begun - 1]
         if ref not in theirs:
             theirs[ref] = _level_and_pitch(customer, sr, speech, timeline.turns[ref], thr)
         (c_db, c_hz), (t_db, t_hz) = theirs[ref], own[t.turn]
