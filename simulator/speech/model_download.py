@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from simulator.core.messages import Message
+from simulator.core.private_files import private_dirs
 from simulator.speech.models import REQUIRED_FILES, ModelError, ModelInfo, check_model_dir, models_dir
 
 Progress = Callable[[int, int], None]
@@ -54,21 +55,13 @@ def download_model(
         except ModelError as exc:
             raise ModelError(Message("download.existing_bad", problem=exc.args[0], path=target)) from None
         return target
-    _private_folder(dest)
+    private_dirs(dest)  # models are the user's, as the data folder is
     part = dest / f"{info.name}.zip.part"
     _fetch(info, part, progress, cancel, stall_seconds)
     _verify(info, part)
     _unpack(info, part, dest, target)
     part.unlink()
     return target
-
-
-def _private_folder(folder: Path) -> None:
-    """The models folder and any folder made above it, readable by the user only (as the data folder is)."""
-    missing = [p for p in (folder, *folder.parents) if not p.exists()]
-    for path in reversed(missing):
-        path.mkdir(mode=0o700, exist_ok=True)
-        path.chmod(0o700)
 
 
 def _fetch(info: ModelInfo, part: Path, progress: Progress | None, cancel: threading.Event | None,

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import tempfile
 import zipfile
 from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
+
+from simulator.core.private_files import private_file
 
 from .anonymise import Scrubber
 from .bundle import BUNDLE_FORMAT, parse_time, read_bundle
@@ -36,14 +37,6 @@ class Pseudonyms:
 
     def __call__(self, name: str) -> str:
         return self._names.setdefault(name, f"trainee {len(self._names) + 1}")
-
-
-def private_file(path: Path, mode: str = "wb", **kwargs: Any) -> IO[Any]:
-    """`path` opened for writing, readable by the user only whatever the umask (and if it existed)."""
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    if hasattr(os, "fchmod"):
-        os.fchmod(fd, 0o600)
-    return os.fdopen(fd, mode, **kwargs)
 
 
 def export_csv(store: AttemptStore, path: Path, anonymous: bool = False, **filters: Any) -> int:

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from simulator.core.private_files import private_dirs
+
 if os.name == "nt":
     import msvcrt
 
@@ -43,18 +45,9 @@ else:
         fcntl.flock(f.fileno(), fcntl.LOCK_EX)
 
 
-def private_parents(path: Path) -> None:
-    """Create the missing folders above `path` readable by the user only: a lock's name tells which
-    database is in use and which call runs."""
-    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
-    for folder in reversed(missing):
-        folder.mkdir(mode=0o700, exist_ok=True)
-        folder.chmod(0o700)  # mkdir's mode is reduced by the umask only; stay exact
-
-
 def hold(path: Path) -> BinaryIO | None:
     """Open and lock `path`; keep the returned file open for as long as the call runs (None: held elsewhere)."""
-    private_parents(path)
+    private_dirs(path.parent)
     f = open(os.open(path, os.O_CREAT | os.O_RDWR, 0o600), "r+b")
     if _try_lock(f):
         return f
@@ -75,7 +68,7 @@ def release(f: BinaryIO, path: Path) -> None:
 def exclusive(path: Path) -> Iterator[None]:
     """Wait for the lock on `path` and hold it inside the block. The file stays: removing it would let a
     process still waiting on the old file and a newcomer locking a new one both in."""
-    private_parents(path)
+    private_dirs(path.parent)
     with open(os.open(path, os.O_CREAT | os.O_RDWR, 0o600), "r+b") as f:
         _wait_lock(f)
         yield

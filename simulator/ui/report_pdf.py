@@ -14,11 +14,11 @@ from PySide6.QtCore import QEventLoop, QMarginsF, Qt, QUrl
 from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from simulator.core.analysis.audio import AnalysisInputError, load_stereo
+from simulator.core.private_files import private_file
 from simulator.core.review import call_markers
 from simulator.core.review.report import Report, build_report
 from simulator.core.review.stored import review_analysis
 from simulator.storage import AttemptStore
-from simulator.storage.export import private_file
 from simulator.ui.timeline_view import TimelineView
 
 FONT_FAMILIES = ["Noto Sans CJK SC", "Noto Sans SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei", "sans-serif"]

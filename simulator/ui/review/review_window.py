@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QTabWidget, QVBoxLayout, QWidget,
 )
 
+from simulator.core.private_files import private_file
 from simulator.core.review.compare import compare_attempts, ordered
 from simulator.core.review.trend import trend_series
 from simulator.storage import AttemptStore, StorageError, open_store
-from simulator.storage.export import private_file
 from simulator.ui.background_task import BackgroundTask
 from simulator.ui.review.attempt_detail import AttemptDetail
 from simulator.ui.review.attempts_model import COLUMNS, AttemptsModel
