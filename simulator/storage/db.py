@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from simulator.core.messages import Message
+from simulator.core.private_files import private_dirs
 
 from .errors import StorageError, first_line
 from .locks import exclusive
@@ -54,7 +55,7 @@ def private_dir(path: Path) -> Path:
     """`path`, created if needed and made readable by the user only. A folder the user does not own or
     that sits on a read-only disk is a StorageError with the reason, never an OSError traceback."""
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        private_dirs(path)
         if path.stat().st_mode & 0o777 != 0o700:
             path.chmod(0o700)
     except OSError as exc:
