@@ -13,6 +13,7 @@ from simulator.settings import Settings, load_settings
 from simulator.storage.errors import StorageError
 from simulator.storage.repository import AttemptStore
 from simulator.ui.assets import app_icon
+from simulator.ui.background_task import BackgroundTask
 from simulator.ui.call_controller import CallController
 from simulator.ui.i18n import ensure_cjk_font, install_translator
 from simulator.ui.main_window import MainWindow
@@ -31,13 +32,37 @@ def open_attempts(settings: Settings) -> tuple[AttemptStore | None, list[str]]:
     if store.read_only:
         return store, [QCoreApplication.translate(
             "App", "The attempts database can only be read here: past calls can be reviewed, new calls are not saved.")]
+    return store, []
+
+
+def recover_calls(store: AttemptStore) -> list[str]:
+    """Recover the calls a crash left running; what to tell the user (slow for long recordings: run it off
+    the GUI thread, see recover_in_background)."""
     try:
         count = len(store.recover_interrupted())  # a variable, not len() inside translate(): lupdate skips that
-    except StorageError as exc:  # a full disk: the app still starts, and says why the call was not recovered
-        return store, [str(exc)]
-    notes = [QCoreApplication.translate("App", "Recovered %n interrupted call(s); their recordings are kept.",
-                                        "", count)] if count else []
-    return store, notes
+    except StorageError as exc:  # a full disk: the app still runs, and says why the call was not recovered
+        return [str(exc)]
+    return [QCoreApplication.translate("App", "Recovered %n interrupted call(s); their recordings are kept.",
+                                       "", count)] if count else []
+
+
+def recover_in_background(window: MainWindow, store: AttemptStore) -> BackgroundTask:
+    """Interrupted calls are repaired on a worker thread, the window up and usable meanwhile (re-encoding an
+    hour-long recording takes seconds); the status bar says so until the result is shown."""
+    window.statusBar().showMessage(QCoreApplication.translate("App", "Recovering interrupted calls…"))
+    task = BackgroundTask(lambda _progress, _cancel: recover_calls(store), window)
+
+    def done(notes: list[str]) -> None:
+        window.statusBar().clearMessage()
+        for note in notes:
+            window.show_problem(note)
+        window.refresh_attempts()
+
+    task.succeeded.connect(done)
+    task.failed.connect(lambda message: (window.statusBar().clearMessage(), window.show_problem(message)))
+    window.background.append(task)
+    task.start()
+    return task
 
 
 def build_window(settings: Settings, language: str | None = None, startup_problems: list[str] | None = None
@@ -47,6 +72,8 @@ def build_window(settings: Settings, language: str | None = None, startup_proble
     window = MainWindow(controller, language or settings.persona_language)
     for message in (startup_problems or []) + settings.load_warnings + notes:
         window.show_problem(message)
+    if store is not None and not store.read_only:
+        recover_in_background(window, store)
     return window
 
 

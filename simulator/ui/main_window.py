@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QThread
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QHBoxLayout, QLabel, QMainWindow, QMenuBar, QPushButton, QStackedWidget, QVBoxLayout,
@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.settings = controller.settings
         self.last_pick: tuple[str, str] | None = None
         self.review_window: QWidget | None = None
+        self.background: list[QThread] = []  # start-up work still running (recovery); waited for on close
         self.setWindowIcon(app_icon())
         self._build_ui(language)
         self.resize(1100, 760)
@@ -364,6 +365,8 @@ class MainWindow(QMainWindow):
             print(exc, file=sys.stderr)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        for task in self.background:
+            task.wait()
         self.controller.end_call()
         self.controller.wait_finished()
         self.result_page.scorecard.release_audio()

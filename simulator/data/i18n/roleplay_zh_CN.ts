@@ -11,6 +11,10 @@
         <source>Recovered %n interrupted call(s); their recordings are kept.</source>
         <translation>已恢复 %n 个中断的通话，录音已保留。</translation>
     </message>
+    <message>
+        <source>Recovering interrupted calls…</source>
+        <translation>正在恢复中断的通话…</translation>
+    </message>
 </context>
 <context>
     <name>AttemptDetail</name>
