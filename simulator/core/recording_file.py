@@ -19,7 +19,6 @@ PARTIAL_SUFFIX = ".partial.flac"  # the recording while the call runs, renamed w
 UNKNOWN_LENGTH = 2**62  # libsndfile reports a length this large (SF_COUNT_MAX) when the header has none
 READ_BLOCK = 256        # frames; a cut-off file loses at most this much beyond its last whole FLAC frame
 LARGE_BLOCK = 1 << 16   # frames per read when reading a whole file: a few ms of work per read, not µs
-FIRST_CAPACITY_SECONDS = 600  # what read_all reserves for a file without a length, doubled as needed
 _STREAMINFO_COUNT = slice(8 + 13, 8 + 18)  # bytes holding the 36-bit total sample count (low bits)
 _COUNT_BITS = (1 << 36) - 1
 
@@ -85,31 +84,31 @@ class RecordingTooLong(ValueError):
 
 
 def read_all(path: str | Path, dtype: str = "float32", max_seconds: float | None = None) -> tuple[np.ndarray, int]:
-    """The whole recording, finished or not, as (frames x channels, sample rate). The header's length is
-    not trusted for the allocation (a crafted one claims 2^36 samples): beyond `max_seconds` it is
-    RecordingTooLong, and the array grows as frames are actually decoded."""
+    """The whole recording, finished or not, as (frames x channels, sample rate), in one array of exactly
+    its size. The header's length is not trusted (a crafted one claims 2^36 samples): beyond `max_seconds`
+    it is RecordingTooLong. A file without a length is decoded twice, first only to count its frames: a
+    growing array would hold two copies of an hour-long call at once."""
     with sf.SoundFile(str(path)) as audio:
         rate, channels, known, claimed = audio.samplerate, audio.channels, length_known(audio), audio.frames
     limit = None if max_seconds is None else int(max_seconds * rate)
-    if known and limit is not None and claimed > limit:
+    if not known:
+        claimed = 0
+        for block in decoded(path, "int16"):
+            claimed += len(block)
+            if limit is not None and claimed > limit:
+                raise RecordingTooLong(f"it is longer than {_span(max_seconds)}, the most the analysis takes")
+    elif limit is not None and claimed > limit:
         raise RecordingTooLong(f"its header claims {_span(claimed / rate)} of audio; the analysis takes at most "
                                f"{_span(max_seconds)}")
-    first = FIRST_CAPACITY_SECONDS * rate
-    capacity = claimed if known and limit is not None else min(claimed, first) if known else first  # np.empty:
-    # pages never written cost no memory, so a header claiming more than the file holds is harmless
-    out = np.empty((capacity, channels), dtype=dtype)
+    out = np.empty((claimed, channels), dtype=dtype)  # pages a lying header never fills cost no memory
     done = 0
     for data in decoded(path, dtype):
-        if done + len(data) > len(out):
-            if limit is not None and done + len(data) > limit:
-                raise RecordingTooLong(f"it is longer than {_span(max_seconds)}, the most the analysis takes")
-            grown = max(2 * len(out), done + len(data))
-            # in place (realloc, which moves no pages of a large block): np.resize would hold both copies
-            out.resize((grown if limit is None else min(grown, limit), channels), refcheck=False)
-        out[done: done + len(data)] = data
-        done += len(data)
-    out.resize((done, channels), refcheck=False)
-    return out, rate
+        take = min(len(data), claimed - done)  # a file still being written has grown since it was counted
+        out[done: done + take] = data[:take]
+        done += take
+        if done == claimed:
+            break
+    return out[:done], rate
 
 
 def _span(seconds: float) -> str:
