@@ -18,6 +18,7 @@ from typing import Any
 import platformdirs
 
 from simulator.core.messages import Message
+from simulator.core.nesting import too_deep
 
 APP_NAME = "roleplay-sim"
 ENV_CONFIG = "ROLEPLAY_SIM_CONFIG"
@@ -51,9 +52,12 @@ class Settings:
     setup_done: bool = False
     # What went wrong while loading (Messages, shown to the user once); never saved.
     load_warnings: list[str] = field(default_factory=list, compare=False, repr=False)
+    # The file could not be read: it may have named a team database, so nothing may silently fall back
+    # to the local one, and these defaults are not saved over it; never saved.
+    unreadable: bool = field(default=False, compare=False, repr=False)
 
 
-_NOT_SAVED = {"load_warnings"}
+_NOT_SAVED = {"load_warnings", "unreadable"}
 _FLOATS = {"end_of_turn_silence", "baseline_loudness_db"}  # JSON may hold them as ints
 
 
@@ -117,14 +121,19 @@ def _migrate(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _kept(path: Path) -> Path:
+    return path.with_name(path.name + ".bad")
+
+
 def _corrupt(path: Path, reason: str) -> Settings:
-    """Keep the bad file for inspection (settings.json.bad) and start from defaults."""
-    kept = path.with_name(path.name + ".bad")
+    """Keep the bad file for inspection (settings.json.bad) and start from defaults, marked unreadable."""
+    kept = _kept(path)
     try:
         os.replace(path, kept)
     except OSError:
-        return Settings(load_warnings=[Message("settings.unreadable", path=path, reason=reason)])
-    return Settings(load_warnings=[Message("settings.unreadable_kept", path=path, reason=reason, kept=kept)])
+        return Settings(load_warnings=[Message("settings.unreadable", path=path, reason=reason)], unreadable=True)
+    return Settings(load_warnings=[Message("settings.unreadable_kept", path=path, reason=reason, kept=kept)],
+                    unreadable=True)
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -136,6 +145,9 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
+        if _kept(path).exists():  # an earlier start found the file unreadable and nobody has fixed it yet
+            return Settings(load_warnings=[Message("settings.still_unreadable", path=path, kept=_kept(path))],
+                            unreadable=True)
         return Settings()
     except (OSError, UnicodeDecodeError) as exc:
         return _corrupt(path, getattr(exc, "strerror", None) or str(exc))
@@ -143,8 +155,12 @@ def load_settings(path: Path | None = None) -> Settings:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return _corrupt(path, Message("settings.not_json", error=exc.msg, line=exc.lineno))
+    except RecursionError:
+        return _corrupt(path, Message("settings.too_deep"))
     if not isinstance(data, dict):
         return _corrupt(path, Message("settings.not_object"))
+    if too_deep(data):
+        return _corrupt(path, Message("settings.too_deep"))
     data = _migrate(data)
     settings = Settings()
     for name, valid in _VALID.items():
@@ -159,8 +175,11 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    """Write atomically (temp file + rename) with mode 0600; returns the file written. Raises SettingsError."""
+    """Write atomically (temp file + rename) with mode 0600; returns the file written. Raises SettingsError,
+    also for settings loaded from an unreadable file: saving their defaults would drop its db_url unseen."""
     path = Path(path) if path is not None else settings_path()
+    if settings.unreadable:
+        raise SettingsError(Message("settings.not_saved_unreadable", path=path, kept=_kept(path)))
     data = {k: v for k, v in asdict(settings).items() if k not in _NOT_SAVED}
     data["version"] = SETTINGS_VERSION
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -39,7 +40,7 @@ while True:
 
 def test_next_start_recovers_a_call_killed_mid_way(qapp, db_url: str, tmp_path: Path) -> None:
     from simulator.settings import Settings
-    from simulator.ui.app import open_attempts
+    from simulator.ui.app import open_attempts, recover_calls
 
     url = db_url
     recordings = tmp_path / "recordings"
@@ -56,6 +57,7 @@ def test_next_start_recovers_a_call_killed_mid_way(qapp, db_url: str, tmp_path: 
     os.environ["ROLEPLAY_SIM_RECORDINGS"] = str(recordings)
     try:
         store, notes = open_attempts(Settings(db_url=url))
+        notes += recover_calls(store)
     finally:
         del os.environ["ROLEPLAY_SIM_RECORDINGS"]
     assert store is not None
@@ -71,4 +73,44 @@ def test_next_start_recovers_a_call_killed_mid_way(qapp, db_url: str, tmp_path: 
     assert info.format == "FLAC" and fed - 1.5 <= info.duration <= fed
     assert [p.name for p in recordings.iterdir()] == [recording.name]   # the partial file is gone
     again, notes_again = open_attempts(Settings(db_url=url))
-    assert notes_again == []
+    assert notes_again == [] and recover_calls(again) == []
+
+
+CRASHED_AT_START = r"""
+import os, sys
+from pathlib import Path
+from simulator.storage.db import open_store
+store = open_store(sys.argv[1], Path(sys.argv[2]))
+attempt_id, path = store.begin_attempt("王五", "zh.angry_threatening", "angry_threatening", "heating", "zh")
+print(attempt_id, path, flush=True)
+os._exit(0)  # a crash: the attempt stays in_progress, its lock is dropped with the process
+"""
+
+
+def test_the_window_opens_while_an_hour_long_call_is_recovered(qtbot, tmp_path: Path, monkeypatch) -> None:
+    from simulator.core.recording_file import partial_path
+    from simulator.settings import Settings
+    from simulator.ui.app import build_window
+    from tests.test_recording_limits import set_claimed_length, stereo
+
+    url, recordings = f"sqlite:///{tmp_path / 'attempts.sqlite3'}", tmp_path / "recordings"
+    monkeypatch.setenv("ROLEPLAY_SIM_RECORDINGS", str(recordings))
+    monkeypatch.setenv("ROLEPLAY_SIM_DATA", str(tmp_path / "data"))
+    started = subprocess.run([sys.executable, "-c", CRASHED_AT_START, url, str(recordings)], check=True, text=True,
+                             capture_output=True, cwd=Path(__file__).resolve().parents[1])
+    attempt_id, path = started.stdout.split()
+    partial = partial_path(Path(path))
+    stereo(partial, 3600)  # what the recorder had written in an hour when the app died
+    set_claimed_length(partial, 0)
+
+    clock = time.monotonic()
+    window = build_window(Settings(db_url=url))
+    qtbot.addWidget(window)
+    opened = time.monotonic() - clock
+    assert window.statusBar().currentMessage() == "Recovering interrupted calls…"
+    qtbot.waitUntil(lambda: "Recovered 1 interrupted call" in window.problems.text(), timeout=120_000)
+    recovered = time.monotonic() - clock
+    assert opened < 1.0 < recovered, (opened, recovered)  # the window did not wait for the recording
+    assert window.statusBar().currentMessage() == ""
+    record = window.controller.store.get_attempt(int(attempt_id))
+    assert record.status == "recovered" and 3599 <= record.duration <= 3601

@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import threading
+import time
 import zipfile
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -74,6 +75,7 @@ class Route:
     body: bytes
     cut_once_at: int | None = None  # send this many bytes of the first response, then hang up
     honour_range: bool = True
+    trickle: float | None = None  # seconds between single bytes: a server that never quite stops
 
 
 @dataclass
@@ -111,6 +113,14 @@ def server():
             payload = body[start:]
             if route.cut_once_at is not None:
                 payload, route.cut_once_at = payload[: route.cut_once_at], None
+            if route.trickle is not None:
+                try:
+                    for i in range(len(payload)):
+                        self.wfile.write(payload[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(route.trickle)
+                except OSError:
+                    return  # the client gave up
             self.wfile.write(payload)
 
         def log_message(self, *args) -> None:
@@ -362,6 +372,21 @@ def test_cancel_keeps_the_partial_file_for_a_resume(server: Server, tmp_path: Pa
     download_model(info, tmp_path)
     assert server.ranges[-1] == f"bytes={seen[-1]}-"
     check_model_dir(tmp_path / NAME)
+
+
+def test_a_trickling_server_is_a_stall_with_progress_shown_and_the_part_kept(server: Server, tmp_path: Path,
+                                                                            capsys: pytest.CaptureFixture) -> None:
+    info = server.serve("/slow.zip", build_zip(), trickle=0.05)
+    seen: list[tuple[int, int]] = []
+    started = time.monotonic()
+    with pytest.raises(ModelError, match=r"stalled \(\d+ bytes in the last 1 s") as raised:
+        download_model(info, tmp_path / "dl", progress=lambda done, total: seen.append((done, total)),
+                       stall_seconds=1.0)
+    assert time.monotonic() - started < 5
+    assert len(seen) >= 10 and seen[-1][1] == info.size_bytes  # every byte showed up as progress
+    kept = (tmp_path / "dl" / f"{NAME}.zip.part").stat().st_size
+    assert 10 <= kept == seen[-1][0] and f"{kept} of {info.size_bytes} bytes in all" in str(raised.value)
+    assert stat.S_IMODE((tmp_path / "dl").stat().st_mode) == 0o700
 
 
 def test_http_error_and_unreachable_server(server: Server, tmp_path: Path) -> None:

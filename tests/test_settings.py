@@ -85,8 +85,21 @@ def test_corrupt_file_gives_defaults_a_warning_naming_it_and_is_kept(config_dir:
     assert str(path) in settings.load_warnings[0]
     assert (config_dir / "settings.json.bad").read_bytes() == content.encode("latin-1")
     assert not path.exists()
-    save_settings(settings)
-    assert load_settings().load_warnings == []
+    with pytest.raises(SettingsError, match="may name a team database"):
+        save_settings(settings)  # the window's geometry saved on close would bury the bad file's db_url
+    again = load_settings()
+    assert again.unreadable and "settings.json.bad" in again.load_warnings[0]
+    save_settings(Settings(ui_language="en"))  # chosen anew (the set-up assistant): the problem is settled
+    assert load_settings().load_warnings == [] and not load_settings().unreadable
+
+
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+def test_deeply_nested_file_is_unreadable_not_a_recursion_error(config_dir: Path, depth: int) -> None:
+    config_dir.mkdir()
+    (config_dir / "settings.json").write_text('{"db_url": ' + "[" * depth + "]" * depth + "}")
+    settings = load_settings()
+    assert settings.unreadable and settings == Settings()
+    assert "nested too deeply" in settings.load_warnings[0]
 
 
 def test_invalid_values_fall_back_per_field_with_a_warning(config_dir: Path) -> None:

@@ -39,7 +39,7 @@ def test_migrations_build_the_schema_the_orm_expects(db_url: str) -> None:
     with store.engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
         assert {"trainees", "attempts", "recordings", "alembic_version"} <= tables
-        assert conn.scalar(text("select version_num from alembic_version")) == "0001"
+        assert conn.scalar(text("select version_num from alembic_version")) == "0002_import_content_hash"
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         indexed = {tuple(ix["column_names"]) for ix in inspect(conn).get_indexes("attempts")}
     assert {("started_at",), ("overall",), ("trainee_id", "started_at"), ("persona_id", "started_at")} <= indexed
@@ -303,7 +303,7 @@ def test_a_broken_bundle_is_refused_with_one_line(store, tmp_path: Path) -> None
     with zipfile.ZipFile(bad, "w") as z:
         z.writestr("attempt.json", "{}")
         z.writestr("timeline.json", "{}")
-    with pytest.raises(StorageError, match=r"bad.zip: not an attempt bundle"):
+    with pytest.raises(StorageError, match=r"bad.zip: attempt.json is invalid at \(top level\): 'trainee' is a required"):
         import_attempt(store, bad)
     (tmp_path / "text.zip").write_text("hello")
     with pytest.raises(StorageError, match="not an attempt bundle"):

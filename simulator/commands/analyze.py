@@ -79,6 +79,9 @@ def format_report(r: dict[str, Any]) -> str:
             f" (against {'the calibrated level' if loud['baseline'] == 'calibrated' else 'the own median turn'},"
             f" {_num(loud['baseline_db'], '.1f', ' dBFS')})"
         )
+    elif pitch:
+        lines.append("Loudness: not measured (no trainee speech in the recording)")
+    if pitch:
         lines.append(
             f"Pitch: median {_num(pitch['median_hz'], '.0f', ' Hz')}, spread {_num(pitch['sd_semitones'], '.1f', ' st')}"
             f"{' (monotone)' if pitch['monotone'] else ''}; sharp rises at turn ends: {_list(pitch['sharp_rise_turns'])}"

@@ -65,8 +65,8 @@ def list_command(store: AttemptStore, args: argparse.Namespace) -> int:
         return 0
     for row in rows:
         score = "-" if row.overall is None else str(row.overall)
-        print(f"{row.id:>6}  {row.started_at:%Y-%m-%d %H:%M}  {row.trainee:<16}  {row.persona_id:<20}  "
-              f"{row.scenario_id:<16}  {row.status:<11}  {row.ending or '-':<10}  {score:>3}")
+        print(clean(f"{row.id:>6}  {row.started_at:%Y-%m-%d %H:%M}  {row.trainee:<16}  {row.persona_id:<20}  "
+                    f"{row.scenario_id:<16}  {row.status:<11}  {row.ending or '-':<10}  {score:>3}"))
     total = store.count_attempts(trainee=args.trainee, persona=args.persona, scenario=args.scenario,
                                  ending=args.ending)
     print(f"{len(rows)} of {total} attempt(s)")
@@ -81,21 +81,21 @@ def show_command(store: AttemptStore, args: argparse.Namespace) -> int:
         print(json.dumps(_as_json(record), ensure_ascii=False, indent=1))
         return 0
     duration = f"{record.duration:.0f} s" if record.duration is not None else "-"
-    print(f"attempt {record.id}: {record.trainee}, {record.persona_id} ({record.persona_type}), "
-          f"scenario {record.scenario_id}, {record.language}")
-    print(f"started {record.started_at:%Y-%m-%d %H:%M:%S} UTC, {duration}, {record.status}, "
-          f"ending {record.ending or '-'}" + (f" ({record.ending_reason})" if record.ending_reason else ""))
+    print(clean(f"attempt {record.id}: {record.trainee}, {record.persona_id} ({record.persona_type}), "
+                f"scenario {record.scenario_id}, {record.language}"))
+    print(clean(f"started {record.started_at:%Y-%m-%d %H:%M:%S} UTC, {duration}, {record.status}, "
+                f"ending {record.ending or '-'}" + (f" ({record.ending_reason})" if record.ending_reason else "")))
     print(f"overall {'-' if record.overall is None else record.overall}, "
-          f"{len(record.timeline.get('turns', []))} turn(s), recording {record.recording or 'none'}")
+          f"{len(record.timeline.get('turns', []))} turn(s), recording {clean(record.recording or 'none')}")
     if record.recording_error:
-        print(f"recording problem: {record.recording_error}")
+        print(f"recording problem: {clean(record.recording_error)}")
     for name, value in record.scores.items():
-        print(f"  {name}: {value}")
+        print(clean(f"  {name}: {value}"))
     for finding in record.findings:
         at = f"{finding['time']:.1f}s " if isinstance(finding.get("time"), (int, float)) else ""
-        print(f"  - {at}{finding.get('code', '')}: {finding.get('message', '')}")
+        print(clean(f"  - {at}{finding.get('code', '')}: {finding.get('message', '')}"))
     if record.notes:
-        print(f"notes: {record.notes}")
+        print(f"notes: {clean(record.notes, keep_newlines=True)}")
     return 0
 
 
@@ -137,20 +137,25 @@ def report_command(store: AttemptStore, args: argparse.Namespace) -> int:
 def import_command(store: AttemptStore, args: argparse.Namespace) -> int:
     from simulator.storage.export import import_attempt
 
-    print(f"imported {args.file} as attempt {import_attempt(store, args.file)}")
+    print(clean(f"imported {args.file} as attempt {import_attempt(store, args.file)}"))
     return 0
 
 
 def database_choice(db: str | None) -> str | None:
-    """--db, else ROLEPLAY_SIM_DB_URL, else the settings file's db_url; None: the local SQLite."""
-    from simulator.settings import load_settings
+    """--db, else ROLEPLAY_SIM_DB_URL, else the settings file's db_url; None: the local SQLite. Problems
+    with the settings file are printed; an unreadable one is an error unless the database is given."""
+    from simulator.settings import load_settings, settings_path
     from simulator.storage.db import chosen_database
 
-    return chosen_database(db, load_settings().db_url)
+    settings = load_settings()
+    for warning in settings.load_warnings:
+        print(f"warning: {clean(str(warning))}", file=sys.stderr)
+    return chosen_database(db, settings.db_url, str(settings_path()) if settings.unreadable else None)
 
 
 def _run(command):
-    """Open the store, run the command, and turn storage errors into one line and exit status 2."""
+    """Open the store, recover calls a crash left running (as the app does at start), run the command, and
+    turn storage errors into one line and exit status 2."""
 
     def run(args: argparse.Namespace) -> int:
         from simulator.storage import StorageError, open_store
@@ -158,14 +163,42 @@ def _run(command):
         try:
             store = open_store(database_choice(args.db))
             try:
+                _recover(store)
                 return command(store, args)
             finally:
                 store.close()
         except StorageError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {clean(str(exc))}", file=sys.stderr)
             return USAGE_ERROR
 
     return run
+
+
+def _recover(store: AttemptStore) -> None:
+    from simulator.storage import StorageError
+
+    if store.read_only:
+        print("warning: the attempts database can only be read here; nothing will be saved", file=sys.stderr)
+        return
+    try:
+        recovered = store.recover_interrupted()
+    except StorageError as exc:
+        print(f"warning: interrupted calls not recovered: {clean(str(exc))}", file=sys.stderr)
+        return
+    if recovered:
+        print(f"recovered {len(recovered)} interrupted call(s): {', '.join(map(str, recovered))}", file=sys.stderr)
+
+
+_CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)], "?")
+_CONTROL.update({0x2028: "?", 0x2029: "?", 0x202E: "?", 0x202D: "?", 0x2066: "?", 0x2067: "?", 0x2068: "?",
+                 0x2069: "?"})
+
+
+def clean(text: str, keep_newlines: bool = False) -> str:
+    """`text` without terminal control characters (ESC sequences, carriage returns, bidi overrides) that
+    a name or note typed elsewhere could use to rewrite what the terminal shows."""
+    table = _CONTROL if not keep_newlines else {k: v for k, v in _CONTROL.items() if k != 0x0A}
+    return text.translate(table)
 
 
 def _as_json(record: Any) -> dict[str, Any]:

@@ -85,6 +85,8 @@ ENGLISH: dict[str, str] = {
     "download.stopped_early": "download of {name} stopped early ({done} of {total} bytes); run the download "
                               "again to resume",
     "download.cancelled": "download of {name} cancelled; run it again to resume",
+    "download.stalled": "download of {name} stalled ({received} bytes in the last {seconds} s, {done} of {total} "
+                        "bytes in all); run the download again to resume",
     "download.corrupt": "download of {name} is corrupt (SHA-256 {got}… instead of {expected}…); the file was "
                         "deleted, run the download again",
     "download.no_model": "the archive of {name} holds no usable model ({problem})",
@@ -93,10 +95,19 @@ ENGLISH: dict[str, str] = {
     "download.parent_path": "parent-folder path",
     "download.symbolic_link": "symbolic link",
     "download.bad_zip": "the archive of {name} is not a valid zip ({error}); the file was deleted",
+    # attempts database (simulator/storage/db.py)
+    "storage.settings_unreadable": "The attempts are not opened: the settings file {path} could not be read, so the "
+                                   "team database it may name is unknown. Fix it (or remove it to use the local "
+                                   "database), or give the database with --db or {env}.",
     # settings (simulator/settings.py)
     "settings.unreadable": "The settings file {path} could not be read ({reason}); default settings are used.",
     "settings.unreadable_kept": "The settings file {path} could not be read ({reason}); default settings are "
                                 "used; it was kept as {kept}.",
+    "settings.still_unreadable": "The settings file {path} could not be read and was kept as {kept}; default "
+                                 "settings are used until it is fixed (renamed back) or removed.",
+    "settings.not_saved_unreadable": "The settings were not saved: {path} could not be read (kept as {kept}) and may "
+                                     "name a team database; fix it or remove it first.",
+    "settings.too_deep": "nested too deeply",
     "settings.not_json": "not valid JSON: {error} at line {line}",
     "settings.not_object": "not a JSON object",
     "settings.invalid_value": "The setting '{name}' in {path} has an invalid value {value}; the default is used.",

@@ -13,7 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from simulator.core.nesting import MAX_DEPTH, too_deep
+
 FORMAT_VERSION = 1
+MAX_TURN_CHARS = 200_000   # about 14 hours of speech in one turn: anything longer is not a call
+MAX_CALL_SECONDS = 4 * 3600  # the longest call analysed; longer ones would keep a reviewer waiting for minutes
 Speaker = Literal["customer", "trainee"]
 SPEAKERS: tuple[str, ...] = ("customer", "trainee")
 
@@ -116,6 +120,8 @@ class Timeline:
             raise TimelineError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
         except json.JSONDecodeError as exc:
             raise TimelineError(f"{path}: not JSON (line {exc.lineno}: {exc.msg})") from exc
+        except RecursionError:
+            raise TimelineError(f"{path}: nested too deeply (more than {MAX_DEPTH} levels)") from None
         except TimelineError as exc:
             raise TimelineError(f"{path}: {exc}") from exc
         try:
@@ -130,9 +136,11 @@ def schema() -> dict[str, Any]:
 
 
 def validate(data: Any) -> None:
-    """Raise TimelineError naming the first offending field."""
+    """Raise TimelineError naming the first offending field; also for input beyond the analysis limits."""
     import jsonschema  # imported here: recordings analysed without a timeline file need no schema check
 
+    if too_deep(data):
+        raise TimelineError(f"invalid timeline: nested too deeply (more than {MAX_DEPTH} levels)")
     try:
         jsonschema.validate(data, schema())
     except jsonschema.ValidationError as exc:
@@ -142,6 +150,12 @@ def validate(data: Any) -> None:
         _check_span(f"turns/{i}", t)
         for j, w in enumerate(t.get("words", [])):
             _check_span(f"turns/{i}/words/{j}", w)
+        if len(t["text"]) > MAX_TURN_CHARS:
+            raise TimelineError(f"turn {i} has {len(t['text']):,} characters; the analysis takes at most "
+                                f"{MAX_TURN_CHARS:,} per turn")
+        if t["end"] > MAX_CALL_SECONDS:
+            raise TimelineError(f"turn {i} ends at {t['end']:,.0f} s; the analysis takes calls of at most "
+                                f"{MAX_CALL_SECONDS // 3600} hours")
 
 
 def _check_span(where: str, item: dict[str, Any]) -> None:

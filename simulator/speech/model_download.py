@@ -15,6 +15,7 @@ import shutil
 import stat
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -22,11 +23,14 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from simulator.core.messages import Message
+from simulator.core.private_files import private_dirs
 from simulator.speech.models import REQUIRED_FILES, ModelError, ModelInfo, check_model_dir, models_dir
 
 Progress = Callable[[int, int], None]
 CHUNK = 64 * 1024
 TIMEOUT_S = 30
+STALL_SECONDS = 60.0        # a download that brings fewer than STALL_BYTES in this long has stalled: a server
+STALL_BYTES = 64 * 1024     # trickling a byte now and then would otherwise hold it open for ever
 USER_AGENT = "roleplay-sim model downloader"
 
 
@@ -39,8 +43,10 @@ def download_model(
     dest: Path | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    stall_seconds: float = STALL_SECONDS,
 ) -> Path:
-    """Fetch, verify and unpack `info` into dest (default models_dir()); returns the model folder."""
+    """Fetch, verify and unpack `info` into dest (default models_dir()); returns the model folder. Progress
+    is reported for every piece received, and fewer than STALL_BYTES in `stall_seconds` is an error."""
     dest = Path(dest) if dest is not None else models_dir()
     target = dest / info.name
     if target.exists():
@@ -49,16 +55,17 @@ def download_model(
         except ModelError as exc:
             raise ModelError(Message("download.existing_bad", problem=exc.args[0], path=target)) from None
         return target
-    dest.mkdir(parents=True, exist_ok=True)
+    private_dirs(dest)  # models are the user's, as the data folder is
     part = dest / f"{info.name}.zip.part"
-    _fetch(info, part, progress, cancel)
+    _fetch(info, part, progress, cancel, stall_seconds)
     _verify(info, part)
     _unpack(info, part, dest, target)
     part.unlink()
     return target
 
 
-def _fetch(info: ModelInfo, part: Path, progress: Progress | None, cancel: threading.Event | None) -> None:
+def _fetch(info: ModelInfo, part: Path, progress: Progress | None, cancel: threading.Event | None,
+           stall_seconds: float) -> None:
     have = part.stat().st_size if part.exists() else 0
     if have and have >= info.size_bytes:
         return  # complete already (or too long): the checksum decides
@@ -70,7 +77,7 @@ def _fetch(info: ModelInfo, part: Path, progress: Progress | None, cancel: threa
             if have and response.status != 206:
                 have = 0  # the server ignored the range: start over
             total = _total_size(response, have, info.size_bytes)
-            done = _copy(response, part, have, total, progress, cancel, info.name)
+            done = _copy(response, part, have, total, progress, cancel, info.name, stall_seconds)
     except urllib.error.HTTPError as exc:
         if exc.code == 416 and have:
             return  # nothing left to fetch: the checksum decides
@@ -99,19 +106,28 @@ def _copy(
     progress: Progress | None,
     cancel: threading.Event | None,
     name: str,
+    stall_seconds: float = STALL_SECONDS,
 ) -> int:
+    """Append what arrives to `part`; read1 returns whatever one receive brought, so progress moves (and
+    a stall is noticed) however slowly the bytes come."""
     done = have
+    window_start, window_done = time.monotonic(), done
     with part.open("ab" if have else "wb") as out:
         while True:
             if cancel is not None and cancel.is_set():
                 raise DownloadCancelled(Message("download.cancelled", name=name))
-            chunk = response.read(CHUNK)
+            chunk = response.read1(CHUNK)
             if not chunk:
                 return done
             out.write(chunk)
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
+            if (now := time.monotonic()) - window_start >= stall_seconds:
+                if done - window_done < STALL_BYTES:
+                    raise ModelError(Message("download.stalled", name=name, received=done - window_done,
+                                             seconds=round(stall_seconds), done=done, total=total))
+                window_start, window_done = now, done
 
 
 def _verify(info: ModelInfo, part: Path) -> None:

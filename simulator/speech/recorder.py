@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from simulator.core.private_files import private_file
 from simulator.core.recording_file import partial_path, set_length_in_place
 
 from .resample import to_float32
@@ -88,6 +89,7 @@ class CallRecorder:
         self._file: sf.SoundFile | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.partial_path).close()  # user-only before libsndfile opens it, which keeps the mode
             self._file = sf.SoundFile(self.partial_path, "w", samplerate=sample_rate, channels=2, format="FLAC",
                                       subtype="PCM_16", compression_level=COMPRESSION)
         except WRITE_ERRORS as exc:

@@ -7,6 +7,7 @@ itself and a new one is created from the same migrations the tests check against
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from contextlib import nullcontext
@@ -14,9 +15,15 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+
+from simulator.core.messages import Message
+from simulator.core.private_files import private_dirs
 
 from .errors import StorageError, first_line
 from .locks import exclusive
@@ -32,32 +39,69 @@ MIGRATION_LOCK_KEY = 0x5253494D  # "RSIM": the advisory lock every app takes aro
 
 def data_root() -> Path:
     """The private folder for the database and recordings (created 0700)."""
-    if override := os.environ.get(DATA_ENV):
-        root = Path(override)
-    else:
-        from platformdirs import user_data_dir
+    return private_dir(data_root_path())
 
-        root = Path(user_data_dir(APP_NAME))
-    return private_dir(root)
+
+def data_root_path() -> Path:
+    """Where the data folder is, without creating it (ROLEPLAY_SIM_DATA, else the platform's data folder)."""
+    if override := os.environ.get(DATA_ENV):
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME))
 
 
 def private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    path.chmod(0o700)
+    """`path`, created if needed and made readable by the user only. A folder the user does not own or
+    that sits on a read-only disk is a StorageError with the reason, never an OSError traceback."""
+    try:
+        private_dirs(path)
+        if path.stat().st_mode & 0o777 != 0o700:
+            path.chmod(0o700)
+    except OSError as exc:
+        raise StorageError(folder_problem(path, exc)) from exc
     return path
+
+
+def folder_problem(path: Path, exc: OSError) -> str:
+    """What the user can do about a data folder that cannot be written or made private."""
+    owner = _owner(path)
+    if owner is not None and hasattr(os, "getuid") and owner != os.getuid():
+        return (f"the data folder {path} belongs to another user (uid {owner}); set {DATA_ENV} to a folder "
+                f"of your own")
+    if exc.errno == errno.EROFS:
+        return f"the data folder {path} is on a read-only disk; set {DATA_ENV} to a writable folder"
+    if exc.errno == errno.ENOSPC:
+        return f"the disk holding the data folder {path} is full; free some space"
+    return f"cannot use the data folder {path}: {exc.strerror or exc}"
+
+
+def _owner(path: Path) -> int | None:
+    for candidate in (path, *path.parents):
+        try:
+            return candidate.stat().st_uid
+        except OSError:
+            continue
+    return None
 
 
 def database_url() -> str:
     if url := os.environ.get(DB_URL_ENV):
         return url
-    return f"sqlite:///{data_root() / 'attempts.sqlite3'}"
+    return f"sqlite:///{data_root_path() / 'attempts.sqlite3'}"  # created private by make_engine
 
 
-def chosen_database(given: str | None = None, setting: str | None = None) -> str | None:
+def chosen_database(given: str | None = None, setting: str | None = None,
+                    settings_unreadable: str | None = None) -> str | None:
     """The one rule the app and the CLI share: a URL given for this run (--db), else ROLEPLAY_SIM_DB_URL,
     else the db_url setting; None means the local SQLite. The environment beats the setting so that a
-    deployment or a test can point any user's app at a server without editing their settings file."""
-    return given or os.environ.get(DB_URL_ENV) or setting or None
+    deployment or a test can point any user's app at a server without editing their settings file.
+    `settings_unreadable` names a settings file that could not be read: it may have named the team's
+    database, so answering from the local one instead would mislead; that is a StorageError."""
+    chosen = given or os.environ.get(DB_URL_ENV) or setting or None
+    if chosen is None and settings_unreadable:
+        raise StorageError(Message("storage.settings_unreadable", path=settings_unreadable, env=DB_URL_ENV))
+    return chosen
 
 
 def make_engine(url: str) -> Engine:
@@ -86,7 +130,27 @@ def upgrade(engine: Engine) -> None:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
+        refuse_newer_schema(connection, config)
         command.upgrade(config, "head")
+
+
+def refuse_newer_schema(connection, config: Config) -> None:
+    """A database a newer simulator upgraded has a revision this build does not know: say so plainly
+    instead of Alembic's "Can't locate revision" traceback, and touch nothing."""
+    script = ScriptDirectory.from_config(config)
+    for revision in MigrationContext.configure(connection).get_current_heads():
+        try:
+            known = script.get_revision(revision)
+        except CommandError:
+            known = None
+        if known is None:
+            raise NewerSchemaError(
+                f"the attempts database was made by a newer version of the simulator (schema {revision}; this "
+                f"version knows up to {script.get_current_head()}): update the simulator to open it")
+
+
+class NewerSchemaError(StorageError):
+    """The database's schema is newer than this build; nothing was written to it."""
 
 
 def open_store(url: str | None = None, recordings_dir: Path | None = None) -> AttemptStore:
@@ -98,10 +162,20 @@ def open_store(url: str | None = None, recordings_dir: Path | None = None) -> At
     try:
         engine = make_engine(url)
         upgrade(engine)
-    except (SQLAlchemyError, OSError, ImportError) as exc:
+    except NewerSchemaError:
+        engine.dispose()
+        raise
+    except (SQLAlchemyError, OSError, ImportError, CommandError) as exc:
         if engine is not None:
             engine.dispose()
-        raise StorageError(f"cannot open the attempts database {safe_url(url)}: {first_line(exc)}") from exc
+        if (store := _read_only_store(url, recordings_dir)) is not None:
+            return store
+        reason = first_line(exc)
+        if isinstance(exc, OSError) and exc.filename:
+            reason = folder_problem(Path(exc.filename).parent, exc)
+        elif (folder := _sqlite_folder(url)) is not None and _full(folder):
+            reason = f"{reason}: the disk holding {folder} is full; free some space"
+        raise StorageError(f"cannot open the attempts database {safe_url(url)}: {reason}") from exc
     shared = recordings_dir or _env_path(SHARED_RECORDINGS_ENV)
     server = hashlib.sha1(safe_url(url).encode()).hexdigest()[:12]
     locks = data_root() / "locks" / f"db-{server}"  # on this machine, whatever folder holds the recordings
@@ -114,6 +188,47 @@ def open_store(url: str | None = None, recordings_dir: Path | None = None) -> At
                          audio_in_database=True, locks_dir=locks)
     store.prune_cache()
     return store
+
+
+def _sqlite_folder(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database).parent
+
+
+def _full(folder: Path) -> bool:
+    """Less room than SQLite needs to open a database (its shared-memory file and one journal page)."""
+    try:
+        stats = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return False
+    return stats.f_bavail * stats.f_frsize < 64 * 1024
+
+
+def _read_only_store(url: str, recordings_dir: Path | None) -> AttemptStore | None:
+    """An existing, up-to-date SQLite database this user may read but not write (read-only disk, another
+    user's folder): opened for review only, so that past attempts stay viewable. None when not possible."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database)
+    if not path.is_file() or not os.access(path, os.R_OK) or os.access(path.parent, os.W_OK):
+        return None
+    engine = create_engine(f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true")
+    try:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with engine.connect() as connection:
+            heads = set(MigrationContext.configure(connection).get_current_heads())
+        if heads != {ScriptDirectory.from_config(config).get_current_head()}:
+            engine.dispose()
+            return None
+    except SQLAlchemyError:
+        engine.dispose()
+        return None
+    recordings = recordings_dir or _env_path(SHARED_RECORDINGS_ENV) or data_root_path() / "recordings"
+    return AttemptStore(engine, recordings, locks_dir=recordings / "locks", read_only=True)
 
 
 def safe_url(url: str) -> str:

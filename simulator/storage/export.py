@@ -17,10 +17,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import StorageError
-from .repository import AttemptRecord, AttemptStore, AttemptSummary
+from simulator.core.private_files import private_file
 
-BUNDLE_FORMAT = 1
+from .anonymise import Scrubber
+from .bundle import BUNDLE_FORMAT, parse_time, read_bundle
+from .errors import StorageError
+from .repository import READ_ONLY, AttemptRecord, AttemptStore, AttemptSummary
+
 CSV_PAGE = 1000
 CSV_COLUMNS = ("id", "trainee", "persona_id", "persona_type", "scenario_id", "language", "started_at", "ended_at",
                "duration_s", "status", "ending", "overall", "has_recording")
@@ -41,7 +44,7 @@ def export_csv(store: AttemptStore, path: Path, anonymous: bool = False, **filte
     pseudonym = Pseudonyms()
     count = 0
     try:
-        with Path(path).open("w", newline="", encoding="utf-8") as f:
+        with private_file(Path(path), "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
             writer.writerow(CSV_COLUMNS)
             while page := store.list_attempts(**filters, limit=CSV_PAGE, offset=count):
@@ -63,7 +66,7 @@ def export_attempt(store: AttemptStore, attempt_id: int, path: Path, anonymous: 
     meta["bundle_format"] = BUNDLE_FORMAT
     path = Path(path)
     try:
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        with private_file(path) as f, zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as z:
             z.writestr("attempt.json", json.dumps(meta, ensure_ascii=False, indent=1))
             z.writestr("timeline.json", json.dumps(record.timeline, ensure_ascii=False, indent=1))
             if recording is not None:
@@ -75,55 +78,33 @@ def export_attempt(store: AttemptStore, attempt_id: int, path: Path, anonymous: 
 
 
 def import_attempt(store: AttemptStore, path: Path) -> int:
-    """Add an exported attempt to this store as a new attempt; returns its id here."""
+    """Add an exported attempt to this store as a new attempt; returns its id here. The bundle is checked
+    first (bundle.py); one imported before (same content) is refused, naming the attempt it became."""
+    if store.read_only:
+        raise StorageError(READ_ONLY)
     path = Path(path)
-    try:
-        with zipfile.ZipFile(path) as z, tempfile.TemporaryDirectory() as tmp:
-            meta = json.loads(z.read("attempt.json"))
-            timeline = json.loads(z.read("timeline.json"))
-            audio_names = [n for n in z.namelist() if n.startswith("recording.")]
-            audio = Path(z.extract(audio_names[0], tmp)) if audio_names else None
-            record = _record_from(meta, timeline)
-            return store.add_records([record], [audio])[0]
-    except FileNotFoundError as exc:
-        raise StorageError(f"{path}: no such file") from exc
-    except (zipfile.BadZipFile, KeyError, TypeError, ValueError) as exc:
-        raise StorageError(f"{path}: not an attempt bundle ({exc})") from exc
+    with tempfile.TemporaryDirectory() as tmp:
+        bundle = read_bundle(path, Path(tmp))
+        if (existing := store.attempt_with_content(bundle.content_hash)) is not None:
+            raise StorageError(f"{path} was imported already, as attempt {existing}")
+        record = _record_from(bundle.meta, bundle.timeline)
+        return store.add_records([record], [bundle.recording], content_hashes=[bundle.content_hash])[0]
 
 
 def anonymised(record: AttemptRecord, stand_in: str) -> AttemptRecord:
-    """The record with the trainee's name replaced everywhere it appears, notes left out."""
-    data = _replace_in_values(_jsonable(asdict(record)), record.trainee, stand_in)
-    data["trainee"], data["notes"] = stand_in, ""
+    """The record with the trainee's name, the OS user name and every path replaced in its free text (see
+    anonymise.py), the recording's name dropped and the notes left out."""
+    data = Scrubber([record.trainee], stand_in).value(_jsonable(asdict(record)))
+    data["trainee"], data["notes"], data["recording"] = stand_in, "", None
     return _record_from(data, data.pop("timeline"))
 
 
-def _replace_in_values(value: Any, old: str, new: str) -> Any:
-    """Replace text in every string value (never in keys, so the structure stays intact)."""
-    if isinstance(value, str):
-        return value.replace(old, new)
-    if isinstance(value, dict):
-        return {k: _replace_in_values(v, old, new) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_replace_in_values(v, old, new) for v in value]
-    return value
-
-
 def _record_from(meta: dict[str, Any], timeline: dict[str, Any]) -> AttemptRecord:
-    if meta.get("bundle_format", BUNDLE_FORMAT) > BUNDLE_FORMAT:
-        raise StorageError("the bundle was made by a newer version of the simulator")
-    if timeline:
-        from simulator.core.timeline import TimelineError, validate
-
-        try:
-            validate(timeline)
-        except TimelineError as exc:
-            raise StorageError(f"the bundle's timeline is broken: {exc}") from exc
+    """A record from checked bundle contents (or from an anonymised record's own fields)."""
     names = {f.name for f in fields(AttemptRecord)}
     values = {k: v for k, v in meta.items() if k in names}
-    values.update(id=0, timeline=timeline, recording=None,
-                  started_at=datetime.fromisoformat(meta["started_at"]),
-                  ended_at=datetime.fromisoformat(meta["ended_at"]) if meta.get("ended_at") else None)
+    values.update(id=0, timeline=timeline, recording=None, started_at=parse_time(meta, "started_at"),
+                  ended_at=parse_time(meta, "ended_at"))
     return AttemptRecord(**values)
 
 

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from simulator.core.private_files import private_dirs
+
 if os.name == "nt":
     import msvcrt
 
@@ -45,7 +47,7 @@ else:
 
 def hold(path: Path) -> BinaryIO | None:
     """Open and lock `path`; keep the returned file open for as long as the call runs (None: held elsewhere)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dirs(path.parent)
     f = open(os.open(path, os.O_CREAT | os.O_RDWR, 0o600), "r+b")
     if _try_lock(f):
         return f
@@ -66,7 +68,7 @@ def release(f: BinaryIO, path: Path) -> None:
 def exclusive(path: Path) -> Iterator[None]:
     """Wait for the lock on `path` and hold it inside the block. The file stays: removing it would let a
     process still waiting on the old file and a newcomer locking a new one both in."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dirs(path.parent)
     with open(os.open(path, os.O_CREAT | os.O_RDWR, 0o600), "r+b") as f:
         _wait_lock(f)
         yield

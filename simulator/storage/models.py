@@ -55,6 +55,7 @@ class Attempt(Base):
     recording_error: Mapped[str | None] = mapped_column(Text)
     host: Mapped[str] = mapped_column(String(255))
     pid: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)  # of an imported bundle
 
     trainee: Mapped[Trainee] = relationship(back_populates="attempts")
 

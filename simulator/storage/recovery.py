@@ -14,7 +14,7 @@ from pathlib import Path
 
 import soundfile as sf
 
-from simulator.core.recording_file import length_known, partial_path, read_blocks, set_length_in_place
+from simulator.core.recording_file import decoded, length_known, partial_path, set_length_in_place
 
 ERRORS = (OSError, sf.SoundFileError, RuntimeError)
 
@@ -66,11 +66,11 @@ def _reencode(source: Path, target: Path) -> int:
     """Copy every decodable frame into a new FLAC, streaming (an hour-long call needs no hour in memory)."""
     frames = 0
     with sf.SoundFile(str(source)) as audio:
-        with sf.SoundFile(str(target), "w", samplerate=audio.samplerate, channels=audio.channels,
-                          format="FLAC", subtype="PCM_16") as out:
-            for block in read_blocks(audio, "int16"):
-                out.write(block)
-                frames += len(block)
+        rate, channels = audio.samplerate, audio.channels
+    with sf.SoundFile(str(target), "w", samplerate=rate, channels=channels, format="FLAC", subtype="PCM_16") as out:
+        for block in decoded(source, "int16"):
+            out.write(block)
+            frames += len(block)
     return frames
 
 

@@ -28,6 +28,7 @@ from .errors import AttemptNotFound, StorageError, first_line
 from .models import Attempt, RecordingBlob, Trainee
 
 STATUSES = ("in_progress", "complete", "recovered")
+READ_ONLY = "the attempts database can only be read here (read-only disk or another user's folder); nothing was saved"
 INTERRUPTED = "interrupted: the application stopped during the call"
 HOST = socket.gethostname()
 
@@ -89,9 +90,11 @@ _SORTS = {
 
 class AttemptStore:
     def __init__(self, engine: Engine, recordings_dir: Path, audio_in_database: bool = False,
-                 private_files: bool = True, locks_dir: Path | None = None) -> None:
-        """`locks_dir`: a folder on this machine, one per database (lock files of the calls running here)."""
+                 private_files: bool = True, locks_dir: Path | None = None, read_only: bool = False) -> None:
+        """`locks_dir`: a folder on this machine, one per database (lock files of the calls running here).
+        `read_only`: a database this user may only read (review only; every write is a StorageError)."""
         self.engine = engine
+        self.read_only = read_only
         self.recordings_dir = Path(recordings_dir)
         self.locks_dir = Path(locks_dir) if locks_dir is not None else self.recordings_dir / "locks"
         self.audio_in_database = audio_in_database
@@ -106,6 +109,7 @@ class AttemptStore:
     def begin_attempt(self, trainee: str, persona_id: str, persona_type: str, scenario_id: str,
                       language: str) -> tuple[int, Path]:
         """Create the row (in_progress) and return where the CallRecorder must write."""
+        self._writable()
         now = _now()
         with self._session() as s:
             row = Attempt(trainee_id=self._trainee_id(s, trainee), persona_id=persona_id,
@@ -147,13 +151,17 @@ class AttemptStore:
     def recover_interrupted(self) -> list[int]:
         """Attempts this machine left in_progress (their process is gone): mark them 'recovered', make
         the partial recording playable, keep the last saved timeline. Returns their ids."""
-        stale: list[Attempt] = []
+        if self.read_only:
+            return []
+        stale: list[int] = []  # ids, not rows: a failed commit detaches the rows before `finally` runs
         try:
             with self._session() as s:
                 rows = s.scalars(select(Attempt).where(Attempt.status == "in_progress", Attempt.host == HOST)
                                  .order_by(Attempt.id)).all()
-                stale = [r for r in rows if self._interrupted(r)]
-                for row in stale:
+                for row in rows:
+                    if not self._interrupted(row):
+                        continue
+                    stale.append(row.id)
                     audio = recovery.salvage(self._file_for(row.id))
                     heard_until = row.started_at
                     if audio is not None:
@@ -162,9 +170,9 @@ class AttemptStore:
                     row.ended_at = max(row.updated_at, heard_until)
                     self._attach(s, row, audio)
         finally:
-            for row in stale:
-                self._release(row.id)
-        return [r.id for r in stale]
+            for attempt_id in stale:
+                self._release(attempt_id)
+        return stale
 
     # -- review ---------------------------------------------------------------------------------------
     def list_attempts(self, trainee: str | None = None, persona: str | None = None, scenario: str | None = None,
@@ -280,15 +288,19 @@ class AttemptStore:
         return len(ids)
 
     # -- import -----------------------------------------------------------------------------------------
-    def add_records(self, records: Iterable[AttemptRecord], recordings: Iterable[Path | None] = ()) -> list[int]:
+    def add_records(self, records: Iterable[AttemptRecord], recordings: Iterable[Path | None] = (),
+                    content_hashes: Iterable[str | None] = ()) -> list[int]:
         """Store finished attempts made elsewhere (import, generated test data) in one transaction; the
-        records' ids are ignored and new ones returned. `recordings` pairs with `records` when given."""
+        records' ids are ignored and new ones returned. `recordings` and `content_hashes` (of imported
+        bundles, see attempt_with_content) pair with `records` when given."""
+        self._writable()
         records = list(records)
         audio = list(recordings) or [None] * len(records)
+        hashes = list(content_hashes) or [None] * len(records)
         trainees: dict[str, int] = {}
         with self._session() as s:
             values = []
-            for rec in records:
+            for rec, content_hash in zip(records, hashes):
                 if rec.trainee not in trainees:
                     trainees[rec.trainee] = self._trainee_id(s, rec.trainee)
                 values.append(dict(
@@ -298,7 +310,7 @@ class AttemptStore:
                     status="complete" if rec.status == "in_progress" else rec.status, ending=rec.ending,
                     ending_reason=rec.ending_reason, overall=rec.overall, scores=rec.scores,
                     findings=rec.findings, timeline=rec.timeline, notes=rec.notes,
-                    recording_error=rec.recording_error, host=HOST, pid=0))
+                    recording_error=rec.recording_error, host=HOST, pid=0, content_hash=content_hash))
             if not values:
                 return []
             # Core multi-row INSERT … RETURNING in large batches: the ORM's bulk path splits rows by which
@@ -313,7 +325,16 @@ class AttemptStore:
                     self._attach(s, s.get(Attempt, attempt_id), target)
             return ids
 
+    def attempt_with_content(self, content_hash: str) -> int | None:
+        """The attempt imported from a bundle with this content hash, if any."""
+        with self._session() as s:
+            return s.scalar(select(Attempt.id).where(Attempt.content_hash == content_hash))
+
     # -- helpers ------------------------------------------------------------------------------------------
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StorageError(READ_ONLY)
+
     @contextmanager
     def _session(self) -> Iterator[Session]:
         try:
@@ -323,6 +344,9 @@ class AttemptStore:
             raise StorageError(f"attempts database error: {first_line(exc)}") from exc
         except OSError as exc:
             raise StorageError(f"cannot write attempt data: {exc}") from exc
+        except (ValueError, TypeError) as exc:  # a row the driver cannot turn into values: bad JSON, a bad date
+            raise StorageError(f"the attempts database holds a damaged row ({first_line(exc)}); restore it from "
+                               f"a backup or delete the damaged attempt") from exc
 
     def _row(self, s: Session, attempt_id: int) -> Attempt:
         row = s.get(Attempt, attempt_id)

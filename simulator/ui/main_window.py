@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QThread
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QHBoxLayout, QLabel, QMainWindow, QMenuBar, QPushButton, QStackedWidget, QVBoxLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from simulator.core.messages import problem_of
 from simulator.core.personas.picker import PickerEntry
 from simulator.settings import SettingsError, load_settings, save_settings
+from simulator.storage.errors import StorageError
 from simulator.ui.assets import app_icon
 from simulator.ui.call_controller import CallController, CallOutcome, Capabilities
 from simulator.ui.call_page import CallPage
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.settings = controller.settings
         self.last_pick: tuple[str, str] | None = None
         self.review_window: QWidget | None = None
+        self.background: list[QThread] = []  # start-up work still running (recovery); waited for on close
         self.setWindowIcon(app_icon())
         self._build_ui(language)
         self.resize(1100, 760)
@@ -261,7 +263,12 @@ class MainWindow(QMainWindow):
         self.result_page.scorecard.retry_button.setFocus()
 
     def refresh_attempts(self) -> None:
-        self.picker.show_attempts(self.controller.recent_attempts())
+        try:
+            attempts = self.controller.recent_attempts()
+        except StorageError as exc:  # a damaged database: the app still opens and says why the list is empty
+            attempts = []
+            self.show_problem(problem_of(exc))
+        self.picker.show_attempts(attempts)
 
     def show_problem(self, message: str) -> None:
         """Add a line to the problems shown above the pages; a Message is shown in the interface language."""
@@ -318,7 +325,10 @@ class MainWindow(QMainWindow):
         if self.controller.store is None:
             self.show_problem(self.tr("The attempts database is not available, so there is nothing to review."))
             return
-        self.review_window = open_review(parent=self, store=self.controller.store)
+        try:
+            self.review_window = open_review(parent=self, store=self.controller.store)
+        except StorageError as exc:  # a damaged database: say so here rather than on stderr
+            self.show_problem(problem_of(exc))
 
     def open_settings(self) -> None:
         from simulator.ui.setup_wizard import SetupWizard
@@ -355,6 +365,8 @@ class MainWindow(QMainWindow):
             print(exc, file=sys.stderr)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        for task in self.background:
+            task.wait()
         self.controller.end_call()
         self.controller.wait_finished()
         self.result_page.scorecard.release_audio()

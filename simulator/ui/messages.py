@@ -124,6 +124,9 @@ def templates() -> dict[str, str]:
         "download.stopped_early": QCoreApplication.translate(
             "Messages", "download of {name} stopped early ({done} of {total} bytes); run the download again to "
                         "resume"),
+        "download.stalled": QCoreApplication.translate(
+            "Messages", "download of {name} stalled ({received} bytes in the last {seconds} s, {done} of {total} "
+                        "bytes in all); run the download again to resume"),
         "download.cancelled": QCoreApplication.translate(
             "Messages", "download of {name} cancelled; run it again to resume"),
         "download.corrupt": QCoreApplication.translate(
@@ -146,6 +149,18 @@ def templates() -> dict[str, str]:
         "settings.unreadable_kept": QCoreApplication.translate(
             "Messages", "The settings file {path} could not be read ({reason}); default settings are used; it was "
                         "kept as {kept}."),
+        "storage.settings_unreadable": QCoreApplication.translate(
+            "Messages", "The attempts are not opened: the settings file {path} could not be read, so the team "
+                        "database it may name is unknown. Fix it (or remove it to use the local database), or give "
+                        "the database with --db or {env}."),
+        "settings.still_unreadable": QCoreApplication.translate(
+            "Messages", "The settings file {path} could not be read and was kept as {kept}; default settings are "
+                        "used until it is fixed (renamed back) or removed."),
+        "settings.not_saved_unreadable": QCoreApplication.translate(
+            "Messages", "The settings were not saved: {path} could not be read (kept as {kept}) and may name a "
+                        "team database; fix it or remove it first."),
+        "settings.too_deep": QCoreApplication.translate(
+            "Messages", "nested too deeply"),
         "settings.not_json": QCoreApplication.translate(
             "Messages", "not valid JSON: {error} at line {line}"),
         "settings.not_object": QCoreApplication.translate(

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEventLoop, QMarginsF, Qt, QUrl
 from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from simulator.core.analysis.audio import AnalysisInputError, load_stereo
+from simulator.core.private_files import private_file
 from simulator.core.review import call_markers
 from simulator.core.review.report import Report, build_report
 from simulator.core.review.stored import review_analysis
@@ -112,7 +113,7 @@ def write_pdf(report: Report, path: Path, picture: QImage | None = None) -> Path
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch()  # QPdfWriter fails silently on a path it cannot write
+        private_file(path).close()  # QPdfWriter fails silently on a path it cannot write; it keeps the mode
     except OSError as exc:
         raise ReportError(f"cannot write {path}: {exc.strerror}") from exc
     writer = QPdfWriter(str(path))

@@ -14,7 +14,8 @@ import webrtcvad
 
 from simulator.core.analysis.intervals import join_close
 from simulator.core.analysis.measures import Interval
-from simulator.core.recording_file import read_all
+from simulator.core.recording_file import RecordingTooLong, read_all
+from simulator.core.timeline import MAX_CALL_SECONDS
 
 VAD_RATES = (8000, 16000, 32000, 48000)
 VAD_FRAME_SECONDS = 0.03
@@ -45,8 +46,10 @@ def load_mono(path: str | Path) -> tuple[np.ndarray, int]:
 
 
 def _read(path: str | Path) -> tuple[np.ndarray, int]:
-    try:
-        data, sr = read_all(path)  # also a recording still being written (the projector's live replay)
+    try:  # also a recording still being written (the projector's live replay)
+        data, sr = read_all(path, max_seconds=MAX_CALL_SECONDS)
+    except RecordingTooLong as exc:
+        raise AnalysisInputError(f"{path}: {exc}") from None
     except (soundfile.LibsndfileError, RuntimeError, OSError) as exc:
         raise AnalysisInputError(f"{path}: cannot read audio ({_first_line(exc)})") from None
     if len(data) == 0:

@@ -5,8 +5,10 @@ Used by `python -m simulator analyze` and by review after a live call, so both r
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from statistics import mean, median
 from typing import Any
@@ -15,6 +17,7 @@ import numpy as np
 
 from simulator.core.analysis.audio import (
     FLOOR_DBFS,
+    SILENCE_DBFS,
     AnalysisInputError,
     load_mono,
     load_stereo,
@@ -185,6 +188,8 @@ def _timeline_from_speech(speech: dict[str, list[Interval]], language: str, turn
             turns.append(Turn(who, span.start, span.end, ""))  # type: ignore[arg-type]
     if not turns:
         raise AnalysisInputError("no speech found on either channel of the recording")
+    if "trainee" in speech and not any(t.speaker == "trainee" for t in turns):
+        raise AnalysisInputError("no trainee speech found on the right channel of the recording: nothing to judge")
     turns.sort(key=lambda t: (t.start, t.end))
     return Timeline(language, UNKNOWN_PERSONA, turns)
 
@@ -229,15 +234,10 @@ def _add_audio_measures(
         if t.pitch_sd_semitones < thr.monotone_sd:
             flat.append(t.turn)
     has_customer = customer_db is not None and customer_db > -100 and own is not None
-    m.loudness = {
-        "trainee_db": None if own is None else round(own, 2),
-        "baseline_db": None if baseline is None else round(baseline, 2),
-        "baseline": "calibrated" if calibrated_db is not None and own is not None else "own_median",
-        "customer_db": None if not has_customer else round(customer_db, 2),
-        "vs_customer_db": None if not has_customer else round(own - customer_db, 2),
-        "louder_than_customer": bool(has_customer and own - customer_db > thr.louder_than_customer_db),
-        "shouting_turns": [t.turn for t in m.turns if (t.loudness_rel_db or 0.0) > thr.shouting_db],
-    }
+    if own is None or own <= SILENCE_DBFS:
+        m.loudness = {}  # a silent channel (dead microphone, typed replies) has no loudness to judge: not 100
+    else:
+        m.loudness = _loudness_record(m, own, baseline, calibrated_db, customer_db if has_customer else None, thr)
     sd = float((12 * np.log2(voiced / ref)).std()) if ref else None
     m.pitch = {
         "median_hz": None if ref is None else round(ref, 1),
@@ -249,6 +249,19 @@ def _add_audio_measures(
     return {k: (levels[k], float(np.median(f0)) if f0.size >= MIN_VOICED_FRAMES else None) for k, (_, f0) in tracks.items()}
 
 
+def _loudness_record(m: CallMeasures, own: float, baseline: float | None, calibrated_db: float | None,
+                     customer_db: float | None, thr: Thresholds) -> dict[str, Any]:
+    return {
+        "trainee_db": round(own, 2),
+        "baseline_db": None if baseline is None else round(baseline, 2),
+        "baseline": "calibrated" if calibrated_db is not None else "own_median",
+        "customer_db": None if customer_db is None else round(customer_db, 2),
+        "vs_customer_db": None if customer_db is None else round(own - customer_db, 2),
+        "louder_than_customer": bool(customer_db is not None and own - customer_db > thr.louder_than_customer_db),
+        "shouting_turns": [t.turn for t in m.turns if (t.loudness_rel_db or 0.0) > thr.shouting_db],
+    }
+
+
 def _compare_with_customer(
     m: CallMeasures, timeline: Timeline, own: dict[int, tuple[float, float | None]], customer: np.ndarray, sr: int,
     speech: list[Interval], thr: Thresholds,
@@ -256,11 +269,14 @@ def _compare_with_customer(
     """Per trainee turn: loudness (dB) and median pitch (semitones) against the customer's turn just before,
     each over its own channel's speech. A calm answer to an angry caller is not louder nor higher (DESIGN §3)."""
     theirs: dict[int, tuple[float, float | None]] = {}
+    customers = sorted((c.start, i) for i, c in enumerate(timeline.turns) if c.speaker == "customer")
+    starts = [start for start, _ in customers]
+    latest = list(accumulate((i for _, i in customers), max))  # the last customer turn (in timeline order) so far
     for t in m.turns:
-        before = [i for i, c in enumerate(timeline.turns) if c.speaker == "customer" and c.start < t.start]
-        if not before or t.turn not in own:
+        begun = bisect_left(starts, t.start)  # customer turns that started before this trainee turn
+        if not begun or t.turn not in own:
             continue
-        ref = before[-1]
+        ref = latest[begun - 1]
         if ref not in theirs:
             theirs[ref] = _level_and_pitch(customer, sr, speech, timeline.turns[ref], thr)
         (c_db, c_hz), (t_db, t_hz) = theirs[ref], own[t.turn]

@@ -7,8 +7,10 @@ Works on any timeline (typed, recognised or derived from voice activity), so the
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 
 from simulator.core.analysis.intervals import clip, gaps, overlap_seconds, union
 from simulator.core.analysis.measures import CallMeasures, Interruption, Interval, TurnMeasures
@@ -65,14 +67,18 @@ def measure_timing(
     main = [i for i in order if i not in backchannels]
 
     measures: list[TurnMeasures] = []
-    for pos, i in enumerate(main):
+    reached, prev = 0, None  # prev: the turn that ended last among those that started before this one
+    for i in main:
         turn = turns[i]
+        while reached < len(main) and turns[main[reached]].start < turn.start:  # main is sorted by start
+            j = main[reached]
+            if prev is None or turns[j].end > turns[prev].end:
+                prev = j
+            reached += 1
         if turn.speaker != "trainee":
             continue
         latency = None
-        before = [j for j in main[:pos] if turns[j].start < turn.start]
-        if i not in interrupted and before and not turn.extra.get("typed"):
-            prev = max(before, key=lambda j: turns[j].end)
+        if i not in interrupted and prev is not None and not turn.extra.get("typed"):
             if turns[prev].speaker == "customer":
                 latency = round(turn.start - turns[prev].end, 3)
         inner = _inner_silences(turn, thr.dead_air, (speech or {}).get("trainee"))
@@ -124,9 +130,10 @@ def _trainee_overlaps(
     """Trainee turns that start while the customer talks: short listener tokens, or interruptions."""
     backchannels: list[int] = []
     interruptions: list[Interruption] = []
+    talking = _CustomerTalking(customer, thr.min_overlap)
     for i in order:
         turn = turns[i]
-        over = customer_talking_at(turn.start, customer, thr.min_overlap) if turn.speaker == "trainee" else None
+        over = talking.at(turn.start) if turn.speaker == "trainee" else None
         if over is None:
             continue
         if is_listening_cue(turn.text, turn.duration, thr):
@@ -136,12 +143,25 @@ def _trainee_overlaps(
     return backchannels, interruptions
 
 
+class _CustomerTalking:
+    """Which customer turn is under way at a time, in O(log n) per question: the first turn (in start
+    order) that has begun and still has at least `min_overlap` to go."""
+
+    def __init__(self, customer: list[Turn], min_overlap: float) -> None:
+        self.customer = customer  # sorted by start
+        self.starts = [c.start for c in customer]
+        self.reach = list(accumulate((c.end - min_overlap for c in customer), max))  # running maximum
+        self.min_overlap = min_overlap
+
+    def at(self, t: float) -> Turn | None:
+        begun = bisect_right(self.starts, t)  # customer[:begun] have started by t
+        first = bisect_right(self.reach, t, 0, begun)  # the first of them whose (end - overlap) passes t
+        return self.customer[first] if first < begun else None
+
+
 def customer_talking_at(t: float, customer: list[Turn], min_overlap: float) -> Turn | None:
     """The customer turn under way at time t, if it still has at least `min_overlap` to go."""
-    for c in customer:
-        if c.start <= t < c.end - min_overlap:
-            return c
-    return None
+    return _CustomerTalking(sorted(customer, key=lambda c: c.start), min_overlap).at(t)
 
 
 def _inner_silences(turn: Turn, min_gap: float, speech: list[Interval] | None) -> list[Interval]:

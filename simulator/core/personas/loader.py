@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.core.bundled import bundled_dir
+from simulator.core.nesting import MAX_DEPTH, too_deep
 from simulator.core.personas.errors import FILE_FIELD, SYNTAX_FIELD, PersonaError, PersonaFileError, field_name
 from simulator.core.personas.locate import LineIndex
 from simulator.core.personas.model import Coping, MoodSettings, Persona, Pools, Reaction, Scenario
@@ -64,6 +65,11 @@ def load_persona(path: Path) -> Persona:
         if line is None and "end of document" in str(exc):
             line = max(1, len(text.splitlines()))
         raise PersonaFileError([PersonaError(path, line, SYNTAX_FIELD, f"TOML syntax error: {exc}")]) from exc
+    except RecursionError:
+        data = None
+    if data is None or too_deep(data):
+        raise PersonaFileError([PersonaError(path, None, SYNTAX_FIELD,
+                                             f"nested too deeply (more than {MAX_DEPTH} levels of arrays or tables)")])
     found = problems(data)
     if found:
         index = LineIndex(text)

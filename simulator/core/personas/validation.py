@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -31,10 +32,24 @@ def schema() -> dict[str, Any]:
 def problems(data: dict[str, Any]) -> list[Problem]:
     """Every problem of a parsed persona file (semantic rules only once the structure is valid)."""
     validator = jsonschema.Draft202012Validator(copy.deepcopy(schema()))
-    found = [p for error in validator.iter_errors(data) for p in _describe(error)]
+    found = list(_non_finite(data))  # nan passes every minimum and maximum: no comparison with it is true
+    found += [p for error in validator.iter_errors(data) for p in _describe(error)]
     if not found:
         found = list(_semantic_problems(data))
     return list(dict.fromkeys(found))
+
+
+def _non_finite(data: Any) -> Iterator[Problem]:
+    """Every nan or inf number (TOML has both), with its field path."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            yield path, f"must be a finite number (got {value})"
+        elif isinstance(value, dict):
+            stack.extend((path + (k,), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((path + (i,), v) for i, v in enumerate(value))
 
 
 def _describe(error: jsonschema.ValidationError) -> Iterator[Problem]:

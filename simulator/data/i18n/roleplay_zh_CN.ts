@@ -4,8 +4,16 @@
 <context>
     <name>App</name>
     <message>
+        <source>The attempts database can only be read here: past calls can be reviewed, new calls are not saved.</source>
+        <translation>此处只能读取练习记录数据库：可以回顾以往的通话，新的通话不会被保存。</translation>
+    </message>
+    <message>
         <source>Recovered %n interrupted call(s); their recordings are kept.</source>
         <translation>已恢复 %n 个中断的通话，录音已保留。</translation>
+    </message>
+    <message>
+        <source>Recovering interrupted calls…</source>
+        <translation>正在恢复中断的通话…</translation>
     </message>
 </context>
 <context>
@@ -892,6 +900,10 @@ Advice items: %3 → %4</source>
         <translation>下载 {name} 提前中断（已下载 {done} / {total} 字节）；再次下载即可从断点继续</translation>
     </message>
     <message>
+        <source>download of {name} stalled ({received} bytes in the last {seconds} s, {done} of {total} bytes in all); run the download again to resume</source>
+        <translation>{name} 的下载停滞了（最近 {seconds} 秒只收到 {received} 字节，共 {done}/{total} 字节）；再次运行下载即可继续</translation>
+    </message>
+    <message>
         <source>download of {name} cancelled; run it again to resume</source>
         <translation>已取消下载 {name}；再次下载即可从断点继续</translation>
     </message>
@@ -930,6 +942,22 @@ Advice items: %3 → %4</source>
     <message>
         <source>The settings file {path} could not be read ({reason}); default settings are used; it was kept as {kept}.</source>
         <translation>无法读取设置文件 {path}（{reason}）；已使用默认设置；原文件已保留为 {kept}。</translation>
+    </message>
+    <message>
+        <source>The attempts are not opened: the settings file {path} could not be read, so the team database it may name is unknown. Fix it (or remove it to use the local database), or give the database with --db or {env}.</source>
+        <translation>未打开练习记录：无法读取设置文件 {path}，其中可能指定的团队数据库无从得知。请修复该文件（或删除它以使用本地数据库），或用 --db 或 {env} 指定数据库。</translation>
+    </message>
+    <message>
+        <source>The settings file {path} could not be read and was kept as {kept}; default settings are used until it is fixed (renamed back) or removed.</source>
+        <translation>无法读取设置文件 {path}，已保留为 {kept}；在修复（改回原名）或删除之前使用默认设置。</translation>
+    </message>
+    <message>
+        <source>The settings were not saved: {path} could not be read (kept as {kept}) and may name a team database; fix it or remove it first.</source>
+        <translation>设置未保存：无法读取 {path}（已保留为 {kept}），其中可能指定了团队数据库；请先修复或删除它。</translation>
+    </message>
+    <message>
+        <source>nested too deeply</source>
+        <translation>嵌套层级过深</translation>
     </message>
     <message>
         <source>not valid JSON: {error} at line {line}</source>

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QTabWidget, QVBoxLayout, QWidget,
 )
 
+from simulator.core.private_files import private_file
 from simulator.core.review.compare import compare_attempts, ordered
 from simulator.core.review.trend import trend_series
 from simulator.storage import AttemptStore, StorageError, open_store
@@ -149,7 +150,9 @@ class ReviewWindow(QMainWindow):
         self._update_count()
 
     def refresh(self) -> None:
-        self.filter_bar.set_trainees(self.store.trainees())
+        trainees = self._run(self.store.trainees)
+        if trainees is not None:
+            self.filter_bar.set_trainees(trainees)
         self._run(self.model.refresh)
         self._update_count()
 
@@ -339,7 +342,8 @@ class ReviewWindow(QMainWindow):
 
 def _write_json(path: Path, data: Any) -> Path:
     try:
-        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        with private_file(Path(path), "w", encoding="utf-8") as f:
+            f.write(json.dumps(data, ensure_ascii=False, indent=1))
     except OSError as exc:
         raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
     return Path(path)

@@ -1,0 +1,97 @@
+"""Benchmark: long input in linear time (issue 13). A 10,000-turn timeline through the timing measures
+alone and through the whole timeline analysis; a one-hour recording without a length in its header (as
+a crash leaves it) loaded for analysis and recovered at start-up.
+Targets: the timeline rows under 3 s on the 2-core machine (the whole analysis also waits on phrase
+matching and the persona-repeat count in phrases.py and scoring.py, made linear separately); the
+hour-long recording under 10 s each (loading took 33 s and recovery 42 s reading 256 frames at a time).
+The 50,000-character turn belongs with phrase matching.
+Run: python -m bench.bench_long_input (or all benchmarks: python -m bench.run)
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import soundfile
+
+from bench.common import Row, print_table
+from simulator.core.analysis.audio import load_stereo
+from simulator.core.analysis.call import analyze_call
+from simulator.core.analysis.thresholds import load_thresholds
+from simulator.core.analysis.timing import measure_timing
+from simulator.core.recording_file import _STREAMINFO_COUNT, partial_path
+from simulator.core.timeline import Timeline, Turn
+from simulator.storage.recovery import salvage
+
+TURNS = 10_000
+TARGET_SECONDS = 3.0
+LOAD_TARGET_SECONDS = 10.0
+SR = 16000
+CUSTOMER = ("我的宽带已经断了三天了，你们到底什么时候能修好", "你们这样的服务太让人失望了")
+TRAINEE = ("非常抱歉给您带来不便，我马上帮您查询一下", "嗯", "我理解您的心情，我们今天下午五点前安排师傅上门")
+
+
+def long_timeline(turns: int = TURNS) -> Timeline:
+    """Alternating turns with pauses, backchannels inside customer turns and some interruptions."""
+    out: list[Turn] = []
+    t = 0.0
+    for i in range(turns):
+        if i % 2 == 0:
+            out.append(Turn("customer", t, t + 4.0, CUSTOMER[i % 4 // 2]))
+            t += 4.0
+        else:
+            text = TRAINEE[i % 3]
+            start = t - 1.5 if text == "嗯" else t - (0.8 if i % 7 == 3 else -0.7)
+            out.append(Turn("trainee", start, start + (0.4 if text == "嗯" else 3.5), text))
+            t = max(t, start + 3.5) + 0.6
+    return Timeline("zh", "angry", out)
+
+
+def hour_without_length(folder: Path) -> Path:
+    """A one-hour stereo FLAC whose header has no sample count."""
+    path = folder / "crashed.flac"
+    t = np.arange(60 * SR) / SR
+    minute = np.column_stack([0.2 * np.sin(2 * np.pi * 220 * t), 0.2 * np.sin(2 * np.pi * 180 * t)]).astype(np.float32)
+    with soundfile.SoundFile(path, "w", samplerate=SR, channels=2, format="FLAC", subtype="PCM_16") as f:
+        for _ in range(60):
+            f.write(minute)
+    with path.open("r+b") as f:
+        head = bytearray(f.read(_STREAMINFO_COUNT.stop))
+        value = int.from_bytes(head[_STREAMINFO_COUNT], "big") & ~((1 << 36) - 1)
+        f.seek(_STREAMINFO_COUNT.start)
+        f.write(value.to_bytes(5, "big"))
+    return path
+
+
+def best_of(job, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        job()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def run() -> list[Row]:
+    timeline, thr = long_timeline(), load_thresholds()
+    rows = [Row(f"timing measures, {TURNS:,}-turn timeline", best_of(lambda: measure_timing(timeline, thr)), "s",
+                f"< {TARGET_SECONDS:.0f} s"),
+            Row(f"whole analysis, {TURNS:,}-turn timeline", best_of(lambda: analyze_call(timeline), 1), "s",
+                f"< {TARGET_SECONDS:.0f} s")]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = hour_without_length(Path(tmp))
+        rows.append(Row("load a 1-hour recording without a length", best_of(lambda: load_stereo(path), 1), "s",
+                        f"< {LOAD_TARGET_SECONDS:.0f} s"))
+        recording = Path(tmp) / "attempt-1.flac"
+        os.replace(path, partial_path(recording))
+        rows.append(Row("recover a 1-hour call cut off by a crash", best_of(lambda: salvage(recording), 1), "s",
+                        f"< {LOAD_TARGET_SECONDS:.0f} s"))
+    return rows
+
+
+if __name__ == "__main__":
+    print_table(run())
