@@ -50,6 +50,9 @@ def similarity(a: str, b: str, language: str) -> float:
     return 2.0 * shared / (len(x) + len(y))
 
 
+REPEAT_WINDOW = 20  # replies back that a repeated explanation is compared with: what the customer still hears
+
+
 def is_repeat(text: str, previous: str, language: str) -> bool:
     """Long enough and mostly the same bigrams as an earlier reply (固执己见型: 重复同一解释 backfires)."""
     cfg = load_scoring_config()
@@ -80,7 +83,7 @@ def assess_turn(
         event = event_for(m.category, m.tag)
         if event is not None:
             evidence.setdefault(event.value, m.text)
-    earlier = next((p for p in previous_trainee_texts if is_repeat(text, p, language)), None)
+    earlier = next((p for p in previous_trainee_texts[-REPEAT_WINDOW:] if is_repeat(text, p, language)), None)
     if earlier is not None:
         evidence[Event.REPEATED_EXPLANATION.value] = earlier
     events = frozenset(Event(e) for e in evidence) | frozenset(Event(e) for e in measured)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Callable
 
-from simulator.core.analysis.assess import event_for, is_repeat
+from simulator.core.analysis.assess import REPEAT_WINDOW, event_for, is_repeat
 from simulator.core.analysis.course import CourseCheck, course_checks
 from simulator.core.analysis.clear import SOLUTION, ClearCoverage, clear_coverage, first_hit, shouting_turns
 from simulator.core.analysis.phrases import GAP, PhraseHit, filler_density, load_phrase_lists, pronoun_use
@@ -356,7 +356,7 @@ def occurrences(c: _Call) -> dict[str, list[Occurrence]]:
     own = c.trainee()
     turns = c.timeline.turns
     for k, j in enumerate(own):
-        if any(is_repeat(turns[j].text, turns[i].text, c.language) for i in own[:k]):
+        if any(is_repeat(turns[j].text, turns[i].text, c.language) for i in own[max(0, k - REPEAT_WINDOW):k]):
             occ["repeated_explanation"].append((j, turns[j].start, turns[j].text))
     for x in c.measured("interruptions") or []:
         occ["interruption"].append((x.turn, x.start, x.text))
