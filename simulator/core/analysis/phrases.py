@@ -314,6 +314,12 @@ class NearMiss:
     reason: str
 
 
+def _may_hold(p: Pattern, said: Said) -> bool:
+    """False when the text cannot hold the pattern: its first character (zh) or word (en) is missing, and
+    (zh) no character of the first part is there for a homophone to keep."""
+    return not p.needs or not p.needs.isdisjoint(said.tokens) or _homophone_only(p, said)
+
+
 def _homophone_only(p: Pattern, said: Said) -> bool:
     """A Chinese first part whose first character is missing may still match as a homophone that keeps another."""
     return bool(p.homophones and p.homophones[0]) and not said.chars.isdisjoint(p.parts[0])
@@ -337,12 +343,12 @@ def match_patterns(
     text = said.text
     guards = _Cover(
         (s, e + lists.gap if g.scope else e)
-        for g in category.guards
+        for g in category.guards if _may_hold(g, said)
         for s, e in _pattern_spans(said, g, category.pinyin, lists.gap)
     )
     found = []
     for p in category.patterns if patterns is None else patterns:
-        if p.needs and p.needs.isdisjoint(said.tokens) and not _homophone_only(p, said):
+        if not _may_hold(p, said):
             continue
         for span in _pattern_spans(said, p, category.pinyin, lists.gap):
             if not guards.overlaps(span):
@@ -619,7 +625,7 @@ class _Clock:
         self._sizes: list[int] = []
         acc = 0
         for w in self._words:
-            n = content_count(normalise(w.word, language))
+            n = content_count(normalise(w.word, language) if language != "zh" else w.word)  # zh: same count, no opencc
             self._acc.append(acc)
             self._sizes.append(n)
             acc += n
