@@ -60,9 +60,24 @@ class Category:
     guards: tuple[Pattern, ...] = ()
     pinyin: bool = True
     options: dict[str, Any] = field(default_factory=dict)
+    by_token: dict[str, list[int]] = field(init=False, repr=False, compare=False)
+    always: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index, always = _token_index(self.patterns)
+        object.__setattr__(self, "by_token", index)
+        object.__setattr__(self, "always", tuple(always))
 
     def tagged(self, tag: str) -> tuple[Pattern, ...]:
         return tuple(p for p in self.patterns if p.tag == tag)
+
+    def candidates(self, said: Said) -> list[Pattern]:
+        """The patterns a text may hold, found through the tokens it has rather than by asking every pattern."""
+        index = self.by_token
+        chosen = set(self.always)
+        for token in said.tokens & index.keys():
+            chosen.update(index[token])
+        return [self.patterns[i] for i in sorted(chosen)]
 
 
 @dataclass(frozen=True)
@@ -320,6 +335,20 @@ def _may_hold(p: Pattern, said: Said) -> bool:
     return not p.needs or not p.needs.isdisjoint(said.tokens) or _homophone_only(p, said)
 
 
+def _token_index(patterns: tuple[Pattern, ...]) -> tuple[dict[str, list[int]], list[int]]:
+    """Pattern positions by the tokens that let them match (see _may_hold), and those with no such token."""
+    index: dict[str, list[int]] = {}
+    always: list[int] = []
+    for i, p in enumerate(patterns):
+        if not p.needs:
+            always.append(i)
+            continue
+        keys = set(p.needs) | (set(p.parts[0]) if p.homophones and p.homophones[0] else set())
+        for key in keys:
+            index.setdefault(key, []).append(i)
+    return index, always
+
+
 def _homophone_only(p: Pattern, said: Said) -> bool:
     """A Chinese first part whose first character is missing may still match as a homophone that keeps another."""
     return bool(p.homophones and p.homophones[0]) and not said.chars.isdisjoint(p.parts[0])
@@ -347,7 +376,7 @@ def match_patterns(
         for s, e in _pattern_spans(said, g, category.pinyin, lists.gap)
     )
     found = []
-    for p in category.patterns if patterns is None else patterns:
+    for p in category.candidates(said) if patterns is None else patterns:
         if not _may_hold(p, said):
             continue
         for span in _pattern_spans(said, p, category.pinyin, lists.gap):
