@@ -17,6 +17,7 @@ from simulator.settings import Settings, load_settings
 from simulator.speech.tts import SpeechRenderer
 from simulator.ui.call_controller import CallController, Capabilities
 from simulator.ui.main_window import MainWindow
+from tests.dialogs import answer_end_question
 from tests.missing import import_or_missing
 
 TYPED_ONLY = Capabilities(audio=False, model_path=None, problems=())
@@ -73,7 +74,9 @@ def test_typed_taboo_reply_marks_the_moment_moves_the_mood_and_is_scored(window,
     assert (pace.low, pace.high) == pytest.approx(bands.pace_zh)
     assert (loudness.low, loudness.high) == pytest.approx((-bands.shouting_db, bands.shouting_db))
 
-    qtbot.keyClick(page.reply, Qt.Key.Key_Escape)              # Esc ends the call from anywhere
+    asked = answer_end_question()
+    qtbot.keyClick(page.reply, Qt.Key.Key_Escape)              # Esc ends the call from anywhere, once confirmed
+    assert asked == ["End the call? It will be saved as ended early."]
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.result_page, timeout=60000)
     card = window.result_page.scorecard
     assert "Next time" in card.findings_list.toPlainText() or "next time" in card.findings_list.toPlainText()
@@ -212,6 +215,7 @@ def test_spoken_call_with_meters_pause_resume_and_push_to_talk(qtbot, tmp_path, 
         assert max(abs(v) for v in loud) < 30 and max(abs(v) for v in pitch) < 12
         assert (charts["pace"].band.low, charts["pace"].band.high) == pytest.approx(load_thresholds().pace_zh)
 
+        answer_end_question()
         page.end_button.click()
         qtbot.waitUntil(lambda: win.stack.currentWidget() is win.result_page, timeout=60000)
         card = win.result_page.scorecard

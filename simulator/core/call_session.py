@@ -11,6 +11,7 @@ from typing import Iterable
 
 from simulator.core.analysis.assess import assess_turn
 from simulator.core.analysis.phrases import was_transferred
+from simulator.core.analysis.scoring import ENDING_KEY
 from simulator.core.analysis.thresholds import Thresholds, load_thresholds
 from simulator.core.analysis.timing import customer_talking_at, is_listening_cue, measure_timing
 from simulator.core.dialogue.engine import CustomerLine, DialogueEngine, Ending
@@ -75,7 +76,10 @@ class CallSession:
         assessment = self._assess(index, reply.measured, timed=not reply.typed)
         turn.extra["events"] = sorted(assessment.events)
         self.assessments.append(assessment)
-        return assessment, self.engine.respond(assessment)
+        line = self.engine.respond(assessment)
+        if self.engine.ending is not None:  # kept with the call: the analysis judges it knowing how it ended
+            self.timeline.extra[ENDING_KEY] = self.engine.ending.kind
+        return assessment, line
 
     def is_listening_cue(self, reply: TraineeReply) -> bool:
         """Spoken while a customer line is under way and short enough to be a backchannel (嗯, 对, "right"):

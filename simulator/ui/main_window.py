@@ -10,8 +10,8 @@ import sys
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QLabel, QMainWindow, QMenuBar, QPushButton, QStackedWidget, QVBoxLayout,
-    QWidget,
+    QApplication, QHBoxLayout, QLabel, QMainWindow, QMenuBar, QMessageBox, QPushButton, QStackedWidget,
+    QVBoxLayout, QWidget,
 )
 
 from simulator.core.messages import problem_of
@@ -231,11 +231,28 @@ class MainWindow(QMainWindow):
             self.show_problem(self.tr("Voice replies are off: type your replies instead."))
 
     def end_call(self) -> None:
+        """Esc, the End button and the menu: a call the customer has not ended yet is ended only once the
+        trainee confirms it, since it is saved as ended early."""
         if self.call_page.active:
+            if self.controller.ends_early and not self.confirm_end_early():
+                return
             self.call_page.set_active(False)
             self.call_page.status.setText(self.tr("Scoring the call…"))
             self.controller.end_call()
             self._update_actions()
+
+    def confirm_end_early(self) -> bool:
+        """Asked once per attempt to end a call in progress (Esc, End, closing the window)."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("End the call?"),
+                          self.tr("End the call? It will be saved as ended early."),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("endEarlyQuestion")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        end = box.button(QMessageBox.StandardButton.Yes)
+        end.setText(self.tr("End the call"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Keep talking"))
+        box.exec()
+        return box.clickedButton() is end
 
     def try_again(self) -> None:
         if self.last_pick is not None:
@@ -355,6 +372,9 @@ class MainWindow(QMainWindow):
             print(exc, file=sys.stderr)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if self.call_page.active and self.controller.ends_early and not self.confirm_end_early():
+            event.ignore()
+            return
         self.controller.end_call()
         self.controller.wait_finished()
         self.result_page.scorecard.release_audio()
