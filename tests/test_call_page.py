@@ -76,8 +76,8 @@ def test_typed_taboo_reply_marks_the_moment_moves_the_mood_and_is_scored(window,
 
     asked = answer_end_question()
     qtbot.keyClick(page.reply, Qt.Key.Key_Escape)              # Esc ends the call from anywhere, once confirmed
-    assert asked == ["End the call? It will be saved as ended early."]
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.result_page, timeout=60000)
+    assert asked == ["End the call? It will be saved as ended early."]
     card = window.result_page.scorecard
     assert "Next time" in card.findings_list.toPlainText() or "next time" in card.findings_list.toPlainText()
     card.all_findings_button.click()                              # the full list is one click away
@@ -136,7 +136,9 @@ def test_window_geometry_and_last_customer_are_restored(qtbot, tmp_path, store) 
     start(first, qtbot, "zh.habitual_complainer")
     first.picker.select("zh.habitual_complainer")
     scenario = first.last_pick[1]
+    answer_end_question()                                       # closing mid-call asks first
     first.close()
+    qtbot.waitUntil(lambda: not first.isVisible(), timeout=10000)
     saved = load_settings()
     assert saved.window_geometry and saved.last_persona == "zh.habitual_complainer"
     second = make_window(qtbot, tmp_path, store, settings=saved)

@@ -123,21 +123,23 @@ def _window(qtbot, tmp_path: Path, store):
 
 
 def test_ending_a_call_without_a_reply_asks_once_and_stores_it_not_scored(qtbot, tmp_path: Path, store) -> None:
-    from tests.dialogs import answer_end_question
+    from tests.dialogs import answer_end_question, open_end_questions
 
     win = _window(qtbot, tmp_path, store)
     assert win.picker.select("zh.angry_threatening")
     with qtbot.waitSignal(win.controller.bridge.callStarted, timeout=30000):
         win.start_call()
     qtbot.waitUntil(lambda: win.call_page.transcript.count() >= 1, timeout=30000)
+    win.end_action.trigger()                                           # Esc
+    win.end_action.trigger()                                           # Esc again: the same question, not two
+    assert [q.text() for q in open_end_questions()] == ["End the call? It will be saved as ended early."]
     asked = answer_end_question(end=False)
-    win.end_action.trigger()                                           # Esc: "Keep talking" keeps the call
-    assert asked == ["End the call? It will be saved as ended early."]
-    assert win.call_page.active and win.controller.call is not None
+    qtbot.waitUntil(lambda: not open_end_questions(), timeout=10000)   # "Keep talking" keeps the call
+    assert asked and win.call_page.active and win.controller.call is not None
     answer_end_question(asked=asked)
     win.call_page.end_button.click()
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.result_page, timeout=60000)
-    assert len(asked) == 2                                             # once per press, never twice for one
+    assert len(asked) == 2
     card = win.result_page.scorecard
     assert "Not scored" in card.overall_label.text() and "100" not in card.overall_label.text()
     assert card.criterion_rows == {}
@@ -149,7 +151,7 @@ def test_ending_a_call_without_a_reply_asks_once_and_stores_it_not_scored(qtbot,
 
 
 def test_closing_the_window_mid_call_asks_and_saves_the_call_as_ended_early(qtbot, tmp_path: Path, store) -> None:
-    from tests.dialogs import answer_end_question
+    from tests.dialogs import answer_end_question, open_end_questions
 
     win = _window(qtbot, tmp_path, store)
     assert win.picker.select("zh.stubborn")
@@ -160,11 +162,13 @@ def test_closing_the_window_mid_call_asks_and_saves_the_call_as_ended_early(qtbo
     win.call_page.send_reply()
     qtbot.waitUntil(lambda: win.call_page.transcript.count() >= 3, timeout=30000)
     asked = answer_end_question(end=False)
-    assert not win.close() and win.isVisible()                         # "Keep talking": the window stays
-    assert asked and win.controller.call is not None
+    assert not win.close()                                             # asked first: "Keep talking" keeps it open
+    qtbot.waitUntil(lambda: bool(asked) and not open_end_questions(), timeout=10000)
+    assert win.isVisible() and win.controller.call is not None
     answer_end_question(asked=asked)
-    assert win.close()
-    assert len(asked) == 2
+    win.close()
+    qtbot.waitUntil(lambda: not win.isVisible(), timeout=10000)
+    assert asked == ["End the call? It will be saved as ended early."] * 2
     qtbot.waitUntil(lambda: store.count_attempts() == 1, timeout=10000)
     record = store.get_attempt(store.list_attempts()[0].id)
     assert record.ending == "ended_early" and record.overall is not None

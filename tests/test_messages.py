@@ -116,6 +116,7 @@ def test_chinese_window_shows_no_audio_device_and_no_model_in_chinese(chinese, q
             window.start_call()
         answer_end_question()
         window.end_call()
+        qtbot.waitUntil(lambda: not window.call_page.active, timeout=10000)
         controller.wait_finished()
         lines = window.problems.text().split("\n")
         assert "未找到音频设备（声音服务器是否在运行？）；仍可打字回复。" in lines

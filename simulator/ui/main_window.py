@@ -6,6 +6,7 @@ action; window geometry and the last customer are remembered in the user's setti
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -53,6 +54,8 @@ class MainWindow(QMainWindow):
         self.settings = controller.settings
         self.last_pick: tuple[str, str] | None = None
         self.review_window: QWidget | None = None
+        self.end_question: QMessageBox | None = None   # "End the call?" while it is open
+        self._confirmed_close = False
         self.setWindowIcon(app_icon())
         self._build_ui(language)
         self.resize(1100, 760)
@@ -233,26 +236,48 @@ class MainWindow(QMainWindow):
     def end_call(self) -> None:
         """Esc, the End button and the menu: a call the customer has not ended yet is ended only once the
         trainee confirms it, since it is saved as ended early."""
+        if not self.call_page.active:
+            return
+        if self.controller.ends_early:
+            self.ask_end_early(self._end_now)
+        else:
+            self._end_now()
+
+    def _end_now(self) -> None:
         if self.call_page.active:
-            if self.controller.ends_early and not self.confirm_end_early():
-                return
             self.call_page.set_active(False)
             self.call_page.status.setText(self.tr("Scoring the call…"))
             self.controller.end_call()
             self._update_actions()
 
-    def confirm_end_early(self) -> bool:
-        """Asked once per attempt to end a call in progress (Esc, End, closing the window)."""
+    def ask_end_early(self, then: Callable[[], None]) -> None:
+        """Ask once (a second Esc brings the same question forward) and run `then` if the trainee ends the
+        call. Window-modal and not blocking: the call goes on while the question is open."""
+        if self.end_question is not None:
+            self.end_question.raise_()
+            return
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("End the call?"),
                           self.tr("End the call? It will be saved as ended early."),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("endEarlyQuestion")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         end = box.button(QMessageBox.StandardButton.Yes)
         end.setText(self.tr("End the call"))
         box.button(QMessageBox.StandardButton.No).setText(self.tr("Keep talking"))
-        box.exec()
-        return box.clickedButton() is end
+        box.finished.connect(lambda _: self._answered(box, box.clickedButton() is end, then))
+        self.end_question = box
+        box.open()
+
+    def _answered(self, box: QMessageBox, end: bool, then: Callable[[], None]) -> None:
+        self.end_question = None
+        box.deleteLater()
+        if end:
+            then()
+
+    def _close_now(self) -> None:
+        self._confirmed_close = True
+        self.close()
 
     def try_again(self) -> None:
         if self.last_pick is not None:
@@ -335,7 +360,7 @@ class MainWindow(QMainWindow):
         if self.controller.store is None:
             self.show_problem(self.tr("The attempts database is not available, so there is nothing to review."))
             return
-        self.review_window = open_review(parent=self, store=self.controller.store)
+        self.review_window = open_review(parent=self, store=self.controller.store, trainee=self.controller.trainee())
 
     def open_settings(self) -> None:
         from simulator.ui.setup_wizard import SetupWizard
@@ -372,8 +397,9 @@ class MainWindow(QMainWindow):
             print(exc, file=sys.stderr)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if self.call_page.active and self.controller.ends_early and not self.confirm_end_early():
-            event.ignore()
+        if self.call_page.active and self.controller.ends_early and not self._confirmed_close:
+            event.ignore()      # closed again once the trainee confirms
+            self.ask_end_early(self._close_now)
             return
         self.controller.end_call()
         self.controller.wait_finished()
