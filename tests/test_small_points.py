@@ -92,3 +92,85 @@ def test_the_trend_tab_shows_the_selected_or_current_trainee_without_a_button(qt
     window.tabs.setCurrentWidget(window.trend_chart)
     assert [s for _, s in window.trend_chart.points()] == [60.0, 80.0]
     assert "王五" in window.trend_chart.title.text()
+
+
+def _call_window(qtbot, tmp_path: Path, store, caps=None):
+    from simulator.settings import Settings
+    from simulator.speech.tts import SpeechRenderer
+    from simulator.ui.call_controller import CallController, Capabilities
+    from simulator.ui.main_window import MainWindow
+
+    caps = caps or Capabilities(audio=False, model_path=None, problems=())
+    controller = CallController(renderer=SpeechRenderer(tmp_path / "tts"), capabilities=caps, store=store,
+                                settings=Settings(trainee_name="张三"))
+    win = MainWindow(controller, "en")
+    qtbot.addWidget(win)
+    win.resize(1024, 700)
+    win.show()
+    return win
+
+
+def test_a_long_typed_reply_wraps_in_full_and_the_customer_cuts_in(qtbot, tmp_path: Path, store) -> None:
+    from tests.dialogs import answer_end_question
+
+    win = _call_window(qtbot, tmp_path, store)
+    assert win.picker.select("zh.angry_threatening")
+    with qtbot.waitSignal(win.controller.bridge.callStarted, timeout=30000):
+        win.start_call()
+    page = win.call_page
+    qtbot.waitUntil(lambda: page.transcript.count() >= 1, timeout=30000)
+    session = win.controller.call.session
+    long = "您好，" + "我们这边会尽快安排师傅上门检查暖气管道和阀门，" * 220     # about 5,000 characters
+    assert len(long) > 4800 and session.spoken_seconds(long) > session.persona.mood.monologue_seconds
+    page.reply.setText(long)
+    page.send_reply()
+    qtbot.waitUntil(lambda: page.transcript.count() >= 4, timeout=30000)
+    items = [page.transcript.item(i) for i in range(page.transcript.count())]
+    mine = next(i for i in items if i.text().startswith("You: "))
+    assert mine.text() == "You: " + long                                 # the whole reply, not cut
+    height = page.transcript.visualItemRect(mine).height()
+    assert height >= page.transcript.needed_height(mine.text()) - 2 > 20 * page.transcript.fontMetrics().height()
+    cut_in = set(session.persona.endings["interrupt_monologue"])
+    customer = [t for t in session.timeline.turns if t.speaker == "customer"]
+    assert customer[1].text in cut_in                                     # the persona's cut-in, first
+    assert "long_monologue" in session.timeline.by("trainee")[0].extra["events"]
+    answer_end_question()
+    page.end_button.click()
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.result_page, timeout=60000)
+    card = win.result_page.scorecard
+    card.all_findings_button.click()
+    assert "客户插话打断了你" in card.findings_list.toPlainText()           # the long-monologue finding
+
+
+def test_push_to_talk_is_enabled_only_with_voice_replies_on(qtbot, tmp_path: Path, store) -> None:
+    win = _call_window(qtbot, tmp_path, store)
+    assert win.picker.select("zh.stubborn")
+    with qtbot.waitSignal(win.controller.capabilitiesChecked, timeout=30000):
+        win.start_call()
+    page = win.call_page
+    assert page.active and page.reply.isEnabled() and not page.push_to_talk.isEnabled()
+    page.set_voice(True)                                                  # what a microphone and a model give
+    assert page.push_to_talk.isEnabled()
+    page.set_active(False)
+    assert not page.push_to_talk.isEnabled()
+    win.controller.end_call()
+
+
+def test_the_projector_shows_the_customers_line_once(qtbot, tmp_path: Path, store) -> None:
+    from simulator.ui.projector_window import ProjectorWindow
+
+    win = _call_window(qtbot, tmp_path, store)
+    projector = ProjectorWindow(win.controller, "zh")
+    qtbot.addWidget(projector)
+    projector.show()
+    projector.select("zh.stubborn", None)
+    with qtbot.waitSignal(win.controller.bridge.callStarted, timeout=30000):
+        projector.start_call()
+    qtbot.waitUntil(lambda: bool(projector.customer_line.text()), timeout=30000)
+    line = projector.customer_line.text()
+    assert line and line not in projector.transcript.text()               # once, large; not again below
+    win.controller.send_text("您好，我理解您的心情，我们一起来看看怎么解决。")
+    qtbot.waitUntil(lambda: projector.customer_line.text() != line, timeout=30000)
+    assert line in projector.transcript.text()                            # the earlier line moves down
+    assert projector.customer_line.text() not in projector.transcript.text()
+    win.controller.end_call()

@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
     def _show_capabilities(self, caps: Capabilities) -> None:
         for message in caps.problems:
             self.show_problem(message)
+        self.call_page.set_voice(caps.audio and caps.model_path is not None)
         if not caps.audio or caps.model_path is None:
             self.show_problem(self.tr("Voice replies are off: type your replies instead."))
 

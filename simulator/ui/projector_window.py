@@ -534,8 +534,12 @@ class ProjectorWindow(QWidget):
         return self.tr("Customer") if speaker == "customer" else self.tr("Trainee")
 
     def _show_transcript(self) -> None:
+        """The lines before the one shown large above: the customer's current line is not repeated."""
+        lines = self.lines
+        if lines and lines[-1] == ("customer", self.customer_line.text()):
+            lines = lines[:-1]
         rows = []
-        for speaker, text in self.lines[-TRANSCRIPT_LINES:]:
+        for speaker, text in lines[-TRANSCRIPT_LINES:]:
             colour = TEXT_COLOURS["customer"] if speaker == "customer" else TEXT_COLOURS["text"]
             rows.append(f"<p><b style='color:{colour}'>{html.escape(self.role_label(speaker))}:</b> "
                         f"{html.escape(text)}</p>")
