@@ -239,6 +239,10 @@
         <translation>正在接通…</translation>
     </message>
     <message>
+        <source>Voice replies are off on this computer: type your replies</source>
+        <translation>这台电脑上语音回复已关闭：请打字回复</translation>
+    </message>
+    <message>
         <source>Call ended</source>
         <translation>通话已结束</translation>
     </message>
@@ -691,6 +695,22 @@ Advice items: %3 → %4</source>
     <message>
         <source>Scoring the call…</source>
         <translation>正在为通话评分…</translation>
+    </message>
+    <message>
+        <source>End the call?</source>
+        <translation>结束通话？</translation>
+    </message>
+    <message>
+        <source>End the call? It will be saved as ended early.</source>
+        <translation>结束通话？本次通话将保存为“提前结束”。</translation>
+    </message>
+    <message>
+        <source>End the call</source>
+        <translation>结束通话</translation>
+    </message>
+    <message>
+        <source>Keep talking</source>
+        <translation>继续通话</translation>
     </message>
     <message>
         <source>End the call before changing the interface language.</source>
@@ -1840,6 +1860,14 @@ Advice items: %3 → %4</source>
         </translation>
     </message>
     <message>
+        <source>Not scored</source>
+        <translation>未评分</translation>
+    </message>
+    <message>
+        <source>No reply before the call ended</source>
+        <translation>通话结束前没有回复</translation>
+    </message>
+    <message>
         <source>All advice</source>
         <translation>全部建议</translation>
     </message>
@@ -2004,8 +2032,8 @@ Advice items: %3 → %4</source>
 <context>
     <name>TrendChart</name>
     <message>
-        <source>Select an attempt and choose Trend (Ctrl+T) to see that trainee&apos;s progress.</source>
-        <translation>选择一次练习，然后选择“趋势”（Ctrl+T）查看该学员的进步情况。</translation>
+        <source>Select an attempt or a trainee to see their progress.</source>
+        <translation>选择一次练习或一位学员，查看其进步情况。</translation>
     </message>
     <message>
         <source>Overall score</source>
