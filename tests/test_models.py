@@ -369,8 +369,18 @@ def test_http_error_and_unreachable_server(server: Server, tmp_path: Path) -> No
     with pytest.raises(ModelError, match="HTTP 404"):
         download_model(info, tmp_path)
     closed = ModelInfo(NAME, "http://127.0.0.1:9/m.zip", 10, "0" * 64, "zh")
-    with pytest.raises(ModelError, match="failed .*run the download again to resume"):
+    with pytest.raises(ModelError, match=r"The download server 127\.0\.0\.1 did not answer.*Try again later"):
         download_model(closed, tmp_path)
+
+
+def test_no_network_is_said_in_words_with_what_to_do(tmp_path: Path) -> None:
+    nowhere = ModelInfo(NAME, "http://no-such-host.invalid/m.zip", 10, "0" * 64, "zh")
+    with pytest.raises(ModelError) as caught:
+        download_model(nowhere, tmp_path)
+    text = str(caught.value)
+    assert text.startswith("No network connection: no-such-host.invalid cannot be reached")
+    assert "Errno" not in text and "Name or service" not in text
+    assert "download again" in text and "choose a model folder" in text
 
 
 def test_existing_broken_target_is_not_overwritten(server: Server, tmp_path: Path) -> None:

@@ -38,6 +38,17 @@ class ModelInfo:
     size_bytes: int
     sha256: str
     language: str
+    listed_size: str = ""   # as the model list publishes it ("42M (41.9MiB)", "1.3G")
+
+    @property
+    def size_text(self) -> str:
+        """The one size figure the app, the command line and the README give: the model list's own ("42 MB"),
+        else the download's size in the same binary megabytes."""
+        figure = self.listed_size.split(" ")[0]
+        units = {"M": "MB", "G": "GB"}
+        if figure[:-1] and figure[-1:] in units:
+            return f"{figure[:-1]} {units[figure[-1]]}"
+        return f"{round(self.size_bytes / 2 ** 20)} MB"
 
 
 def catalog(path: Path | None = None) -> list[ModelInfo]:
@@ -59,7 +70,8 @@ def catalog(path: Path | None = None) -> list[ModelInfo]:
 
 def _info(row: dict[str, Any]) -> ModelInfo:
     name = row["name"].strip()
-    return ModelInfo(name, row["url"].strip(), int(row["size_bytes"]), row["sha256"].strip().lower(), _language_of(name))
+    return ModelInfo(name, row["url"].strip(), int(row["size_bytes"]), row["sha256"].strip().lower(), _language_of(name),
+                     (row.get("listed_size") or "").strip())
 
 
 def _language_of(name: str) -> str:

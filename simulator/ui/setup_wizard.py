@@ -120,7 +120,7 @@ class ModelPage(QWizardPage):
             self.download_button.setToolTip(text_of(exc))
             return
         self.download_button.setEnabled(self.task is None)
-        self.download_button.setText(self.tr("&Download ({size} MB)").format(size=round(info.size_bytes / 1e6)))
+        self.download_button.setText(self.tr("&Download (%1)").replace("%1", info.size_text))
 
     def _set_model(self, path: Path | None, message: str) -> None:
         self.model_path = path

@@ -908,6 +908,14 @@ Advice items: %3 → %4</source>
         <translation>下载 {name} 失败（{reason}）；再次下载即可从断点继续</translation>
     </message>
     <message>
+        <source>No network connection: {host} cannot be reached, so {name} was not downloaded. Connect to the internet and download again (it resumes), or choose a model folder copied from another computer; typed replies work meanwhile.</source>
+        <translation>没有网络连接：无法访问 {host}，因此没有下载 {name}。请连接互联网后再次下载（会从中断处继续），或选择从其他电脑复制来的模型文件夹；在此期间仍可打字回复。</translation>
+    </message>
+    <message>
+        <source>The download server {host} did not answer, so {name} was not downloaded. Try again later (it resumes), or choose a model folder copied from another computer.</source>
+        <translation>下载服务器 {host} 没有响应，因此没有下载 {name}。请稍后再试（会从中断处继续），或选择从其他电脑复制来的模型文件夹。</translation>
+    </message>
+    <message>
         <source>download of {name} stopped early ({done} of {total} bytes); run the download again to resume</source>
         <translation>下载 {name} 提前中断（已下载 {done} / {total} 字节）；再次下载即可从断点继续</translation>
     </message>
@@ -1085,8 +1093,8 @@ Advice items: %3 → %4</source>
         <translation>在 {folder} 中找到了语音模型。</translation>
     </message>
     <message>
-        <source>&amp;Download ({size} MB)</source>
-        <translation>下载(&amp;D)（{size} MB）</translation>
+        <source>&amp;Download (%1)</source>
+        <translation>下载(&amp;D)（%1）</translation>
     </message>
     <message>
         <source>Using the speech model in {folder}.</source>
