@@ -1081,12 +1081,32 @@ Advice items: %3 → %4</source>
         <translation>下载进度</translation>
     </message>
     <message>
+        <source>&amp;Typed replies only — set up voice later</source>
+        <translation>只用打字回复，以后再设置语音(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Go on without a speech model: you type your replies, the customer still speaks; the microphone and speaker can still be set up</source>
+        <translation>不用语音模型继续：你打字回复，客户仍然说话；麦克风和扬声器仍可设置</translation>
+    </message>
+    <message>
         <source>Customer &amp;language:</source>
         <translation>客户语言(&amp;L)：</translation>
     </message>
     <message>
-        <source>No speech model for this language yet: download it or choose a folder.</source>
-        <translation>此语言还没有语音模型：请下载或选择一个文件夹。</translation>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>Korean</source>
+        <translation>韩语</translation>
+    </message>
+    <message>
+        <source>Warning: this is a %1 speech model, but the customer speaks %2; spoken replies will be recognised poorly. Choose or download a %2 model.</source>
+        <translation>注意：这是%1语音模型，但客户说%2；语音回复将无法正确识别。请选择或下载%2模型。</translation>
+    </message>
+    <message>
+        <source>No speech model for this language yet: download it, choose a folder, or go on with typed replies only.</source>
+        <translation>还没有这种语言的语音模型：请下载、选择文件夹，或只用打字回复继续。</translation>
     </message>
     <message>
         <source>Found the speech model in {folder}.</source>
@@ -1980,6 +2000,10 @@ Advice items: %3 → %4</source>
     <message>
         <source>Customer language: {language}</source>
         <translation>客户语言：{language}</translation>
+    </message>
+    <message>
+        <source>Speech model: none yet — typed replies only (Settings… sets up voice later)</source>
+        <translation>语音模型：暂无——只用打字回复（以后可在“设置…”中设置语音）</translation>
     </message>
     <message>
         <source>Speech model: {folder}</source>
