@@ -472,3 +472,11 @@ def test_cli_path_warns_about_an_unreadable_settings_file(capsys: pytest.Capture
     out, err = capsys.readouterr()
     assert out.strip() == str(downloaded)
     assert err.startswith("warning: The settings file") and "settings.json" in err and err.count("\n") == 1
+
+
+def test_models_list_gives_the_same_size_figure_as_the_app(capsys) -> None:
+    from simulator.cli import main
+
+    assert main(["models", "list"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "vosk-model-small-cn-0.22" in x)
+    assert "42 MB" in line and "41.9" not in line and "44" not in line

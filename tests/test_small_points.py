@@ -174,3 +174,22 @@ def test_the_projector_shows_the_customers_line_once(qtbot, tmp_path: Path, stor
     assert line in projector.transcript.text()                            # the earlier line moves down
     assert projector.customer_line.text() not in projector.transcript.text()
     win.controller.end_call()
+
+
+def test_the_projector_wraps_a_long_scenario_title_before_cutting_it(qtbot, tmp_path: Path, store) -> None:
+    from simulator.ui.projector_window import ProjectorWindow
+
+    win = _call_window(qtbot, tmp_path, store)
+    projector = ProjectorWindow(win.controller, "zh")
+    qtbot.addWidget(projector)
+    projector.resize(1024, 640)
+    projector.show()
+    title = "第三次投诉：维修师傅没按约定时间上门，电话里还说要找媒体曝光，要求今天给出书面答复和赔偿方案"
+    projector._started("爱投诉的赵阿姨", title)
+    projector._show_chooser(False)
+    qtbot.waitUntil(lambda: projector.title.isVisible(), timeout=5000)
+    label = projector.title
+    assert label.fontMetrics().horizontalAdvance(label.text()) > label.contentsRect().width()   # longer than a line
+    shown = label.shown_text()
+    assert "…" not in shown and "".join(shown.split()) == "".join(label.text().split())  # all of it, on two lines
+    assert label.height() >= 2 * label.fontMetrics().lineSpacing()
