@@ -148,6 +148,8 @@ def test_ending_a_call_without_a_reply_asks_once_and_stores_it_not_scored(qtbot,
     assert record.overall is None and record.ending == "ended_early" and record.status == "complete"
     assert record.timeline["ending"] == "ended_early"
     assert store.trainee_trend("张三") == []
+    win.refresh_attempts()
+    assert win.picker.recent.item(0, 2).text() == "not scored" and win.picker.recent.item(0, 3).text() == "ended early"
 
 
 def test_closing_the_window_mid_call_asks_and_saves_the_call_as_ended_early(qtbot, tmp_path: Path, store) -> None:

@@ -1251,6 +1251,10 @@ Advice items: %3 → %4</source>
         <translation>难度 %1</translation>
     </message>
     <message>
+        <source>not scored</source>
+        <translation>未评分</translation>
+    </message>
+    <message>
         <source>resolved</source>
         <translation>已解决</translation>
     </message>
