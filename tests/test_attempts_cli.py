@@ -75,7 +75,7 @@ def test_export_and_import_between_two_databases(filled, capsys, tmp_path: Path)
 
     table = tmp_path / "attempts.csv"
     code, out, _ = run(capsys, "attempts", "--db", url, "export", "--csv", str(table))
-    with table.open(encoding="utf-8") as f:
+    with table.open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert code == 0 and out.strip() == f"wrote 3 attempt(s) to {table}"
     assert [int(r["id"]) for r in rows] == ids[::-1] and rows[0]["trainee"] == "Li Na"

@@ -17,6 +17,7 @@ from simulator.settings import Settings, load_settings
 from simulator.speech.tts import SpeechRenderer
 from simulator.ui.call_controller import CallController, Capabilities
 from simulator.ui.main_window import MainWindow
+from tests.dialogs import answer_end_question
 from tests.missing import import_or_missing
 
 TYPED_ONLY = Capabilities(audio=False, model_path=None, problems=())
@@ -73,8 +74,10 @@ def test_typed_taboo_reply_marks_the_moment_moves_the_mood_and_is_scored(window,
     assert (pace.low, pace.high) == pytest.approx(bands.pace_zh)
     assert (loudness.low, loudness.high) == pytest.approx((-bands.shouting_db, bands.shouting_db))
 
-    qtbot.keyClick(page.reply, Qt.Key.Key_Escape)              # Esc ends the call from anywhere
+    asked = answer_end_question()
+    qtbot.keyClick(page.reply, Qt.Key.Key_Escape)              # Esc ends the call from anywhere, once confirmed
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.result_page, timeout=60000)
+    assert asked == ["End the call? It will be saved as ended early."]
     card = window.result_page.scorecard
     assert "Next time" in card.findings_list.toPlainText() or "next time" in card.findings_list.toPlainText()
     card.all_findings_button.click()                              # the full list is one click away
@@ -133,7 +136,9 @@ def test_window_geometry_and_last_customer_are_restored(qtbot, tmp_path, store) 
     start(first, qtbot, "zh.habitual_complainer")
     first.picker.select("zh.habitual_complainer")
     scenario = first.last_pick[1]
+    answer_end_question()                                       # closing mid-call asks first
     first.close()
+    qtbot.waitUntil(lambda: not first.isVisible(), timeout=10000)
     saved = load_settings()
     assert saved.window_geometry and saved.last_persona == "zh.habitual_complainer"
     second = make_window(qtbot, tmp_path, store, settings=saved)
@@ -212,6 +217,7 @@ def test_spoken_call_with_meters_pause_resume_and_push_to_talk(qtbot, tmp_path, 
         assert max(abs(v) for v in loud) < 30 and max(abs(v) for v in pitch) < 12
         assert (charts["pace"].band.low, charts["pace"].band.high) == pytest.approx(load_thresholds().pace_zh)
 
+        answer_end_question()
         page.end_button.click()
         qtbot.waitUntil(lambda: win.stack.currentWidget() is win.result_page, timeout=60000)
         card = win.result_page.scorecard

@@ -8,6 +8,7 @@ from simulator.settings import Settings
 from simulator.speech.tts import SpeechRenderer
 from simulator.ui.call_controller import CallController, Capabilities
 from simulator.ui.main_window import MainWindow
+from tests.dialogs import answer_end_question
 from tests.missing import import_or_missing
 
 TYPED_ONLY = Capabilities(audio=False, model_path=None, problems=("no microphone (test)",))
@@ -103,6 +104,7 @@ def test_ending_a_call_early_still_gives_a_result(window, qtbot) -> None:
     window.call_page.reply.setText("这不是我们的问题。")
     window.call_page.send_reply()
     qtbot.waitUntil(lambda: window.call_page.transcript.count() >= 3, timeout=30000)
+    answer_end_question()
     qtbot.mouseClick(window.call_page.end_button, qtbot_button())
     qtbot.waitUntil(lambda: window.result_page.isVisible(), timeout=60000)
     card = window.result_page.scorecard
@@ -182,6 +184,7 @@ def test_whole_spoken_call_through_the_window(qtbot, tmp_path, store, pulse) -> 
     qtbot.waitUntil(lambda: win.call_page.transcript.count() >= 3, timeout=30000)
     assert "여보세요" in win.call_page.transcript.item(1).text() and win.call_page.transcript.item(1).text().startswith("You")
     assert any("여보세요" in p for p in partials)
+    answer_end_question()
     qtbot.mouseClick(win.call_page.end_button, qtbot_button())
     qtbot.waitUntil(lambda: win.result_page.isVisible(), timeout=60000)
     assert "Overall score" in win.result_page.scorecard.overall_label.text()

@@ -19,6 +19,7 @@ from simulator.settings import Settings, load_settings
 from simulator.speech.models import ModelError, check_model_dir, find_model
 from simulator.ui import i18n
 from simulator.ui.messages import templates, text_of
+from tests.dialogs import answer_end_question
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 FIELDS = re.compile(r"\{(\w+)\}")
@@ -113,7 +114,9 @@ def test_chinese_window_shows_no_audio_device_and_no_model_in_chinese(chinese, q
         window.show()
         with qtbot.waitSignal(controller.capabilitiesChecked, timeout=30000):
             window.start_call()
+        answer_end_question()
         window.end_call()
+        qtbot.waitUntil(lambda: not window.call_page.active, timeout=10000)
         controller.wait_finished()
         lines = window.problems.text().split("\n")
         assert "未找到音频设备（声音服务器是否在运行？）；仍可打字回复。" in lines

@@ -394,8 +394,18 @@ def test_http_error_and_unreachable_server(server: Server, tmp_path: Path) -> No
     with pytest.raises(ModelError, match="HTTP 404"):
         download_model(info, tmp_path)
     closed = ModelInfo(NAME, "http://127.0.0.1:9/m.zip", 10, "0" * 64, "zh")
-    with pytest.raises(ModelError, match="failed .*run the download again to resume"):
+    with pytest.raises(ModelError, match=r"The download server 127\.0\.0\.1 did not answer.*Try again later"):
         download_model(closed, tmp_path)
+
+
+def test_no_network_is_said_in_words_with_what_to_do(tmp_path: Path) -> None:
+    nowhere = ModelInfo(NAME, "http://no-such-host.invalid/m.zip", 10, "0" * 64, "zh")
+    with pytest.raises(ModelError) as caught:
+        download_model(nowhere, tmp_path)
+    text = str(caught.value)
+    assert text.startswith("No network connection: no-such-host.invalid cannot be reached")
+    assert "Errno" not in text and "Name or service" not in text
+    assert "download again" in text and "choose a model folder" in text
 
 
 def test_existing_broken_target_is_not_overwritten(server: Server, tmp_path: Path) -> None:
@@ -487,3 +497,11 @@ def test_cli_path_warns_about_an_unreadable_settings_file(capsys: pytest.Capture
     out, err = capsys.readouterr()
     assert out.strip() == str(downloaded)
     assert err.startswith("warning: The settings file") and "settings.json" in err and err.count("\n") == 1
+
+
+def test_models_list_gives_the_same_size_figure_as_the_app(capsys) -> None:
+    from simulator.cli import main
+
+    assert main(["models", "list"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "vosk-model-small-cn-0.22" in x)
+    assert "42 MB" in line and "41.9" not in line and "44" not in line

@@ -74,6 +74,10 @@ def test_attempt_report_in_each_language(qapp, spoken, tmp_path, language, headi
     text = pdf_text(pdf)
     assert heading in text and NAMES[record.language] in text and str(record.overall) in text
     assert record.trainee in text
+    persona = load_persona_index()[record.persona_id]
+    title = next(s.title for s in persona.scenarios if s.id == record.scenario_id)
+    flat = "".join(text.split())
+    assert unicodedata.normalize("NFKC", "".join(title.split())) in flat and record.scenario_id not in flat  # title, not id
     assert ("先处理情绪" if language == "zh" else "Trainee") in text  # zh: the notes; en: the transcript speaker
     assert unicodedata.normalize("NFKC", record.timeline["turns"][1]["text"][:10]) in text.replace("\n", "")
 

@@ -293,8 +293,8 @@ def test_export_buttons_write_csv_with_and_without_names_bundle_and_timeline(win
                         lambda *a, **k: (str(tmp_path / "named.csv"), ""))
     window.actions["csv"].trigger()
     window.export_csv(tmp_path / "anonymous.csv", anonymous=True)
-    named = list(csv.DictReader((tmp_path / "named.csv").open(encoding="utf-8")))
-    anonymous = list(csv.DictReader((tmp_path / "anonymous.csv").open(encoding="utf-8")))
+    named = list(csv.DictReader((tmp_path / "named.csv").open(encoding="utf-8-sig")))
+    anonymous = list(csv.DictReader((tmp_path / "anonymous.csv").open(encoding="utf-8-sig")))
     assert len(named) == len(anonymous) == store.count_attempts(ending="resolved")
     assert {r["trainee"] for r in named} == set(TRAINEES)
     assert {r["trainee"] for r in anonymous} == {f"trainee {i}" for i in range(1, len(TRAINEES) + 1)}

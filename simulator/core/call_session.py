@@ -11,8 +11,9 @@ from typing import Iterable
 
 from simulator.core.analysis.assess import assess_turn
 from simulator.core.analysis.phrases import was_transferred
+from simulator.core.analysis.scoring import ENDING_KEY
 from simulator.core.analysis.thresholds import Thresholds, load_thresholds
-from simulator.core.analysis.timing import customer_talking_at, is_listening_cue, measure_timing
+from simulator.core.analysis.timing import customer_talking_at, is_listening_cue, measure_timing, speech_units
 from simulator.core.dialogue.engine import CustomerLine, DialogueEngine, Ending
 from simulator.core.events import Event, TurnAssessment
 from simulator.core.personas.model import Persona, Scenario
@@ -67,6 +68,8 @@ class CallSession:
         if reply.typed:
             at = max([reply.start] + [t.end for t in self.timeline.turns if t.speaker == "customer"])
             turn = Turn("trainee", at, at, reply.text, extra={"typed": True})
+            if Event.LONG_MONOLOGUE in reply.measured:
+                turn.extra["spoken_seconds"] = round(self.spoken_seconds(reply.text), 1)
         else:
             turn = Turn("trainee", reply.start, reply.end, reply.text, reply.words)
         self.timeline.turns.append(turn)
@@ -75,7 +78,10 @@ class CallSession:
         assessment = self._assess(index, reply.measured, timed=not reply.typed)
         turn.extra["events"] = sorted(assessment.events)
         self.assessments.append(assessment)
-        return assessment, self.engine.respond(assessment)
+        line = self.engine.respond(assessment)
+        if self.engine.ending is not None:  # kept with the call: the analysis judges it knowing how it ended
+            self.timeline.extra[ENDING_KEY] = self.engine.ending.kind
+        return assessment, line
 
     def is_listening_cue(self, reply: TraineeReply) -> bool:
         """Spoken while a customer line is under way and short enough to be a backchannel (嗯, 对, "right"):
@@ -101,6 +107,19 @@ class CallSession:
 
     def monologue_check(self, speaking_seconds: float) -> CustomerLine | None:
         return self.engine.interrupt_monologue(speaking_seconds)
+
+    def spoken_seconds(self, text: str) -> float:
+        """How long a typed reply would take to say at the middle of the pace band: typing has no clock."""
+        low, high = self.thresholds.pace_band(self.persona.language)
+        return speech_units(text) / ((low + high) / 2) * 60.0
+
+    def typed_reply(self, text: str, at: float) -> tuple[TraineeReply, CustomerLine | None]:
+        """A typed reply, and the customer's cut-in when it is longer than the persona lets anyone talk
+        (monologue_seconds, as the characters would be spoken): the reply then carries LONG_MONOLOGUE."""
+        seconds = self.spoken_seconds(text)
+        cut_in = self.monologue_check(seconds)
+        measured = frozenset({Event.LONG_MONOLOGUE}) if cut_in is not None else frozenset()
+        return TraineeReply(text, at, at, measured=measured, typed=True), cut_in
 
     def _assess(self, index: int, measured: Iterable[Event], timed: bool) -> TurnAssessment:
         turn = self.timeline.turns[index]

@@ -82,6 +82,11 @@ ENGLISH: dict[str, str] = {
     "download.existing_bad": "{problem}; delete {path} and download again",
     "download.http_error": "download of {name} failed: HTTP {status} {reason} from {url}",
     "download.failed": "download of {name} failed ({reason}); run the download again to resume",
+    "download.offline": "No network connection: {host} cannot be reached, so {name} was not downloaded. Connect "
+                        "to the internet and download again (it resumes), or choose a model folder copied from "
+                        "another computer; typed replies work meanwhile.",
+    "download.unreachable": "The download server {host} did not answer, so {name} was not downloaded. Try again "
+                            "later (it resumes), or choose a model folder copied from another computer.",
     "download.stopped_early": "download of {name} stopped early ({done} of {total} bytes); run the download "
                               "again to resume",
     "download.cancelled": "download of {name} cancelled; run it again to resume",

@@ -57,7 +57,10 @@ class TypedCall:
 
     def reply(self, text: str) -> PlayedLine:
         """The customer's answer to one typed reply (CallEndedError after the ending)."""
-        _, line = self.session.trainee_replied(TraineeReply(text, self._clock, self._clock, typed=True))
+        reply, cut_in = self.session.typed_reply(text, self._clock)
+        _, line = self.session.trainee_replied(reply)
+        if cut_in is not None:  # a reply too long to hear out: the customer cuts in (kept in the timeline) first
+            self._spoken(self.session.engine.turns, cut_in, None)
         return self._spoken(self.session.engine.turns, line, text)
 
     def play(self, replies: Iterable[str]) -> Iterator[PlayedLine]:

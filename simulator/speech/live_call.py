@@ -268,8 +268,7 @@ class LiveCall:
             elif kind == "opening":
                 self._say(self.session.opening())
             elif kind == "typed":
-                now = self.clock.now()
-                self._reply(TraineeReply(str(payload), now, now, typed=True))
+                self._reply(*self.session.typed_reply(str(payload), self.clock.now()))
             elif kind == "voice":
                 self._heard(float(payload))
             elif kind == "final":

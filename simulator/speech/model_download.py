@@ -7,16 +7,19 @@ cannot help.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import http.client
 import os
 import re
 import shutil
+import socket
 import stat
 import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -64,6 +67,18 @@ def download_model(
     return target
 
 
+def _failure(info: ModelInfo, exc: BaseException) -> Message:
+    """The failed download in words: no network (the name of the server cannot be looked up, the network is
+    unreachable) and a server that does not answer say so and what to do; anything else keeps its reason."""
+    reason = getattr(exc, "reason", None) or exc
+    host = urllib.parse.urlsplit(info.url).hostname or info.url
+    if isinstance(reason, socket.gaierror) or getattr(reason, "errno", None) in (errno.ENETUNREACH, errno.ENETDOWN):
+        return Message("download.offline", name=info.name, host=host)
+    if isinstance(reason, (TimeoutError, socket.timeout, ConnectionError)):
+        return Message("download.unreachable", name=info.name, host=host)
+    return Message("download.failed", name=info.name, reason=reason)
+
+
 def _fetch(info: ModelInfo, part: Path, progress: Progress | None, cancel: threading.Event | None,
            stall_seconds: float) -> None:
     have = part.stat().st_size if part.exists() else 0
@@ -84,8 +99,7 @@ def _fetch(info: ModelInfo, part: Path, progress: Progress | None, cancel: threa
         raise ModelError(Message("download.http_error", name=info.name, status=exc.code, reason=exc.reason,
                                  url=info.url)) from None
     except (OSError, http.client.HTTPException) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        raise ModelError(Message("download.failed", name=info.name, reason=reason)) from None
+        raise ModelError(_failure(info, exc)) from None
     if done < total:
         raise ModelError(Message("download.stopped_early", name=info.name, done=done, total=total))
 

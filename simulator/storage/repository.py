@@ -198,6 +198,15 @@ class AttemptStore:
             return [AttemptSummary(r[0], r[1], r[2], r[3], r[4], r[5], _aware(r[6]), _aware(r[7]), r[8], r[9],
                                    r[10], bool(r[11])) for r in s.execute(stmt)]
 
+    def attempt_scores(self, attempt_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """The per-criterion scores of some attempts, by id (the list leaves them out: they are a JSON object)."""
+        ids = list(attempt_ids)
+        if not ids:
+            return {}
+        with self._session() as s:
+            return {i: dict(scores or {}) for i, scores in s.execute(select(Attempt.id, Attempt.scores)
+                                                                      .where(Attempt.id.in_(ids)))}
+
     def persona_scenarios(self) -> list[tuple[str, str]]:
         """Every (persona id, scenario id) pair that has attempts: what the list can show in those columns."""
         with self._session() as s:

@@ -29,6 +29,7 @@ from simulator.storage.repository import AttemptStore, AttemptSummary
 from simulator.ui.call_bridge import CallBridge
 
 log = logging.getLogger(__name__)
+ENDED_EARLY = "ended_early"  # the stored ending of a call the trainee ended before the customer did
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,13 @@ class CallController(QObject):
     def busy(self) -> bool:
         """A call is starting or in progress."""
         return self._start is not None or self._attempt is not None
+
+    @property
+    def ends_early(self) -> bool:
+        """Ending now would cut a live call short: the customer has not ended it (the attempt is stored as
+        ended early). A call still being opened is cancelled, not stored, so it does not count."""
+        call = self.call
+        return call is not None and call.session.ending is None
 
     def start_call(self, persona_id: str, scenario_id: str | None, seed: int | None = None) -> None:
         """Returns at once: the device and voice checks, the attempt's row and opening the speaker and
@@ -311,6 +319,7 @@ class CallController(QObject):
 
     def _finish(self, attempt: _Attempt, drain: bool) -> None:
         from simulator.core.analysis.call import analyze_call
+        from simulator.core.analysis.scoring import ENDING_KEY
         from simulator.core.review.stored import stored_baseline
 
         self.analysis_threads.append(threading.current_thread().name)
@@ -320,6 +329,7 @@ class CallController(QObject):
         recording = call.stop()
         session = call.session
         timeline = session.timeline
+        timeline.extra.setdefault(ENDING_KEY, ENDED_EARLY)  # the session keeps the customer's ending; else the trainee's
         try:
             analysis = analyze_call(timeline, audio=recording, language=timeline.language,
                                     persona_type=session.persona.type, baseline_db=stored_baseline(timeline))
@@ -336,7 +346,7 @@ class CallController(QObject):
         recording and say where. Returns the stored attempt's id (None: not in the database)."""
         call, session = attempt.call, attempt.call.session
         ending, card = session.ending, analysis.scorecard
-        results = {"ending": ending.kind if ending else "ended_early",
+        results = {"ending": ending.kind if ending else ENDED_EARLY,
                    "ending_reason": ending.reason if ending else "ended by the trainee",
                    "overall": card.overall, "scores": dict(card.criteria),
                    "findings": [asdict(f) for f in card.findings]}

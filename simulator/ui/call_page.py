@@ -18,6 +18,7 @@ from simulator.core.personas.model import band_of
 from simulator.ui.call_controller import CallController
 from simulator.ui.meters import MeterPanel
 from simulator.ui.timeline_view import clock
+from simulator.ui.transcript_list import TranscriptList
 
 METER_POLL_MS = 100
 MOOD_COLOUR = {"calm": "#27ae60", "annoyed": "#e6a100", "angry": "#e67e22", "furious": "#c0392b"}
@@ -54,8 +55,7 @@ class CallPage(QWidget):
                                  format=self.tr("Customer mood: %v"))
         self.mood.setToolTip(self.tr("0 = calm, 100 = furious; the call is resolved when the mood falls low "
                                      "enough, and the customer hangs up when it gets too high"))
-        self.transcript = QListWidget(objectName="transcript")
-        self.transcript.setWordWrap(True)
+        self.transcript = TranscriptList(objectName="transcript")
         self.transcript.setToolTip(self.tr("Everything said in this call"))
         self.partial = QLabel(objectName="partialText", wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.partial.setStyleSheet(PARTIAL_STYLE)
@@ -66,8 +66,10 @@ class CallPage(QWidget):
         self.markers.setMaximumHeight(110)
 
         self.push_to_talk = QCheckBox(self.tr("Push to &talk (hold Space)"), objectName="pushToTalk")
-        self.push_to_talk.setToolTip(self.tr("Hold Space while you speak; releasing it ends your turn. "
-                                             "Off: your turn ends after a short silence."))
+        self._push_to_talk_tip = self.tr("Hold Space while you speak; releasing it ends your turn. "
+                                         "Off: your turn ends after a short silence.")
+        self.push_to_talk.setToolTip(self._push_to_talk_tip)
+        self.voice = False
         self.talk_light = QLabel(objectName="talkLight")
         self.reply = QLineEdit(objectName="replyEdit", placeholderText=self.tr("Type your reply and press Enter"))
         self.reply.setToolTip(self.tr("A typed reply is always possible"))
@@ -150,6 +152,7 @@ class CallPage(QWidget):
         self.push_to_talk.setChecked(push_to_talk)
         self.push_to_talk.blockSignals(False)
         self.is_paused = False
+        self.voice = False   # until the call's capabilities say voice replies are on
         self._show_talk(False)
         self.set_active(True)
 
@@ -159,10 +162,18 @@ class CallPage(QWidget):
             widget.setEnabled(False)
         self.status.setText(self.tr("Connecting…"))
 
+    def set_voice(self, on: bool) -> None:
+        """Voice replies on (microphone and speech model) or off: push-to-talk means something only when on."""
+        self.voice = on
+        self.push_to_talk.setEnabled(self.active and on)
+        self.push_to_talk.setToolTip(self._push_to_talk_tip if on else
+                                     self.tr("Voice replies are off on this computer: type your replies"))
+
     def set_active(self, active: bool) -> None:
         self.active = active
-        for widget in (self.reply, self.send_button, self.pause_button, self.end_button, self.push_to_talk):
+        for widget in (self.reply, self.send_button, self.pause_button, self.end_button):
             widget.setEnabled(active)
+        self.push_to_talk.setEnabled(active and self.voice)
         if active:
             self.timer.start()
             self.reply.setFocus()
@@ -210,8 +221,7 @@ class CallPage(QWidget):
 
     def _customer_said(self, text: str, mood: float, _start: float, _end: float) -> None:
         self.customer_line.setText(text)
-        self.transcript.addItem(self.tr("Customer: %1").replace("%1", text))
-        self.transcript.scrollToBottom()
+        self.transcript.add_line(self.tr("Customer: %1").replace("%1", text))
         self.mood.setValue(round(mood))
         colour = MOOD_COLOUR.get(band_of(mood), "#888888")
         self.mood.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }} "
@@ -219,8 +229,7 @@ class CallPage(QWidget):
 
     def _trainee_said(self, text: str, _events: list) -> None:
         self.partial.clear()
-        self.transcript.addItem(self.tr("You: %1").replace("%1", text))
-        self.transcript.scrollToBottom()
+        self.transcript.add_line(self.tr("You: %1").replace("%1", text))
 
     def marker_label(self, kind: str) -> str:
         return {"interruption": self.tr("Interruption"), "taboo": self.tr("Taboo phrase"),
@@ -234,9 +243,8 @@ class CallPage(QWidget):
     def _call_ended(self, kind: str, reason: str) -> None:
         labels = {"resolved": self.tr("resolved"), "escalated": self.tr("the customer hung up"),
                   "turn_limit": self.tr("turn limit reached")}
-        self.transcript.addItem(self.tr("Call ended (%1): %2").replace("%1", labels.get(kind, kind))
-                                .replace("%2", reason))
-        self.transcript.scrollToBottom()
+        self.transcript.add_line(self.tr("Call ended (%1): %2").replace("%1", labels.get(kind, kind))
+                                 .replace("%2", reason))
         self.set_active(False)
         self.status.setText(self.tr("Scoring the call…"))
 

@@ -6,12 +6,13 @@ action; window geometry and the last customer are remembered in the user's setti
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QThread
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QLabel, QMainWindow, QMenuBar, QPushButton, QStackedWidget, QVBoxLayout,
-    QWidget,
+    QApplication, QHBoxLayout, QLabel, QMainWindow, QMenuBar, QMessageBox, QPushButton, QStackedWidget,
+    QVBoxLayout, QWidget,
 )
 
 from simulator.core.messages import problem_of
@@ -55,6 +56,8 @@ class MainWindow(QMainWindow):
         self.last_pick: tuple[str, str] | None = None
         self.review_window: QWidget | None = None
         self.background: list[QThread] = []  # start-up work still running (recovery); waited for on close
+        self.end_question: QMessageBox | None = None   # "End the call?" while it is open
+        self._confirmed_close = False
         self.setWindowIcon(app_icon())
         self._build_ui(language)
         self.resize(1100, 760)
@@ -229,15 +232,55 @@ class MainWindow(QMainWindow):
     def _show_capabilities(self, caps: Capabilities) -> None:
         for message in caps.problems:
             self.show_problem(message)
+        self.call_page.set_voice(caps.audio and caps.model_path is not None)
         if not caps.audio or caps.model_path is None:
             self.show_problem(self.tr("Voice replies are off: type your replies instead."))
 
     def end_call(self) -> None:
+        """Esc, the End button and the menu: a call the customer has not ended yet is ended only once the
+        trainee confirms it, since it is saved as ended early."""
+        if not self.call_page.active:
+            return
+        if self.controller.ends_early:
+            self.ask_end_early(self._end_now)
+        else:
+            self._end_now()
+
+    def _end_now(self) -> None:
         if self.call_page.active:
             self.call_page.set_active(False)
             self.call_page.status.setText(self.tr("Scoring the call…"))
             self.controller.end_call()
             self._update_actions()
+
+    def ask_end_early(self, then: Callable[[], None]) -> None:
+        """Ask once (a second Esc brings the same question forward) and run `then` if the trainee ends the
+        call. Window-modal and not blocking: the call goes on while the question is open."""
+        if self.end_question is not None:
+            self.end_question.raise_()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("End the call?"),
+                          self.tr("End the call? It will be saved as ended early."),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("endEarlyQuestion")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        end = box.button(QMessageBox.StandardButton.Yes)
+        end.setText(self.tr("End the call"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Keep talking"))
+        box.finished.connect(lambda _: self._answered(box, box.clickedButton() is end, then))
+        self.end_question = box
+        box.open()
+
+    def _answered(self, box: QMessageBox, end: bool, then: Callable[[], None]) -> None:
+        self.end_question = None
+        box.deleteLater()
+        if end:
+            then()
+
+    def _close_now(self) -> None:
+        self._confirmed_close = True
+        self.close()
 
     def try_again(self) -> None:
         if self.last_pick is not None:
@@ -326,7 +369,7 @@ class MainWindow(QMainWindow):
             self.show_problem(self.tr("The attempts database is not available, so there is nothing to review."))
             return
         try:
-            self.review_window = open_review(parent=self, store=self.controller.store)
+            self.review_window = open_review(parent=self, store=self.controller.store, trainee=self.controller.trainee())
         except StorageError as exc:  # a damaged database: say so here rather than on stderr
             self.show_problem(problem_of(exc))
 
@@ -365,6 +408,10 @@ class MainWindow(QMainWindow):
             print(exc, file=sys.stderr)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if self.call_page.active and self.controller.ends_early and not self._confirmed_close:
+            event.ignore()      # closed again once the trainee confirms
+            self.ask_end_early(self._close_now)
+            return
         for task in self.background:
             task.wait()
         self.controller.end_call()

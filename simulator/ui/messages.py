@@ -121,6 +121,13 @@ def templates() -> dict[str, str]:
             "Messages", "download of {name} failed: HTTP {status} {reason} from {url}"),
         "download.failed": QCoreApplication.translate(
             "Messages", "download of {name} failed ({reason}); run the download again to resume"),
+        "download.offline": QCoreApplication.translate(
+            "Messages", "No network connection: {host} cannot be reached, so {name} was not downloaded. Connect "
+                        "to the internet and download again (it resumes), or choose a model folder copied from "
+                        "another computer; typed replies work meanwhile."),
+        "download.unreachable": QCoreApplication.translate(
+            "Messages", "The download server {host} did not answer, so {name} was not downloaded. Try again "
+                        "later (it resumes), or choose a model folder copied from another computer."),
         "download.stopped_early": QCoreApplication.translate(
             "Messages", "download of {name} stopped early ({done} of {total} bytes); run the download again to "
                         "resume"),

@@ -244,7 +244,7 @@ class PickerPage(QWidget):
         self.recent.setRowCount(len(attempts))
         for row, a in enumerate(attempts):
             cells = (a.started_at.astimezone().strftime("%Y-%m-%d %H:%M"), names.get(a.persona_id, a.persona_id),
-                     "—" if a.overall is None else str(a.overall), self.ending_label(a.ending))
+                     self.tr("not scored") if a.overall is None else str(a.overall), self.ending_label(a.ending))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col == 2:

@@ -78,11 +78,49 @@ class MeterStrip(pg.PlotWidget):
         self.setXRange(max(0.0, time - STRIP_SECONDS), max(STRIP_SECONDS, time), padding=0)
 
 
+TITLE_LINES = 2  # the header's customer and scenario wrap to this many lines before they are cut
+
+
 class ElidedLabel(QLabel):
-    """A one-line label that ends in "…" when its text does not fit (text() keeps the whole text)."""
+    """A label of up to TITLE_LINES lines that ends in "…" only when its text does not fit in them (text()
+    keeps the whole text): a long scenario title wraps to a second line before anything is cut."""
+
+    def shown_lines(self) -> list[str]:
+        metrics, width = self.fontMetrics(), max(1, self.contentsRect().width())
+        rest, lines = self.text(), []
+        while len(lines) < TITLE_LINES - 1 and metrics.horizontalAdvance(rest) > width:
+            cut = self._fitting(rest, width)
+            space = rest.rfind(" ", 0, cut + 1)
+            cut = space if space > cut // 2 else cut   # break between words when there is a space near the end
+            lines.append(rest[:cut].rstrip())
+            rest = rest[cut:].lstrip()
+        return lines + [metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
+
+    def _fitting(self, text: str, width: int) -> int:
+        """The most leading characters of `text` that fit in `width` (at least one)."""
+        low, high = 1, len(text)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.fontMetrics().horizontalAdvance(text[:middle]) <= width:
+                low = middle
+            else:
+                high = middle - 1
+        return low
 
     def shown_text(self) -> str:
-        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
+        return "\n".join(self.shown_lines())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt name)
+        super().setText(text)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        margins = self.contentsMargins()
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() * len(self.shown_lines()) + margins.top() + margins.bottom())
 
     def paintEvent(self, _event) -> None:  # noqa: N802 (Qt name)
         painter = QPainter(self)
@@ -534,8 +572,12 @@ class ProjectorWindow(QWidget):
         return self.tr("Customer") if speaker == "customer" else self.tr("Trainee")
 
     def _show_transcript(self) -> None:
+        """The lines before the one shown large above: the customer's current line is not repeated."""
+        lines = self.lines
+        if lines and lines[-1] == ("customer", self.customer_line.text()):
+            lines = lines[:-1]
         rows = []
-        for speaker, text in self.lines[-TRANSCRIPT_LINES:]:
+        for speaker, text in lines[-TRANSCRIPT_LINES:]:
             colour = TEXT_COLOURS["customer"] if speaker == "customer" else TEXT_COLOURS["text"]
             rows.append(f"<p><b style='color:{colour}'>{html.escape(self.role_label(speaker))}:</b> "
                         f"{html.escape(text)}</p>")

@@ -150,7 +150,9 @@ def prepare_report(store: AttemptStore, attempt_id: int, language: str,
     record = store.get_attempt(attempt_id)
     recording = store.recording_path(attempt_id)
     persona = (personas or {}).get(record.persona_id)
-    report = build_report(record, language, persona.display_name if persona else None, anonymous)
+    scenario = next((s for s in getattr(persona, "scenarios", ()) if s.id == record.scenario_id), None)
+    report = build_report(record, language, persona.display_name if persona else None, anonymous,
+                          scenario.title if scenario else None)
     analysis = review_analysis(record, recording) if (record.timeline or recording is not None) else None
     return PreparedReport(report, analysis, recording)
 

@@ -168,7 +168,7 @@ class ScorecardView(QWidget):
         card = analysis.scorecard
         self.persona_label.setText(self.tr("Call with %s") % persona.display_name)
         self._show_overall(card.overall)
-        self._show_criteria(card.criteria, card.not_measured)
+        self._show_criteria(card.criteria, card.not_measured if card.overall is not None else [])
         self._show_clear(card.clear)
         advice, praise = split_findings(card.findings)
         self._moments = []
@@ -183,7 +183,12 @@ class ScorecardView(QWidget):
         self.timeline.set_call(analysis.timeline, audio, call_markers(analysis))
         self.call_seconds = self.timeline.duration
 
-    def _show_overall(self, overall: int) -> None:
+    def _show_overall(self, overall: int | None) -> None:
+        if overall is None:  # nothing to judge: a call ended before the trainee replied is not a 100 (nor a 0)
+            title, caption = escape(self.tr("Not scored")), escape(self.tr("No reply before the call ended"))
+            self.overall_label.setText(f"<div style='font-size:30pt; font-weight:bold; color:#888888'>{title}</div>"
+                                       f"<div>{caption}</div>")
+            return
         colour = BAND_COLOUR[score_band(overall)]
         caption = escape(self.tr("Overall score"))
         self.overall_label.setText(

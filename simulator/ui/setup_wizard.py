@@ -16,13 +16,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget,
     QWizard, QWizardPage,
 )
 
 from simulator.core.analysis.echo import EchoResult, HeadsetAdvice, headset_advice
 from simulator.settings import Settings, SettingsError, save_settings
-from simulator.speech.models import ENV_MODEL, ModelError, check_model_dir, default_model, find_model
+from simulator.speech.models import (
+    ENV_MODEL, ModelError, check_model_dir, default_model, find_model, model_language,
+)
 from simulator.ui.background_task import BackgroundTask, Job
 from simulator.ui.messages import text_of
 
@@ -77,6 +79,10 @@ class ModelPage(QWizardPage):
                                      self.choose_folder)
         self.progress = QProgressBar(minimum=0, maximum=100, visible=False)
         self.progress.setToolTip(self.tr("Download progress"))
+        self.typed_only = QCheckBox(self.tr("&Typed replies only — set up voice later"), objectName="typedOnly")
+        self.typed_only.setToolTip(self.tr("Go on without a speech model: you type your replies, the customer "
+                                           "still speaks; the microphone and speaker can still be set up"))
+        self.typed_only.toggled.connect(lambda _: self.completeChanged.emit())
 
         form = QFormLayout()
         label = QLabel(self.tr("Customer &language:"))
@@ -87,6 +93,7 @@ class ModelPage(QWizardPage):
         layout.addWidget(self.status)
         layout.addLayout(_row(self.download_button, self.cancel_button, self.choose_button))
         layout.addWidget(self.progress)
+        layout.addWidget(self.typed_only)
         layout.addStretch(1)
         self.language.currentIndexChanged.connect(self.refresh)
         self.refresh()
@@ -95,7 +102,21 @@ class ModelPage(QWizardPage):
         return self.language.currentData()
 
     def isComplete(self) -> bool:
-        return self.model_path is not None and self.task is None
+        return (self.model_path is not None or self.typed_only.isChecked()) and self.task is None
+
+    def language_name(self, code: str) -> str:
+        return {"zh": self.tr("Chinese"), "en": self.tr("English"), "ko": self.tr("Korean")}.get(code, code)
+
+    def _with_warning(self, folder: Path, message: str) -> str:
+        """The message, and a warning when the model is of another language than the customer's: it is
+        taken (the user may know better), but its words would mostly be nonsense."""
+        found, wanted = model_language(folder), self.current_language()
+        if found is None or found == wanted:
+            return message
+        warning = (self.tr("Warning: this is a %1 speech model, but the customer speaks %2; spoken replies will "
+                           "be recognised poorly. Choose or download a %2 model.")
+                   .replace("%1", self.language_name(found)).replace("%2", self.language_name(wanted)))
+        return message + "\n" + warning
 
     def refresh(self) -> None:
         """Look for an installed model of the selected language (settings, env vars, data folder)."""
@@ -106,10 +127,12 @@ class ModelPage(QWizardPage):
         except ModelError as exc:
             # A folder the user set deserves the reason it fails; a mere absence only needs the way out.
             asked = configured or os.environ.get(ENV_MODEL) or os.environ.get(f"{ENV_MODEL}_{language.upper()}")
-            self._set_model(None, self.tr("No speech model for this language yet: download it or choose a "
-                                          "folder.") + ("\n" + text_of(exc) if asked else ""))
+            self._set_model(None, self.tr("No speech model for this language yet: download it, choose a "
+                                          "folder, or go on with typed replies only.")
+                            + ("\n" + text_of(exc) if asked else ""))
         else:
-            self._set_model(path, self.tr("Found the speech model in {folder}.").format(folder=path))
+            self._set_model(path, self._with_warning(path, self.tr("Found the speech model in {folder}.")
+                                                     .format(folder=path)))
         self._describe_download(language)
 
     def _describe_download(self, language: str) -> None:
@@ -120,7 +143,7 @@ class ModelPage(QWizardPage):
             self.download_button.setToolTip(text_of(exc))
             return
         self.download_button.setEnabled(self.task is None)
-        self.download_button.setText(self.tr("&Download ({size} MB)").format(size=round(info.size_bytes / 1e6)))
+        self.download_button.setText(self.tr("&Download (%1)").replace("%1", info.size_text))
 
     def _set_model(self, path: Path | None, message: str) -> None:
         self.model_path = path
@@ -134,7 +157,8 @@ class ModelPage(QWizardPage):
         except ModelError as exc:
             self._set_model(None, text_of(exc))
             return False
-        self._set_model(Path(folder), self.tr("Using the speech model in {folder}.").format(folder=folder))
+        self._set_model(Path(folder), self._with_warning(Path(folder), self.tr("Using the speech model in {folder}.")
+                                                         .format(folder=folder)))
         return True
 
     def choose_folder(self) -> None:
@@ -498,7 +522,7 @@ class SummaryPage(QWizardPage):
         default = self.tr("system default")
         lines = [
             self.tr("Customer language: {language}").format(language=self._wizard.model_page.language.currentText()),
-            self.tr("Speech model: {folder}").format(folder=chosen.model_dirs.get(chosen.persona_language, "")),
+            self._model_line(chosen),
             self.tr("Microphone: {device}").format(device=chosen.input_device or default),
             self.tr("Speaker: {device}").format(device=chosen.output_device or default),
         ]
@@ -509,6 +533,12 @@ class SummaryPage(QWizardPage):
             lines.append(self._wizard.devices_page.describe_calibration(chosen.baseline_loudness_db))
         self.summary.setText("\n".join(lines))
         self.error.clear()
+
+    def _model_line(self, chosen: Settings) -> str:
+        folder = chosen.model_dirs.get(chosen.persona_language, "")
+        if self._wizard.model_page.model_path is None and self._wizard.model_page.typed_only.isChecked():
+            return self.tr("Speech model: none yet — typed replies only (Settings… sets up voice later)")
+        return self.tr("Speech model: {folder}").format(folder=folder)
 
     def validatePage(self) -> bool:
         try:

@@ -35,8 +35,13 @@ def clock(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
+EMPTY_SECONDS = 30.0  # the time axis of a call with nothing to draw: whole seconds, not 0:00 at every tick
+
+
 class _TimeAxis(pg.AxisItem):
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (Qt naming)
+        if spacing < 1.0:  # zoomed in below a second: tenths, or every tick would read the same m:ss
+            return [f"{int(max(0.0, v)) // 60}:{max(0.0, v) % 60:04.1f}" for v in values]
         return [clock(v) for v in values]
 
 
@@ -69,6 +74,7 @@ class TimelineView(QFrame):
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=True, y=False)
         self.plot.setYRange(*Y_RANGE, padding=0)
+        self.plot.setXRange(0.0, EMPTY_SECONDS, padding=0.01)
         self.plot.setMinimumHeight(180)
         left = self.plot.getAxis("left")
         left.setTicks([[(LANE_CENTER["customer"], self.tr("Customer")), (LANE_CENTER["trainee"], self.tr("Trainee"))]])
@@ -120,7 +126,7 @@ class TimelineView(QFrame):
         self.marker_items = [self._draw_marker_line(m) for m in self.markers]
         self._draw_marker_symbols()
         self.plot.addItem(self.playhead)
-        end = max(self.duration, 1.0)
+        end = max(self.duration, 1.0) if self.duration > 0 else EMPTY_SECONDS
         self.plot.getViewBox().setLimits(xMin=0.0, xMax=end, minXRange=min(2.0, end))
         self.plot.setXRange(0.0, end, padding=0.01)
         self.set_playhead(0.0)

@@ -129,12 +129,13 @@ def analyze_call(
         raise AnalysisInputError("nothing to analyse: give a timeline, a recording, or both")
     if hits is None:
         hits = find_phrases(timeline)
-    card = score_call(timeline, hits, None if audio is None and _typed(timeline) else measures, persona_type)
+    # typed replies carry no voice: whatever the open microphone picked up meanwhile is not the trainee's delivery
+    card = score_call(timeline, hits, None if _typed(timeline) else measures, persona_type)
     return CallAnalysis(timeline, measures, hits, card, filler_density(timeline), pronoun_use(timeline))
 
 
 def _typed(timeline: Timeline) -> bool:
-    """A call typed throughout has no timing worth scoring: it is judged on its words."""
+    """A call typed throughout has no loudness, pitch, pace or pauses to score: it is judged on its words."""
     replies = timeline.by("trainee")
     return bool(replies) and all(t.extra.get("typed") for t in replies)
 

@@ -15,11 +15,12 @@ LOSS_OF_CONTROL = ("retaliation", "taboo")
 
 @dataclass(frozen=True)
 class ClearCoverage:
-    control: bool
-    listen: bool | None  # None: nothing timed, so interruptions could not be measured (a typed call)
-    establish: bool
-    apologize: bool
-    resolve: bool
+    # None: not judged (Listen on a typed call, where nothing was timed; every step of a call never answered)
+    control: bool | None
+    listen: bool | None
+    establish: bool | None
+    apologize: bool | None
+    resolve: bool | None
     emotion_before_solution: bool | None  # None: no solution was offered, so the order cannot be judged
     # call seconds of the first establish / apologize / resolve, and of the first emotion and solution words
     first_times: dict[str, float] = field(default_factory=dict)

@@ -6,7 +6,8 @@
   around, to say it again, or passing them on once more;
 - 控制事态 (seed 000 第三讲 四): after an escalation signal (12345, the media, a lawyer, a recording …) the
   next reply records the complaint or offers the formal channel calmly, and does not argue or ignore it;
-- Resolve · 预见性 (seed 000 第三讲 三.5): "anything else I can help with?" near the end of a call.
+- Resolve · 预见性 (seed 000 第三讲 三.5): "anything else I can help with?" near the end of a call;
+- 用心倾听 (seed 000 第二讲 二.3): a reply so long the customer cut in (spoken or typed).
 
 Each check returns what it found; scoring turns it into findings and points.
 """
@@ -105,6 +106,18 @@ def escalation_signals(timeline: Timeline, hits: dict[str, list[PhraseHit]]) -> 
     return out
 
 
+def long_monologues(timeline: Timeline) -> list[CourseCheck]:
+    """用心倾听: each reply the customer cut into for running on (spoken past the persona's limit, or typed
+    longer than it takes to say in that time); the turn carries the event the call recorded."""
+    out = []
+    for i, turn in enumerate(timeline.turns):
+        if turn.speaker == "trainee" and "long_monologue" in (turn.extra.get("events") or []):
+            seconds = turn.extra.get("spoken_seconds") or turn.duration
+            out.append(CourseCheck("long_monologue", "courtesy", "warn", i, turn.start, turn.text,
+                                   {"seconds": round(float(seconds))}))
+    return out
+
+
 def anything_else(timeline: Timeline, hits: dict[str, list[PhraseHit]]) -> CourseCheck | None:
     """预见性: asked near the end whether there is anything else; judged once a call has run its course."""
     replies = _replies(timeline)
@@ -121,4 +134,4 @@ def anything_else(timeline: Timeline, hits: dict[str, list[PhraseHit]]) -> Cours
 def course_checks(timeline: Timeline, hits: dict[str, list[PhraseHit]]) -> list[CourseCheck]:
     found: list[CourseCheck | None] = [need_sync(timeline), anything_else(timeline, hits)]
     checks = [c for c in found if c is not None]
-    return checks + jargon(hits) + made_to_repeat(hits) + escalation_signals(timeline, hits)
+    return checks + jargon(hits) + made_to_repeat(hits) + escalation_signals(timeline, hits) + long_monologues(timeline)

@@ -40,11 +40,15 @@ class Finding:
 
 @dataclass
 class Scorecard:
-    overall: int
+    overall: int | None  # None: not scored (the trainee never replied)
     criteria: dict[str, int]
     findings: list[Finding]
     clear: ClearCoverage
     not_measured: list[str] = field(default_factory=list)
+
+    @property
+    def scored(self) -> bool:
+        return self.overall is not None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from simulator.core.analysis.scorecard import CRITERIA, Finding, Scorecard, Scor
 from simulator.core.analysis.text import normalise
 from simulator.core.analysis.thresholds import load_thresholds
 from simulator.core.analysis.timing import is_backchannel_text
+from simulator.core.events import Event
 from simulator.core.timeline import Timeline
 
 Occurrence = tuple[int | None, float | None, str]
@@ -36,6 +37,7 @@ class _Call:
     cfg: ScoringConfig
     clear: ClearCoverage
     persona: str | None
+    closed_early: bool = False  # the customer ended the call satisfied: closing checks had no turn to happen in
     findings: list[Finding] = field(default_factory=list)
     # (code, criterion, points): points a criterion lost for a cause another finding already names
     folds: list[tuple[str, str, float]] = field(default_factory=list)
@@ -212,9 +214,12 @@ def _first_turn_with(c: _Call, needle: str) -> tuple[int | None, float | None]:
 def _courtesy(c: _Call) -> float:
     thanks = c.hits.get("thanks", [])
     score = 0.0
+    unjudged = 0.0  # thanks belong at the close: a call the satisfied customer ended had none to say them in
     if thanks:
         score += c.knob("courtesy", "thanks")
         c.add_hit("thanks_good", "courtesy", "good", thanks[0])
+    elif c.closed_early:
+        unjudged = c.knob("courtesy", "thanks")
     else:
         c.add("no_thanks", "courtesy", "warn", *c.last_trainee(), c.knob("courtesy", "thanks"))
     use = pronoun_use(c.timeline)
@@ -226,7 +231,12 @@ def _courtesy(c: _Call) -> float:
         c.add("ni_not_nin", "courtesy", "warn", *_first_turn_with(c, "你"), c.knob("courtesy", "polite_address") * (1 - polite_share), count=plain)
     if we_share < 0.25 and me >= 3:
         c.add("few_we", "courtesy", "warn", *c.first_trainee(), c.knob("courtesy", "we") * (1 - min(1.0, 2 * we_share)))
-    return score
+    return _rescaled(score, unjudged)
+
+
+def _rescaled(score: float, unjudged: float) -> float:
+    """A criterion's points out of what could be judged: points not judged move to the rest."""
+    return score * 100.0 / (100.0 - unjudged) if 0 < unjudged < 100 else score
 
 
 def _apology(c: _Call) -> float:
@@ -251,8 +261,11 @@ def _resolution(c: _Call) -> float:
         c.add_hit("commitment_good", "resolution", "good", commitment[0])
     else:
         c.add("no_commitment", "resolution", "bad", *c.last_trainee(), c.knob("resolution", "commitment"))
+    unjudged = 0.0
     if c.hits.get("follow_up"):
         score += c.knob("resolution", "follow_up")
+    elif c.closed_early:  # the customer hung up satisfied before a call-back could be arranged
+        unjudged = c.knob("resolution", "follow_up")
     elif commitment:
         c.add("no_follow_up", "resolution", "warn", commitment[0].turn, commitment[0].time, c.knob("resolution", "follow_up"), commitment[0].text)
     if steps:
@@ -266,7 +279,7 @@ def _resolution(c: _Call) -> float:
     for h in c.hits.get("over_promise", []):
         score -= c.knob("resolution", "over_promise_penalty")
         c.add_hit("over_promise", "resolution", "bad", h, c.knob("resolution", "over_promise_penalty"))
-    return score
+    return _rescaled(score, unjudged)
 
 
 def _taboo(c: _Call) -> float:
@@ -394,7 +407,7 @@ def _persona(c: _Call) -> float | None:
     name = table["name"].get(c.language, table["name"]["en"])
     advice = table["advice"].get(c.language, table["advice"]["en"])
     occ = occurrences(c)
-    reward = list(table["reward"])
+    reward = [e for e in table["reward"] if occ.get(e) or not (c.closed_early and e in CLOSING_BEHAVIOURS)]
     shown = [e for e in reward if occ.get(e)]
     checks = {k: v for k, v in run_checks(list(table.get("rubric", [])), c.timeline, c.hits, c.measures).items() if v is not None}
     met = sum(check.ok for check in checks.values())
@@ -451,6 +464,24 @@ def _only_listening(text: str, phrases: tuple[str, ...]) -> bool:
 
 
 MEASURED_ONLY = ("pauses", "pace", "loudness", "intonation", "interruptions")
+# what a trainee does late in a call (thanks, call-back, escalation path, "anything else?"): not asked of a
+# call the customer ended satisfied before those turns came
+CLOSING_BEHAVIOURS = ("thanks", "follow_up", "escalation_path")
+CLOSING_COURSE_CHECKS = ("anything_else",)
+RESOLVED = "resolved"  # the dialogue engine's ending kind for a customer who hangs up satisfied
+ENDING_KEY = "ending"  # timeline extra: how the call ended (resolved / escalated / turn_limit / ended_early)
+
+
+def replies(timeline: Timeline) -> list[int]:
+    """Trainee turns that answer: a listening cue (嗯 said while the customer talks) is not a reply."""
+    return [i for i, t in enumerate(timeline.turns)
+            if t.speaker == "trainee" and t.extra.get("events") != [Event.BACKCHANNEL.value]]
+
+
+def not_scored(timeline: Timeline) -> Scorecard:
+    """A call the trainee never answered: nothing was judged, so there is no score (not a 100)."""
+    unjudged = ClearCoverage(None, None, None, None, None, None)
+    return Scorecard(None, {}, [], unjudged, list(CRITERIA))
 
 
 def _course_points(c: _Call, checks: list[CourseCheck]) -> float:
@@ -519,14 +550,21 @@ def better_wording(hit: PhraseHit, language: str) -> str:
 
 def score_call(timeline: Timeline, hits: dict[str, list[PhraseHit]], measures: object | None = None, persona_type: str | None = None) -> Scorecard:
     """Score a call; `measures` is duck-typed (None for a typed call) and `persona_type` may be a persona id.
+    A call without a reply is not scored (overall None); one the customer ended satisfied (timeline extra
+    "ending" = "resolved") is not asked for the closing behaviours it had no turn for.
 
     Criteria that could not be judged are left out of `criteria` and of the overall score: the measured ones
     without measures, the text ones when the trainee turns carry no words (audio without a transcript)."""
+    if not replies(timeline):
+        return not_scored(timeline)
     cfg = load_scoring_config()
     persona = persona_key(cfg, persona_type or timeline.extra.get("persona_type") or timeline.persona)
-    call = _Call(timeline, hits, measures, cfg, clear_coverage(timeline, hits, measures), persona)
+    closed_early = timeline.extra.get(ENDING_KEY) == RESOLVED
+    call = _Call(timeline, hits, measures, cfg, clear_coverage(timeline, hits, measures), persona, closed_early)
     has_words = any(t.text.strip() for t in timeline.by("trainee"))
     course = course_checks(timeline, hits) if has_words else []
+    if closed_early:
+        course = [k for k in course if k.code not in CLOSING_COURSE_CHECKS]
     criteria: dict[str, int] = {}
     for name, criterion in _CRITERIA.items():
         if not has_words and name not in MEASURED_ONLY:

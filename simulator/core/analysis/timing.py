@@ -98,12 +98,13 @@ def measure_timing(
         )
 
     trainee_main = [turns[m.turn] for m in measures]
-    between = gaps(union([Interval(t.start, t.end) for t in turns] + _paused(timeline)), thr.dead_air)
+    spoken = [(t, m.dead_air) for t, m in zip(trainee_main, measures) if not t.extra.get("typed")]
+    between = gaps(union([Interval(t.start, t.end) for t in turns] + _paused(timeline) + _typing(turns)), thr.dead_air)
     customer_spans = union(Interval(t.start, t.end) for t in customer)
     trainee_spans = union(Interval(t.start, t.end) for t in trainee_main)
     return CallMeasures(
         language=timeline.language,
-        pace=_pace(trainee_main, [m.dead_air for m in measures]),
+        pace=_pace([t for t, _ in spoken], [d for _, d in spoken]),  # typed words take no speaking time
         pace_unit=PACE_UNITS.get(timeline.language, "words/min"),
         pace_band=thr.pace_band(timeline.language),
         latencies=[m.latency for m in measures if m.latency is not None],
@@ -117,6 +118,17 @@ def measure_timing(
         customer_pace=_pace(customer, [[] for _ in customer]),
         backchannel_turns=backchannels,
     )
+
+
+def _typing(turns: list[Turn]) -> list[Interval]:
+    """The time before each typed reply, back to the turn before it: the trainee was typing, not silent."""
+    out = []
+    for turn in turns:
+        if turn.speaker == "trainee" and turn.extra.get("typed"):
+            before = [t.end for t in turns if t is not turn and t.end <= turn.start]
+            if before:
+                out.append(Interval(max(before), turn.start))
+    return out
 
 
 def _paused(timeline: Timeline) -> list[Interval]:

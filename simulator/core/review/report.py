@@ -42,8 +42,8 @@ CRITERION_TEXT = {
 }
 
 ENDING_TEXT = {
-    "en": {"resolved": "resolved", "escalated": "escalated", "turn_limit": "turn limit reached"},
-    "zh": {"resolved": "已解决", "escalated": "升级投诉", "turn_limit": "轮次用完"},
+    "en": {"resolved": "resolved", "escalated": "escalated", "turn_limit": "turn limit reached", "ended_early": "ended early"},
+    "zh": {"resolved": "已解决", "escalated": "升级投诉", "turn_limit": "轮次用完", "ended_early": "提前结束"},
 }
 
 
@@ -89,9 +89,11 @@ def clock(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-def build_report(record: Any, language: str, persona_name: str | None = None, anonymous: bool = False) -> Report:
+def build_report(record: Any, language: str, persona_name: str | None = None, anonymous: bool = False,
+                 scenario_title: str | None = None) -> Report:
     """Everything the report says about an AttemptRecord. `anonymous` replaces the trainee's name (also in
-    the transcript) and leaves out the notes, like the anonymous export."""
+    the transcript) and leaves out the notes, like the anonymous export. The persona's name and the
+    scenario's title come from the persona file when it is on this machine, else their ids."""
     if language not in LANGUAGES:
         raise ValueError(f"report language must be one of {', '.join(LANGUAGES)}, not {language!r}")
     text, criteria_text = TEXT[language], CRITERION_TEXT[language]
@@ -102,7 +104,7 @@ def build_report(record: Any, language: str, persona_name: str | None = None, an
         (text["attempt"], str(record.id)),
         (text["trainee"], trainee),
         (text["persona"], persona_name or record.persona_id),
-        (text["scenario"], record.scenario_id),
+        (text["scenario"], scenario_title or record.scenario_id),
         (text["started"], f"{record.started_at:%Y-%m-%d %H:%M} UTC"),
         (text["duration"], clock(duration) if duration is not None else "—"),
         (text["ending"], ENDING_TEXT[language].get(record.ending or "", record.ending or "—")),

@@ -247,6 +247,10 @@
         <translation>正在接通…</translation>
     </message>
     <message>
+        <source>Voice replies are off on this computer: type your replies</source>
+        <translation>这台电脑上语音回复已关闭：请打字回复</translation>
+    </message>
+    <message>
         <source>Call ended</source>
         <translation>通话已结束</translation>
     </message>
@@ -701,6 +705,22 @@ Advice items: %3 → %4</source>
         <translation>正在为通话评分…</translation>
     </message>
     <message>
+        <source>End the call?</source>
+        <translation>结束通话？</translation>
+    </message>
+    <message>
+        <source>End the call? It will be saved as ended early.</source>
+        <translation>结束通话？本次通话将保存为“提前结束”。</translation>
+    </message>
+    <message>
+        <source>End the call</source>
+        <translation>结束通话</translation>
+    </message>
+    <message>
+        <source>Keep talking</source>
+        <translation>继续通话</translation>
+    </message>
+    <message>
         <source>End the call before changing the interface language.</source>
         <translation>请先结束通话，再切换界面语言。</translation>
     </message>
@@ -896,6 +916,14 @@ Advice items: %3 → %4</source>
         <translation>下载 {name} 失败（{reason}）；再次下载即可从断点继续</translation>
     </message>
     <message>
+        <source>No network connection: {host} cannot be reached, so {name} was not downloaded. Connect to the internet and download again (it resumes), or choose a model folder copied from another computer; typed replies work meanwhile.</source>
+        <translation>没有网络连接：无法访问 {host}，因此没有下载 {name}。请连接互联网后再次下载（会从中断处继续），或选择从其他电脑复制来的模型文件夹；在此期间仍可打字回复。</translation>
+    </message>
+    <message>
+        <source>The download server {host} did not answer, so {name} was not downloaded. Try again later (it resumes), or choose a model folder copied from another computer.</source>
+        <translation>下载服务器 {host} 没有响应，因此没有下载 {name}。请稍后再试（会从中断处继续），或选择从其他电脑复制来的模型文件夹。</translation>
+    </message>
+    <message>
         <source>download of {name} stopped early ({done} of {total} bytes); run the download again to resume</source>
         <translation>下载 {name} 提前中断（已下载 {done} / {total} 字节）；再次下载即可从断点继续</translation>
     </message>
@@ -1081,20 +1109,40 @@ Advice items: %3 → %4</source>
         <translation>下载进度</translation>
     </message>
     <message>
+        <source>&amp;Typed replies only — set up voice later</source>
+        <translation>只用打字回复，以后再设置语音(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Go on without a speech model: you type your replies, the customer still speaks; the microphone and speaker can still be set up</source>
+        <translation>不用语音模型继续：你打字回复，客户仍然说话；麦克风和扬声器仍可设置</translation>
+    </message>
+    <message>
         <source>Customer &amp;language:</source>
         <translation>客户语言(&amp;L)：</translation>
     </message>
     <message>
-        <source>No speech model for this language yet: download it or choose a folder.</source>
-        <translation>此语言还没有语音模型：请下载或选择一个文件夹。</translation>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>Korean</source>
+        <translation>韩语</translation>
+    </message>
+    <message>
+        <source>Warning: this is a %1 speech model, but the customer speaks %2; spoken replies will be recognised poorly. Choose or download a %2 model.</source>
+        <translation>注意：这是%1语音模型，但客户说%2；语音回复将无法正确识别。请选择或下载%2模型。</translation>
+    </message>
+    <message>
+        <source>No speech model for this language yet: download it, choose a folder, or go on with typed replies only.</source>
+        <translation>还没有这种语言的语音模型：请下载、选择文件夹，或只用打字回复继续。</translation>
     </message>
     <message>
         <source>Found the speech model in {folder}.</source>
         <translation>在 {folder} 中找到了语音模型。</translation>
     </message>
     <message>
-        <source>&amp;Download ({size} MB)</source>
-        <translation>下载(&amp;D)（{size} MB）</translation>
+        <source>&amp;Download (%1)</source>
+        <translation>下载(&amp;D)（%1）</translation>
     </message>
     <message>
         <source>Using the speech model in {folder}.</source>
@@ -1229,6 +1277,10 @@ Advice items: %3 → %4</source>
     <message>
         <source>difficulty %1</source>
         <translation>难度 %1</translation>
+    </message>
+    <message>
+        <source>not scored</source>
+        <translation>未评分</translation>
     </message>
     <message>
         <source>resolved</source>
@@ -1868,6 +1920,14 @@ Advice items: %3 → %4</source>
         </translation>
     </message>
     <message>
+        <source>Not scored</source>
+        <translation>未评分</translation>
+    </message>
+    <message>
+        <source>No reply before the call ended</source>
+        <translation>通话结束前没有回复</translation>
+    </message>
+    <message>
         <source>All advice</source>
         <translation>全部建议</translation>
     </message>
@@ -1974,6 +2034,10 @@ Advice items: %3 → %4</source>
         <translation>客户语言：{language}</translation>
     </message>
     <message>
+        <source>Speech model: none yet — typed replies only (Settings… sets up voice later)</source>
+        <translation>语音模型：暂无——只用打字回复（以后可在“设置…”中设置语音）</translation>
+    </message>
+    <message>
         <source>Speech model: {folder}</source>
         <translation>语音模型：{folder}</translation>
     </message>
@@ -2032,8 +2096,8 @@ Advice items: %3 → %4</source>
 <context>
     <name>TrendChart</name>
     <message>
-        <source>Select an attempt and choose Trend (Ctrl+T) to see that trainee&apos;s progress.</source>
-        <translation>选择一次练习，然后选择“趋势”（Ctrl+T）查看该学员的进步情况。</translation>
+        <source>Select an attempt or a trainee to see their progress.</source>
+        <translation>选择一次练习或一位学员，查看其进步情况。</translation>
     </message>
     <message>
         <source>Overall score</source>

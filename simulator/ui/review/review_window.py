@@ -36,10 +36,12 @@ def load_persona_index() -> dict[str, Any]:
 
 
 class ReviewWindow(QMainWindow):
-    def __init__(self, store: AttemptStore, parent: QWidget | None = None) -> None:
+    def __init__(self, store: AttemptStore, parent: QWidget | None = None, trainee: str | None = None) -> None:
+        """`trainee`: whose trend the Trend tab shows while no attempt is selected (the app's current one)."""
         super().__init__(parent)
         self._pdf_tasks: list[BackgroundTask] = []
         self.store = store
+        self.current_trainee = trainee
         self.setWindowTitle(self.tr("Review attempts"))
         self.personas = load_persona_index()
         persona_keys = sorted({*self.personas, *(p.type for p in self.personas.values())})
@@ -70,6 +72,7 @@ class ReviewWindow(QMainWindow):
         self.tabs.addTab(self.detail, self.tr("&Attempt"))
         self.tabs.addTab(self.compare_view, self.tr("Co&mpare"))
         self.tabs.addTab(self.trend_chart, self.tr("Tr&end"))
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -201,12 +204,23 @@ class ReviewWindow(QMainWindow):
         self.compare_view.set_comparison(first, second, compare_attempts(first, second), recordings)
 
     def show_trend(self) -> None:
-        ids = self.selected_ids()
-        if len(ids) != 1:
+        trainee = self.trend_trainee()
+        if trainee is None:
             return
-        trainee = self.model.attempt(self.model.row_of(ids[0])).trainee
         self.trend_chart.set_trend(trainee, trend_series(self.store.trainee_trend(trainee)))
         self.tabs.setCurrentWidget(self.trend_chart)
+
+    def trend_trainee(self) -> str | None:
+        """Whose trend the Trend tab shows: the selected attempt's trainee, else the trainee filtered on,
+        else the app's current trainee."""
+        ids = self.selected_ids()
+        if ids:
+            return self.model.attempt(self.model.row_of(ids[0])).trainee
+        return self.filter_bar.trainee.currentData() or self.current_trainee or None
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.trend_chart:  # opened by its tab: filled without Ctrl+T
+            self.show_trend()
 
     # ------------------------------------------------------------ export and import
 
@@ -349,9 +363,10 @@ def _write_json(path: Path, data: Any) -> Path:
     return Path(path)
 
 
-def open_review(parent: QWidget | None = None, store: AttemptStore | None = None) -> ReviewWindow:
+def open_review(parent: QWidget | None = None, store: AttemptStore | None = None,
+                trainee: str | None = None) -> ReviewWindow:
     """Open the review screen on `store` (default: the configured attempts database) and show it."""
-    window = ReviewWindow(store or open_store(), parent)
+    window = ReviewWindow(store or open_store(), parent, trainee)
     window.setAttribute(Qt.WA_DeleteOnClose)
     window.show()
     return window

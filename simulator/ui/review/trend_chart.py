@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import time
+
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from simulator.core.review.trend import RUNNING_WINDOW, TrendSeries
 
 SCORE_COLOUR, MEAN_COLOUR = "#2f6fb7", "#d9622b"
+EMPTY_DAYS = 28  # the span an empty trend shows, ending today
 
 
 class TrendChart(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.title = QLabel(self.tr("Select an attempt and choose Trend (Ctrl+T) to see that trainee's progress."),
-                            wordWrap=True)
+        self.title = QLabel(self.tr("Select an attempt or a trainee to see their progress."), wordWrap=True)
         self.plot = pg.PlotWidget(background="w", axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
         self.plot.setMenuEnabled(False)
         self.plot.setYRange(0, 100, padding=0.05)
@@ -32,6 +34,12 @@ class TrendChart(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.plot, 1)
         self.series: TrendSeries | None = None
+        self._show_recent()
+
+    def _show_recent(self) -> None:
+        """No scored attempt yet: the last weeks up to today, so the axis reads as dates (not 00.100 … 00.900)."""
+        now = time.time()
+        self.plot.setXRange(now - EMPTY_DAYS * 86400.0, now, padding=0)
 
     def set_trend(self, trainee: str, series: TrendSeries) -> None:
         self.series = series
@@ -43,6 +51,8 @@ class TrendChart(QWidget):
         if series.times:
             pad = max(3600.0, 0.03 * (series.times[-1] - series.times[0]))
             self.plot.setXRange(series.times[0] - pad, series.times[-1] + pad, padding=0)
+        else:
+            self._show_recent()
 
     def points(self) -> list[tuple[float, float]]:
         """The plotted (time, score) points, for tests and accessibility."""
