@@ -63,7 +63,7 @@ def test_json_from_a_timeline(capsys: pytest.CaptureFixture[str], timeline_file:
     for key in ("empathy", "thanks", "apology", "cancelled_apology", "resolution", "taboo", "over_promise"):
         assert isinstance(r["phrases"][key], list)
     assert any(h["turn"] == 2 for h in r["phrases"]["apology"])
-    assert all(set(h) == {"turn", "time", "text"} for v in r["phrases"].values() for h in v)
+    assert all(set(h) == {"turn", "time", "text", "confidence"} for v in r["phrases"].values() for h in v)  # keys gained, none lost
     assert isinstance(r["fillers"], float)
     assert {k: type(v) for k, v in r["clear"].items() if k != "emotion_before_solution"} == dict.fromkeys(
         ("control", "listen", "establish", "apologize", "resolve"), bool

@@ -76,7 +76,10 @@ class CallAnalysis:
                 }
                 for t in m.turns
             ],
-            "phrases": {k: [{"turn": h.turn, "time": round(h.time, 3), "text": h.text} for h in v] for k, v in self.hits.items()},
+            "phrases": {k: [{"turn": h.turn, "time": round(h.time, 3), "text": h.text, "confidence": h.confidence}
+                            for h in v] for k, v in self.hits.items()},
+            "possibly_heard": [{"category": h.category, "turn": h.turn, "time": round(h.time, 3), "text": h.text,
+                                "confidence": h.confidence} for h in card.possibly_heard],
             "fillers": round(self.fillers, 2),
             "pronouns": self.pronouns or {},
             "clear": {**card.clear.steps(), "emotion_before_solution": card.clear.emotion_before_solution},

@@ -110,6 +110,7 @@ class PhraseHit:
     text: str
     phrase: str
     tag: str = ""
+    confidence: float = 1.0  # the least sure of the recognised words it rests on (typed: 1)
 
 
 # ---------------------------------------------------------------- loading
@@ -660,6 +661,20 @@ class _Clock:
             acc += n
         self._total = acc
 
+    def confidence(self, start: int, end: int) -> float:
+        """The lowest recogniser confidence among the words that hold the characters start..end."""
+        if not self._words or not self._turn.words:
+            return 1.0
+        first = self._counts[min(max(start, 0), len(self._counts) - 1)]
+        last = self._counts[min(max(end, 0), len(self._counts) - 1)]
+        i = max(0, bisect_right(self._acc, first) - 1)
+        confs = []
+        while i < len(self._words) and self._acc[i] < max(last, first + 1):
+            if self._sizes[i]:
+                confs.append(self._words[i].conf)
+            i += 1
+        return min(confs, default=1.0)
+
     def at(self, offset: int) -> float:
         if not self._words:
             return self._turn.start
@@ -698,7 +713,8 @@ def find_phrases(timeline: Timeline) -> dict[str, list[PhraseHit]]:
         norm, matches = match_text(turn.text, language, lists, context)
         clock = _Clock(turn, norm, language)
         for m in matches:
-            hits[m.category].append(PhraseHit(m.category, i, clock.at(m.start), m.text, m.phrase, m.tag))
+            hits[m.category].append(PhraseHit(m.category, i, clock.at(m.start), m.text, m.phrase, m.tag,
+                                              round(clock.confidence(m.start, m.end), 3)))
     return hits
 
 

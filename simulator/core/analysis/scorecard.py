@@ -45,6 +45,7 @@ class Scorecard:
     findings: list[Finding]
     clear: ClearCoverage
     not_measured: list[str] = field(default_factory=list)
+    possibly_heard: list[Any] = field(default_factory=list)  # penalty phrase hits heard with too little confidence
 
     @property
     def scored(self) -> bool:

@@ -484,6 +484,29 @@ def not_scored(timeline: Timeline) -> Scorecard:
     return Scorecard(None, {}, [], unjudged, list(CRITERIA))
 
 
+PENALTIES = {"taboo": "taboo", "retaliation": "taboo", "negative": "taboo", "cancelled_apology": "apology",
+             "over_promise": "resolution", "vague_promise": "resolution"}  # category -> the criterion it costs
+
+
+def heard_surely(hits: dict[str, list[PhraseHit]], thr: Any) -> tuple[dict[str, list[PhraseHit]], list[PhraseHit]]:
+    """The hits sure enough to judge on (thresholds.toml [confidence]: penalties need more than rewards), and
+    the penalties that were only possibly heard: shown with their moment, never scored."""
+    sure: dict[str, list[PhraseHit]] = {}
+    possibly: list[PhraseHit] = []
+    for category, found in hits.items():
+        floor = thr.penalty_confidence if category in PENALTIES else thr.reward_confidence
+        sure[category] = [h for h in found if h.confidence >= floor]
+        if category in PENALTIES:
+            possibly += [h for h in found if h.confidence < floor]
+    return sure, sorted(possibly, key=lambda h: h.time)
+
+
+def _possibly_heard(c: _Call, possibly: list[PhraseHit]) -> None:
+    for h in possibly:
+        c.add("possibly_heard", PENALTIES[h.category], "warn", h.turn, h.time, 0.0, h.text,
+              text=h.text, confidence=f"{h.confidence:.2f}")
+
+
 def _course_points(c: _Call, checks: list[CourseCheck]) -> float:
     """The course checks' findings for one criterion, and the points they cost it (scoring.toml [course])."""
     lost = 0.0
@@ -558,6 +581,7 @@ def score_call(timeline: Timeline, hits: dict[str, list[PhraseHit]], measures: o
     if not replies(timeline):
         return not_scored(timeline)
     cfg = load_scoring_config()
+    hits, possibly = heard_surely(hits, load_thresholds())
     persona = persona_key(cfg, persona_type or timeline.extra.get("persona_type") or timeline.persona)
     closed_early = timeline.extra.get(ENDING_KEY) == RESOLVED
     call = _Call(timeline, hits, measures, cfg, clear_coverage(timeline, hits, measures), persona, closed_early)
@@ -572,8 +596,10 @@ def score_call(timeline: Timeline, hits: dict[str, list[PhraseHit]], measures: o
         value = criterion(call)
         if value is not None:
             criteria[name] = _clamp(value - _course_points(call, [k for k in course if k.criterion == name]))
+    if has_words:
+        _possibly_heard(call, possibly)
     weight = sum(cfg.weights[k] for k in criteria)
     overall = _clamp(sum(cfg.weights[k] * v for k, v in criteria.items()) / weight) if weight else 0
     findings = _one_per_cause(_costed(call.findings, call.folds, criteria, cfg.weights, weight))
     findings = sorted(findings, key=lambda f: (f.time is None, f.time or 0.0, f.turn or 0))
-    return Scorecard(overall, criteria, findings, call.clear, [k for k in CRITERIA if k not in criteria])
+    return Scorecard(overall, criteria, findings, call.clear, [k for k in CRITERIA if k not in criteria], possibly)

@@ -44,6 +44,8 @@ class Thresholds:
     vad_min_speech: float
     vad_pad: float
     turn_gap: float
+    penalty_confidence: float = 0.75
+    reward_confidence: float = 0.5
 
     def pace_band(self, language: str) -> tuple[float, float]:
         return self.pace_zh if language == "zh" else self.pace_en
@@ -96,6 +98,9 @@ def _from_dict(d: dict[str, Any]) -> Thresholds:
         vad_min_speech=float(vad["min_speech"]),
         vad_pad=float(vad["pad"]),
         turn_gap=float(vad["turn_gap"]),
+        # a site's copy from before [confidence] keeps working with the packaged defaults
+        penalty_confidence=float(d.get("confidence", {}).get("penalty", 0.75)),
+        reward_confidence=float(d.get("confidence", {}).get("reward", 0.5)),
     )
 
 
