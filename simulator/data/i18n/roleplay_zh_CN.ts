@@ -59,6 +59,10 @@
         <translation>此次练习没有保存任何对话轮次。</translation>
     </message>
     <message>
+        <source>possibly misheard: recognised with confidence %s</source>
+        <translation>可能识别有误：识别把握 %s</translation>
+    </message>
+    <message>
         <source>Customer</source>
         <translation>客户</translation>
     </message>

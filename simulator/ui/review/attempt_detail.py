@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
+from simulator.core.review.heard import heard_words
 from simulator.core.review.report import clock
 from simulator.core.review.stored import StandInPersona, record_timeline, review_analysis
 from simulator.storage import AttemptRecord, AttemptStore, StorageError
@@ -116,16 +117,29 @@ class AttemptDetail(QWidget):
 
     def _transcript_html(self, r: AttemptRecord) -> str:
         names = {"customer": self.tr("Customer"), "trainee": self.tr("Trainee")}
-        return transcript_html(record_timeline(r).turns, names, self.tr("No turns were saved for this attempt."))
+        return transcript_html(record_timeline(r).turns, names, self.tr("No turns were saved for this attempt."),
+                               doubt=self.tr("possibly misheard: recognised with confidence %s"))
 
 
-def transcript_html(turns: list[Any], names: dict[str, str], empty: str, hide: Callable[[str], str] = str) -> str:
-    """The turns as a table of time, speaker and text; `hide` rewrites what was said (names left out)."""
+def transcript_html(turns: list[Any], names: dict[str, str], empty: str, hide: Callable[[str], str] = str,
+                    doubt: str = "recognised with confidence %s") -> str:
+    """The turns as a table of time, speaker and text; `hide` rewrites what was said (names left out); a word
+    the recogniser was unsure of is dimmed and underlined, `doubt` (with its confidence) shown on hover."""
     if not turns:
         return "<p>" + escape(empty) + "</p>"
     colours = {"customer": "#d9622b", "trainee": "#2f6fb7"}
     rows = "".join(
         f"<tr><td style='color:#666666'>{clock(t.start)}</td>"
         f"<td style='color:{colours.get(t.speaker, '#333333')}'><b>{escape(names.get(t.speaker, t.speaker))}</b></td>"
-        f"<td>{escape(hide(t.text))}</td></tr>" for t in turns)
+        f"<td>{_said_html(t, hide, doubt)}</td></tr>" for t in turns)
     return f"<table cellpadding='3'>{rows}</table>"
+
+
+def _said_html(turn: Any, hide: Callable[[str], str], doubt: str) -> str:
+    words = heard_words(turn)
+    if not words or not any(w.doubtful for w in words):
+        return escape(hide(turn.text))
+    return " ".join(
+        f"<span style='color:#8a8a8a; text-decoration: underline' title='{escape(doubt % f'{w.confidence:.2f}')}'>"
+        f"{escape(hide(w.text))}</span>"
+        if w.doubtful else escape(hide(w.text)) for w in words)
