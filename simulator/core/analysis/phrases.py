@@ -508,8 +508,8 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
 def _one_verdict(out: list[Match], text: str, dropped: list[NearMiss] | None) -> list[Match]:
     """Where two verdicts describe one act, keep the one that says what it was: a rule quoted after "sorry,
     but" or in a sentence with a taboo phrase ("我也没办法，这是公司规定") is an excuse, not an explanation; a
-    jibe is retaliation rather than a taboo phrase; and a reply that hits back offers no escalation path or
-    follow-up in earnest."""
+    jibe is retaliation rather than a taboo phrase; and a reply that hits back offers no escalation path, follow-up,
+    empathy, thanks or apology in earnest (said in sarcasm: "so sorry your majesty had to queue")."""
     excuses = [(c.start, _sentence_end(text, c.end)) for c in out if c.category == "cancelled_apology"]
     excuses += [(_sentence_start(text, t.start), _sentence_end(text, t.end)) for t in out if t.category == "taboo"]
     jibes = _Cover((m.start, m.end) for m in out if m.category == "retaliation")
@@ -517,15 +517,17 @@ def _one_verdict(out: list[Match], text: str, dropped: list[NearMiss] | None) ->
     kept = [m for m in out if not (
         (m.category == "explain_rule" and any(s <= m.start < e for s, e in excuses))
         or (m.category == "taboo" and jibes.overlaps((m.start, m.end)))
-        or (m.category in ("escalation_path", "follow_up") and hits_back))]
+        or (m.category in ("escalation_path", "follow_up", "empathy", "thanks", "apology") and hits_back))]
     _tell(dropped, out, kept, "another verdict says what this was")
     return kept
 
 
 def _offered(out: list[Match], text: str, dropped: list[NearMiss] | None) -> list[Match]:
-    """A time inside a choice offered ("today at three or tomorrow at ten?") is an option, not yet a commitment."""
+    """A time or a refund inside a choice offered ("today at three or tomorrow at ten?", "rebook, or take a full
+    refund?") is an option, not yet a commitment or a promise."""
     choices = [(_sentence_start(text, m.start), _sentence_end(text, m.end)) for m in out if m.category == "options"]
-    kept = [m for m in out if not (m.tag == "commitment" and any(s <= m.start < e for s, e in choices))]
+    kept = [m for m in out if not ((m.tag == "commitment" or m.category == "over_promise")
+                                   and any(s <= m.start < e for s, e in choices))]
     _tell(dropped, out, kept, "a time offered as one of several choices")
     return kept
 
