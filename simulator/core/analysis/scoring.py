@@ -548,20 +548,20 @@ def _costed(findings: list[Finding], folds: list[tuple[str, str, float]], criter
 
 
 def _one_per_cause(findings: list[Finding]) -> list[Finding]:
-    """A CLEAR step finding that repeats a criterion's finding is folded into it (its cost added)."""
-    codes = {f.code for f in findings}
-    folded = {f.code: f for f in findings if any(code in codes for code in _SAME_CAUSE.get(f.code, ()))}
-    out = []
-    for f in findings:
-        if f.code in folded:
-            continue
-        extra = sum(g.cost for code, g in folded.items() if f.code in _SAME_CAUSE[code] and f is _first(findings, f.code))
-        out.append(replace(f, cost=round(f.cost + extra, 2)) if extra else f)
-    return out
-
-
-def _first(findings: list[Finding], code: str) -> Finding | None:
-    return next((f for f in findings if f.code == code), None)
+    """A CLEAR step finding that repeats a criterion's finding is folded into the first finding naming the same
+    cause, its cost added there once (clear_control after a taboo and a defensive phrase counts once)."""
+    first: dict[str, int] = {}
+    for i, f in enumerate(findings):
+        first.setdefault(f.code, i)
+    extra: dict[int, float] = defaultdict(float)
+    folded = set()
+    for i, f in enumerate(findings):
+        targets = [first[code] for code in _SAME_CAUSE.get(f.code, ()) if code in first]
+        if targets:
+            extra[min(targets)] += f.cost
+            folded.add(i)
+    return [replace(f, cost=round(f.cost + extra[i], 2)) if extra.get(i) else f
+            for i, f in enumerate(findings) if i not in folded]
 
 
 def better_wording(hit: PhraseHit, language: str) -> str:
