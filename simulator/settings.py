@@ -27,6 +27,8 @@ SETTINGS_VERSION = 2
 UI_LANGUAGES = ("system", "zh", "en")
 PERSONA_LANGUAGES = ("zh", "en")
 SILENCE_RANGE = (0.3, 5.0)  # seconds of silence that end a turn: shorter cuts people off, longer feels dead
+RECENT_TRAINEES = 12        # names the facilitator's quick picker offers
+NAME_LENGTH = 200           # the database's limit for a trainee's name and a group
 
 
 class SettingsError(RuntimeError):
@@ -44,7 +46,9 @@ class Settings:
     end_of_turn_silence: float = 1.2
     push_to_talk: bool = False
     baseline_loudness_db: float | None = None
-    trainee_name: str = ""
+    trainee_name: str = ""     # who takes the next call, as they gave it (never the computer's user name)
+    trainee_group: str = ""    # their class or team, optional
+    recent_trainees: list[dict[str, str]] = field(default_factory=list)  # {"name", "group"}, newest first
     db_url: str | None = None
     window_geometry: str = ""  # base64 of QWidget.saveGeometry()
     last_persona: str = ""     # persona id and scenario id of the last call, preselected at start
@@ -86,12 +90,32 @@ _VALID: dict[str, Callable[[Any], bool]] = {
     "push_to_talk": lambda v: isinstance(v, bool),
     "baseline_loudness_db": lambda v: v is None or _is_number(v),
     "trainee_name": lambda v: isinstance(v, str),
+    "trainee_group": lambda v: isinstance(v, str),
+    "recent_trainees": lambda v: isinstance(v, list) and all(
+        isinstance(e, dict) and set(e) == {"name", "group"} and all(isinstance(x, str) for x in e.values())
+        for e in v),
     "db_url": _is_optional_str,
     "window_geometry": lambda v: isinstance(v, str),
     "last_persona": lambda v: isinstance(v, str),
     "last_scenario": lambda v: isinstance(v, str),
     "setup_done": lambda v: isinstance(v, bool),
 }
+
+
+def tidy_name(text: str) -> str:
+    """A name or group as kept: inner runs of spaces made one, ends trimmed, cut at NAME_LENGTH."""
+    return " ".join(text.split())[:NAME_LENGTH]
+
+
+def set_trainee(settings: Settings, name: str, group: str = "") -> None:
+    """Make (name, group) the current trainee and the first of the recent ones. Raises ValueError for a
+    blank name: every attempt belongs to a named trainee."""
+    name, group = tidy_name(name), tidy_name(group)
+    if not name:
+        raise ValueError("a trainee name is required")
+    settings.trainee_name, settings.trainee_group = name, group
+    entry = {"name": name, "group": group}
+    settings.recent_trainees = [entry] + [e for e in settings.recent_trainees if e != entry][:RECENT_TRAINEES - 1]
 
 
 def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
@@ -201,4 +225,5 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     return path
 
 
-__all__ = ["SETTINGS_VERSION", "Settings", "SettingsError", "load_settings", "save_settings", "settings_path"]
+__all__ = ["SETTINGS_VERSION", "Settings", "SettingsError", "load_settings", "save_settings", "set_trainee",
+           "settings_path", "tidy_name"]

@@ -40,10 +40,11 @@ def test_migrations_build_the_schema_the_orm_expects(db_url: str) -> None:
     with store.engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
         assert {"trainees", "attempts", "recordings", "alembic_version"} <= tables
-        assert conn.scalar(text("select version_num from alembic_version")) == "0002_import_content_hash"
+        assert conn.scalar(text("select version_num from alembic_version")) == "0003_trainee_identity"
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         indexed = {tuple(ix["column_names"]) for ix in inspect(conn).get_indexes("attempts")}
-    assert {("started_at",), ("overall",), ("trainee_id", "started_at"), ("persona_id", "started_at")} <= indexed
+    assert {("started_at",), ("overall",), ("trainee_id", "started_at"), ("persona_id", "started_at"),
+            ("trainee_group",)} <= indexed
     attempt_id = record_call(store)
     store.close()
     again = open_store(db_url)  # upgrading an up-to-date database changes nothing and loses nothing

@@ -3,7 +3,8 @@
 A bundle holds attempt.json (everything but the timeline), timeline.json and the recording, so an attempt
 can be reviewed on a machine that never saw it. The anonymous options replace the trainee's name by
 "trainee N" (numbered in order of appearance, so one person's attempts still group together) wherever it
-appears, and leave out the manager's notes, which may name people.
+appears, the trainee's group by "group N" (a small class, or one named after its leader, points at people
+as surely as a name), and leave out the manager's notes, which may name people.
 """
 
 from __future__ import annotations
@@ -26,24 +27,29 @@ from .errors import StorageError
 from .repository import READ_ONLY, AttemptRecord, AttemptStore, AttemptSummary
 
 CSV_PAGE = 1000
-CSV_COLUMNS = ("id", "trainee", "persona_id", "persona_type", "scenario_id", "language", "started_at", "ended_at",
+CSV_COLUMNS = ("id", "trainee", "group", "persona_id", "persona_type", "scenario_id", "language", "started_at", "ended_at",
                "duration_s", "status", "ending", "overall", "has_recording", *CRITERIA)
 
 
 class Pseudonyms:
-    """Stable stand-ins for names within one export."""
+    """Stable stand-ins for names (or groups: kind="group") within one export."""
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str = "trainee") -> None:
+        self.kind = kind
         self._names: dict[str, str] = {}
 
     def __call__(self, name: str) -> str:
-        return self._names.setdefault(name, f"trainee {len(self._names) + 1}")
+        return self._names.setdefault(name, f"{self.kind} {len(self._names) + 1}")
+
+    def optional(self, name: str | None) -> str | None:
+        """No group stays no group."""
+        return None if name is None else self(name)
 
 
 def export_csv(store: AttemptStore, path: Path, anonymous: bool = False, **filters: Any) -> int:
     """Write the (filtered) attempts list with every criterion's score (blank: not measured); returns the
     number of rows. UTF-8 with a byte-order mark, so a spreadsheet opened on it shows Chinese names."""
-    pseudonym = Pseudonyms()
+    pseudonym, group_pseudonym = Pseudonyms(), Pseudonyms("group")
     count = 0
     try:
         with private_file(Path(path), "w", newline="", encoding="utf-8-sig") as f:
@@ -52,8 +58,9 @@ def export_csv(store: AttemptStore, path: Path, anonymous: bool = False, **filte
             while page := store.list_attempts(**filters, limit=CSV_PAGE, offset=count):
                 scores = store.attempt_scores(row.id for row in page)
                 for row in page:
-                    writer.writerow(_csv_row(row, pseudonym(row.trainee) if anonymous else row.trainee)
-                                    + _score_cells(scores.get(row.id, {})))
+                    who = ((pseudonym(row.trainee), group_pseudonym.optional(row.group)) if anonymous
+                           else (row.trainee, row.group))
+                    writer.writerow(_csv_row(row, *who) + _score_cells(scores.get(row.id, {})))
                 count += len(page)
     except OSError as exc:
         raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
@@ -65,7 +72,7 @@ def export_attempt(store: AttemptStore, attempt_id: int, path: Path, anonymous: 
     record = store.get_attempt(attempt_id)
     recording = store.recording_path(attempt_id)
     if anonymous:
-        record = anonymised(record, Pseudonyms()(record.trainee))
+        record = anonymised(record, Pseudonyms()(record.trainee), Pseudonyms("group").optional(record.group))
     meta = {k: v for k, v in _jsonable(asdict(record)).items() if k not in ("timeline", "id", "recording")}
     meta["bundle_format"] = BUNDLE_FORMAT
     path = Path(path)
@@ -95,11 +102,12 @@ def import_attempt(store: AttemptStore, path: Path) -> int:
         return store.add_records([record], [bundle.recording], content_hashes=[bundle.content_hash])[0]
 
 
-def anonymised(record: AttemptRecord, stand_in: str) -> AttemptRecord:
+def anonymised(record: AttemptRecord, stand_in: str, group_stand_in: str | None = None) -> AttemptRecord:
     """The record with the trainee's name, the OS user name and every path replaced in its free text (see
-    anonymise.py), the recording's name dropped and the notes left out."""
+    anonymise.py), the group replaced by `group_stand_in`, the recording's name dropped and the notes left
+    out."""
     data = Scrubber([record.trainee], stand_in).value(_jsonable(asdict(record)))
-    data["trainee"], data["notes"], data["recording"] = stand_in, "", None
+    data["trainee"], data["group"], data["notes"], data["recording"] = stand_in, group_stand_in, "", None
     return _record_from(data, data.pop("timeline"))
 
 
@@ -112,9 +120,9 @@ def _record_from(meta: dict[str, Any], timeline: dict[str, Any]) -> AttemptRecor
     return AttemptRecord(**values)
 
 
-def _csv_row(row: AttemptSummary, trainee: str) -> list[Any]:
+def _csv_row(row: AttemptSummary, trainee: str, group: str | None) -> list[Any]:
     duration = f"{row.duration:.1f}" if row.duration is not None else ""
-    return [row.id, _cell(trainee), _cell(row.persona_id), _cell(row.persona_type), _cell(row.scenario_id),
+    return [row.id, _cell(trainee), _cell(group or ""), _cell(row.persona_id), _cell(row.persona_type), _cell(row.scenario_id),
             row.language, row.started_at.isoformat(), row.ended_at.isoformat() if row.ended_at else "", duration,
             row.status, _cell(row.ending or ""), "" if row.overall is None else row.overall, int(row.has_recording)]
 

@@ -1,4 +1,5 @@
-"""ORM tables: trainees, their attempts, and recording bytes for servers without a shared folder.
+"""ORM tables: trainees (by name), their attempts (each with the trainee's group at the time), and
+recording bytes for servers without a shared folder.
 
 Times are stored as naive UTC (SQLite keeps no time zone); the repository hands out aware datetimes.
 The list screen filters and sorts on the indexed columns only, so 10,000 attempts stay fast.
@@ -36,6 +37,7 @@ class Attempt(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id", ondelete="CASCADE"))
+    trainee_group: Mapped[str | None] = mapped_column(String(200), index=True)  # class or team at the time
     persona_id: Mapped[str] = mapped_column(String(100))
     persona_type: Mapped[str] = mapped_column(String(50))
     scenario_id: Mapped[str] = mapped_column(String(100), index=True)

@@ -53,6 +53,7 @@ class AttemptRecord:
     notes: str = ""
     recording: str | None = None
     recording_error: str | None = None
+    group: str | None = None   # the trainee's class or team when the call was made
 
     @property
     def duration(self) -> float | None:
@@ -75,6 +76,7 @@ class AttemptSummary:
     ending: str | None
     overall: int | None
     has_recording: bool
+    group: str | None = None
 
     @property
     def duration(self) -> float | None:
@@ -83,7 +85,7 @@ class AttemptSummary:
 
 _SORTS = {
     "started_at": Attempt.started_at, "ended_at": Attempt.ended_at, "overall": Attempt.overall,
-    "trainee": Trainee.name, "persona": Attempt.persona_id, "scenario": Attempt.scenario_id,
+    "trainee": Trainee.name, "group": Attempt.trainee_group, "persona": Attempt.persona_id, "scenario": Attempt.scenario_id,
     "ending": Attempt.ending, "status": Attempt.status, "id": Attempt.id,
 }
 
@@ -107,12 +109,14 @@ class AttemptStore:
 
     # -- during a call ------------------------------------------------------------------------------
     def begin_attempt(self, trainee: str, persona_id: str, persona_type: str, scenario_id: str,
-                      language: str) -> tuple[int, Path]:
-        """Create the row (in_progress) and return where the CallRecorder must write."""
+                      language: str, group: str | None = None) -> tuple[int, Path]:
+        """Create the row (in_progress) and return where the CallRecorder must write. `trainee` is the name
+        the trainee gave (required), `group` their class or team (optional)."""
         self._writable()
         now = _now()
         with self._session() as s:
-            row = Attempt(trainee_id=self._trainee_id(s, trainee), persona_id=persona_id,
+            row = Attempt(trainee_id=self._trainee_id(s, trainee), trainee_group=group_name(group),
+                          persona_id=persona_id,
                           persona_type=persona_type, scenario_id=scenario_id, language=language,
                           started_at=now, updated_at=now, status="in_progress", scores={}, findings=[],
                           timeline={}, notes="", host=HOST, pid=os.getpid())
@@ -175,7 +179,8 @@ class AttemptStore:
         return stale
 
     # -- review ---------------------------------------------------------------------------------------
-    def list_attempts(self, trainee: str | None = None, persona: str | None = None, scenario: str | None = None,
+    def list_attempts(self, trainee: str | None = None, group: str | None = None, persona: str | None = None,
+                      scenario: str | None = None,
                       since: datetime | None = None, until: datetime | None = None,
                       min_score: int | None = None, max_score: int | None = None, ending: str | None = None,
                       status: str | None = None, order_by: str = "started_at", descending: bool = True,
@@ -189,14 +194,14 @@ class AttemptStore:
         key = _shown_key(order_by, shown_order) if shown_order else _SORTS[order_by]
         stmt = select(Attempt.id, Trainee.name, Attempt.persona_id, Attempt.persona_type, Attempt.scenario_id,
                       Attempt.language, Attempt.started_at, Attempt.ended_at, Attempt.status, Attempt.ending,
-                      Attempt.overall, Attempt.recording.is_not(None)).join(Trainee)
-        stmt = _filtered(stmt, trainee=trainee, persona=persona, scenario=scenario, since=since, until=until,
+                      Attempt.overall, Attempt.recording.is_not(None), Attempt.trainee_group).join(Trainee)
+        stmt = _filtered(stmt, trainee=trainee, group=group, persona=persona, scenario=scenario, since=since, until=until,
                          min_score=min_score, max_score=max_score, ending=ending, status=status)
         order = [key.desc(), Attempt.id.desc()] if descending else [key.asc(), Attempt.id.asc()]
         stmt = stmt.order_by(key.is_(None), *order).limit(limit).offset(offset)
         with self._session() as s:
             return [AttemptSummary(r[0], r[1], r[2], r[3], r[4], r[5], _aware(r[6]), _aware(r[7]), r[8], r[9],
-                                   r[10], bool(r[11])) for r in s.execute(stmt)]
+                                   r[10], bool(r[11]), r[12]) for r in s.execute(stmt)]
 
     def attempt_scores(self, attempt_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         """The per-criterion scores of some attempts, by id (the list leaves them out: they are a JSON object)."""
@@ -227,7 +232,7 @@ class AttemptStore:
                 ended_at=_aware(row.ended_at), ending=row.ending, ending_reason=row.ending_reason,
                 status=row.status, overall=row.overall, scores=row.scores, findings=row.findings,
                 timeline=row.timeline, notes=row.notes, recording=row.recording,
-                recording_error=row.recording_error)
+                recording_error=row.recording_error, group=row.trainee_group)
 
     def recording_path(self, attempt_id: int) -> Path | None:
         """The playable file; audio kept in the database is first written to the local cache folder."""
@@ -248,16 +253,28 @@ class AttemptStore:
         with self._session() as s:
             self._row(s, attempt_id).notes = text
 
-    def trainee_trend(self, name: str) -> list[tuple[datetime, int]]:
-        """(start, overall score) of every scored attempt of one trainee, oldest first."""
-        stmt = (select(Attempt.started_at, Attempt.overall).join(Trainee)
-                .where(Trainee.name == name, Attempt.overall.is_not(None)).order_by(Attempt.started_at, Attempt.id))
+    def trainee_trend(self, name: str, group: str | None = None) -> list[tuple[datetime, int]]:
+        """(start, overall score) of every scored attempt of one trainee, oldest first; with `group`, only
+        those made in that group (two people of one name in two classes are told apart by their class)."""
+        stmt = _filtered(select(Attempt.started_at, Attempt.overall).join(Trainee), trainee=name, group=group)
+        stmt = stmt.where(Attempt.overall.is_not(None)).order_by(Attempt.started_at, Attempt.id)
         with self._session() as s:
             return [(_aware(t), int(o)) for t, o in s.execute(stmt)]
 
-    def trainees(self) -> list[str]:
+    def trainees(self, group: str | None = None) -> list[str]:
+        """Every trainee's name; with `group`, those with an attempt in that group."""
+        stmt = select(Trainee.name).order_by(Trainee.name)
+        if group is not None:
+            stmt = stmt.where(Trainee.id.in_(select(Attempt.trainee_id).where(Attempt.trainee_group == group)))
         with self._session() as s:
-            return list(s.scalars(select(Trainee.name).order_by(Trainee.name)))
+            return list(s.scalars(stmt))
+
+    def groups(self) -> list[str]:
+        """Every group that has attempts, sorted."""
+        stmt = (select(Attempt.trainee_group).where(Attempt.trainee_group.is_not(None)).distinct()
+                .order_by(Attempt.trainee_group))
+        with self._session() as s:
+            return list(s.scalars(stmt))
 
     # -- privacy ----------------------------------------------------------------------------------------
     def delete_attempt(self, attempt_id: int) -> None:
@@ -313,7 +330,8 @@ class AttemptStore:
                 if rec.trainee not in trainees:
                     trainees[rec.trainee] = self._trainee_id(s, rec.trainee)
                 values.append(dict(
-                    trainee_id=trainees[rec.trainee], persona_id=rec.persona_id, persona_type=rec.persona_type,
+                    trainee_id=trainees[rec.trainee], trainee_group=group_name(rec.group),
+                    persona_id=rec.persona_id, persona_type=rec.persona_type,
                     scenario_id=rec.scenario_id, language=rec.language, started_at=_naive(rec.started_at),
                     updated_at=_naive(rec.ended_at or rec.started_at), ended_at=_naive(rec.ended_at),
                     status="complete" if rec.status == "in_progress" else rec.status, ending=rec.ending,
@@ -424,13 +442,23 @@ class AttemptStore:
             path.unlink(missing_ok=True)
 
 
-def _filtered(stmt, *, trainee: str | None = None, persona: str | None = None, scenario: str | None = None,
+def group_name(group: str | None) -> str | None:
+    """A group as stored: spaces trimmed; blank is no group."""
+    if group is None:
+        return None
+    return " ".join(group.split()) or None
+
+
+def _filtered(stmt, *, trainee: str | None = None, group: str | None = None, persona: str | None = None,
+              scenario: str | None = None,
               since: datetime | None = None, until: datetime | None = None, min_score: int | None = None,
               max_score: int | None = None, ending: str | None = None, status: str | None = None):
     """The list filters as WHERE conditions; `persona` matches a persona id or a persona type."""
     conditions = []
     if trainee is not None:
         conditions.append(Trainee.name == trainee)
+    if group is not None:
+        conditions.append(Attempt.trainee_group == group)
     if persona is not None:
         conditions.append((Attempt.persona_id == persona) | (Attempt.persona_type == persona))
     if scenario is not None:

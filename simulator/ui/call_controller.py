@@ -3,7 +3,6 @@ the call and runs the analysis off the GUI thread. Widgets call this; they hold 
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
 import os
@@ -20,7 +19,7 @@ from simulator.core.live_meters import LiveMeters
 from simulator.core.messages import problem_of
 from simulator.core.personas.loader import LoadResult, default_personas_dir, load_personas
 from simulator.core.personas.model import Persona
-from simulator.settings import Settings
+from simulator.settings import Settings, set_trainee, tidy_name
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.live_call import LiveCall, LiveCallOptions
 from simulator.speech.tts import SpeechRenderer
@@ -29,6 +28,10 @@ from simulator.storage.repository import AttemptStore, AttemptSummary
 from simulator.ui.call_bridge import CallBridge
 
 log = logging.getLogger(__name__)
+
+
+class CallInProgress(RuntimeError):
+    """The trainee cannot be switched while a call is starting or live: its attempt is already theirs."""
 ENDED_EARLY = "ended_early"  # the stored ending of a call the trainee ended before the customer did
 
 
@@ -152,6 +155,10 @@ class CallController(QObject):
         seed None: a fresh one per attempt, so the same scenario does not always open alike; the seed is kept
         in the timeline, which replays the call's lines."""
         self.end_call()
+        if self.store is not None and not self.trainee():   # every stored attempt belongs to a named trainee
+            self.bridge.problem(self.tr("Enter the trainee's name before the call: the attempt is saved under it."))
+            self.callFinished.emit(None)
+            return
         if seed is None:
             seed = secrets.randbits(32)
         session = CallSession(self.persona(persona_id), scenario_id, seed)
@@ -211,7 +218,8 @@ class CallController(QObject):
         if self.store is not None:
             try:
                 attempt_id, recording = self.store.begin_attempt(
-                    self.trainee(), persona.id, persona.type, session.scenario.id, persona.language)
+                    self.trainee(), persona.id, persona.type, session.scenario.id, persona.language,
+                    group=self.trainee_group())
             except StorageError as exc:
                 recording = self.store.recordings_dir / f"unsaved-{datetime.now():%Y%m%d-%H%M%S}.flac"
                 store_error = str(exc)
@@ -237,7 +245,20 @@ class CallController(QObject):
         return _Attempt(call, attempt_id, recording, store_error), caps
 
     def trainee(self) -> str:
-        return self.settings.trainee_name.strip() or getpass.getuser()
+        """Who takes the calls: the name given in the app ("" until one is given; never the computer's
+        user name, which says nothing about who sits at a shared laptop)."""
+        return tidy_name(self.settings.trainee_name)
+
+    def trainee_group(self) -> str | None:
+        """The current trainee's class or team, None without one."""
+        return tidy_name(self.settings.trainee_group) or None
+
+    def switch_trainee(self, name: str, group: str = "") -> None:
+        """Make (name, group) the trainee of the next calls. Raises CallInProgress during a call, ValueError
+        for a blank name; the caller saves the settings."""
+        if self.busy:
+            raise CallInProgress("the trainee cannot be switched during a call")
+        set_trainee(self.settings, name, group)
 
     def _progress_saver(self, attempt_id: int | None):
         """Save the timeline after every turn (call thread); a failing database is reported once and the
@@ -262,8 +283,10 @@ class CallController(QObject):
                             .replace("%1", str(exc)))
 
     def recent_attempts(self, limit: int = 10) -> list[AttemptSummary]:
-        """This trainee's latest attempts (none without a store)."""
-        return self.store.list_attempts(trainee=self.trainee(), limit=limit) if self.store is not None else []
+        """This trainee's latest attempts (none without a store or a trainee)."""
+        if self.store is None or not self.trainee():
+            return []
+        return self.store.list_attempts(trainee=self.trainee(), limit=limit)
 
     def meters(self) -> LiveMeters | None:
         """The live pace/loudness/pitch reading of the call in progress (None: no call or no microphone)."""

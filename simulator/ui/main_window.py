@@ -1,14 +1,15 @@
 """The trainee's application window: pick a customer, take the call, read the scorecard, try again.
 
 Three pages in a stack (picker, call, result) driven by the CallController; menus and shortcuts for every
-action; window geometry and the last customer are remembered in the user's settings."""
+action; the current trainee in the menu bar (asked at first start, switched between calls); window geometry,
+the trainee and the last customer are remembered in the user's settings."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QThread
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QThread, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QHBoxLayout, QLabel, QMainWindow, QMenuBar, QMessageBox, QPushButton, QStackedWidget,
@@ -20,12 +21,13 @@ from simulator.core.personas.picker import PickerEntry
 from simulator.settings import SettingsError, load_settings, save_settings
 from simulator.storage.errors import StorageError
 from simulator.ui.assets import app_icon
-from simulator.ui.call_controller import CallController, CallOutcome, Capabilities
+from simulator.ui.call_controller import CallController, CallInProgress, CallOutcome, Capabilities
 from simulator.ui.call_page import CallPage
 from simulator.ui.i18n import install_translator
 from simulator.ui.messages import text_of
 from simulator.ui.picker_page import PickerPage
 from simulator.ui.scorecard_view import ScorecardView
+from simulator.ui.trainee_picker import TraineeButton, TraineeDialog, shown_name
 
 MAX_SHOWN_ERRORS = 12   # more persona-file errors than this: the count, and `personas check` lists them all
 
@@ -57,6 +59,8 @@ class MainWindow(QMainWindow):
         self.review_window: QWidget | None = None
         self.background: list[QThread] = []  # start-up work still running (recovery); waited for on close
         self.end_question: QMessageBox | None = None   # "End the call?" while it is open
+        self.trainee_dialog: TraineeDialog | None = None  # "Who takes the next calls?" while it is open
+        self._asked_at_start = False
         self._confirmed_close = False
         self.setWindowIcon(app_icon())
         self._build_ui(language)
@@ -75,7 +79,6 @@ class MainWindow(QMainWindow):
 
     def _build_ui(self, language: str) -> None:
         """Pages and menus in the current interface language (called again when it changes)."""
-        self.setWindowTitle(self.tr("Difficult-customer call simulator"))
         self.problems = QLabel(wordWrap=True, visible=False, objectName="problems")
         self.problem_messages: list[str] = []  # as reported (Messages stay translatable) for a language switch
         self.problems.setStyleSheet("color: #a04000;")
@@ -144,6 +147,14 @@ class MainWindow(QMainWindow):
                                           self.tr("Replay and compare stored calls"), self.open_review)
         self.settings_action = self._action(call, self.tr("Se&ttings…"), "Ctrl+,",
                                             self.tr("Microphone, speaker, speech model"), self.open_settings)
+        self.trainee_action = self._action(call, self.tr("Switch t&rainee…"), "Ctrl+T",
+                                           self.tr("Who takes the next call (not during a call)"),
+                                           lambda: self.ask_trainee())
+        self.trainee_button = TraineeButton()
+        self.trainee_button.picked.connect(self.switch_trainee)
+        self.trainee_button.otherRequested.connect(lambda: self.ask_trainee())
+        bar.setCornerWidget(self.trainee_button, Qt.Corner.TopRightCorner)
+        self._show_trainee()
         call.addSeparator()
         self._action(call, self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.tr("Close the simulator"), self.close)
         view = bar.addMenu(self.tr("&View"))
@@ -187,6 +198,8 @@ class MainWindow(QMainWindow):
         self.end_action.setEnabled(in_call)
         self.new_action.setEnabled(not in_call)
         self.settings_action.setEnabled(not in_call)
+        self.trainee_action.setEnabled(not in_call)
+        self.trainee_button.setEnabled(not in_call)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         """Space held = talking while push-to-talk is on, wherever the focus is except text being typed."""
@@ -216,6 +229,9 @@ class MainWindow(QMainWindow):
                 self.show_problem(self.tr("No persona files could be loaded."))
                 return
             persona_id, scenario_id = entry.persona_id, entry.scenario_id
+        if self.needs_trainee():    # the attempt is saved under a name: ask it first, then start
+            self.ask_trainee(lambda: self.start_call(persona_id, scenario_id))
+            return
         self.result_page.scorecard.release_audio()
         self.problems.clear()
         self.problems.hide()
@@ -228,6 +244,68 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.call_page)
         self.controller.start_call(persona_id, scenario_id)
         self._update_actions()
+
+    # ------------------------------------------------------------ the trainee
+
+    def needs_trainee(self) -> bool:
+        """No trainee yet while attempts can be saved: every attempt belongs to a named trainee."""
+        store = self.controller.store
+        return not self.controller.trainee() and store is not None and not store.read_only
+
+    def ask_trainee(self, then: Callable[[], None] | None = None) -> None:
+        """The trainee dialog, window-modal and not blocking; `then` runs once a trainee is chosen. Refused
+        during a call: its attempt already belongs to the trainee who started it."""
+        if self.call_page.active or self.controller.busy:
+            self.show_problem(self.tr("End the call before switching the trainee."))
+            return
+        if self.trainee_dialog is not None:
+            self.trainee_dialog.raise_()
+            return
+        dialog = TraineeDialog(self.settings.recent_trainees, self.controller.trainee(),
+                               self.controller.trainee_group() or "", self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.finished.connect(lambda result: self._trainee_answered(dialog, bool(result), then))
+        self.trainee_dialog = dialog
+        dialog.open()
+
+    def _trainee_answered(self, dialog: TraineeDialog, accepted: bool, then: Callable[[], None] | None) -> None:
+        self.trainee_dialog = None
+        dialog.deleteLater()
+        if accepted and self.switch_trainee(*dialog.chosen()) and then is not None:
+            then()
+
+    def switch_trainee(self, name: str, group: str = "") -> bool:
+        """Make (name, group) the trainee of the next calls and save it; False when refused (during a call,
+        or no name)."""
+        try:
+            self.controller.switch_trainee(name, group)
+        except CallInProgress:
+            self.show_problem(self.tr("End the call before switching the trainee."))
+            return False
+        except ValueError:
+            self.show_problem(self.tr("Enter the trainee's name."))
+            return False
+        try:
+            save_settings(self.settings)
+        except SettingsError as exc:
+            self.show_problem(problem_of(exc))
+        self._show_trainee()
+        self.refresh_attempts()
+        return True
+
+    def _show_trainee(self) -> None:
+        name, group = self.controller.trainee(), self.controller.trainee_group() or ""
+        self.trainee_button.show_trainee(name, group, self.settings.recent_trainees)
+        title = self.tr("Difficult-customer call simulator")
+        self.setWindowTitle(f"{title} — {shown_name(name, group)}" if name else title)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        """First shown without a trainee (first start, or settings from before trainee names): ask who it is."""
+        super().showEvent(event)
+        if not self._asked_at_start:
+            self._asked_at_start = True
+            if self.needs_trainee():
+                QTimer.singleShot(0, lambda: self.needs_trainee() and self.ask_trainee())
 
     def _show_capabilities(self, caps: Capabilities) -> None:
         for message in caps.problems:
@@ -381,6 +459,7 @@ class MainWindow(QMainWindow):
             fresh = load_settings()
             fresh.window_geometry = self.settings.window_geometry
             self.controller.settings = self.settings = fresh
+            self._show_trainee()
 
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():

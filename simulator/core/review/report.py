@@ -14,7 +14,7 @@ LANGUAGES = ("zh", "en")
 
 TEXT = {
     "en": {
-        "title": "Call report", "trainee": "Trainee", "persona": "Customer", "scenario": "Scenario",
+        "title": "Call report", "trainee": "Trainee", "group": "Group", "persona": "Customer", "scenario": "Scenario",
         "started": "Date", "duration": "Duration", "ending": "Ending", "status": "Status", "overall": "Overall score",
         "scores": "Scores", "findings": "Findings", "praise": "What went well", "transcript": "Transcript",
         "timeline": "Timeline", "notes": "Manager's notes", "customer": "Customer", "trainee_speaker": "Trainee",
@@ -22,7 +22,7 @@ TEXT = {
         "said": "You said", "better": "Better", "points": "points", "all_findings": "All findings",
     },
     "zh": {
-        "title": "通话评估报告", "trainee": "学员", "persona": "客户", "scenario": "场景", "started": "日期",
+        "title": "通话评估报告", "trainee": "学员", "group": "班组", "persona": "客户", "scenario": "场景", "started": "日期",
         "duration": "时长", "ending": "结果", "status": "状态", "overall": "总分", "scores": "各项得分",
         "findings": "改进建议", "praise": "做得好的地方", "transcript": "通话记录", "timeline": "时间轴",
         "notes": "主管备注", "customer": "客户", "trainee_speaker": "学员", "none": "（无）",
@@ -93,16 +93,20 @@ def build_report(record: Any, language: str, persona_name: str | None = None, an
                  scenario_title: str | None = None) -> Report:
     """Everything the report says about an AttemptRecord. `anonymous` replaces the trainee's name (also in
     the transcript) and leaves out the notes, like the anonymous export. The persona's name and the
-    scenario's title come from the persona file when it is on this machine, else their ids."""
+    scenario's title come from the persona file when it is on this machine, else their ids. The trainee's
+    group is shown when the attempt has one (anonymous: "Group 1", as the anonymous export numbers it)."""
     if language not in LANGUAGES:
         raise ValueError(f"report language must be one of {', '.join(LANGUAGES)}, not {language!r}")
     text, criteria_text = TEXT[language], CRITERION_TEXT[language]
     trainee = text["trainee"] + " 1" if anonymous else record.trainee
     hide = (lambda s: s.replace(record.trainee, trainee)) if anonymous and record.trainee else (lambda s: s)
+    group = getattr(record, "group", None)
+    group_fact = [(text["group"], text["group"] + " 1" if anonymous else group)] if group else []
     duration = record.duration
     facts = [
         (text["attempt"], str(record.id)),
         (text["trainee"], trainee),
+        *group_fact,
         (text["persona"], persona_name or record.persona_id),
         (text["scenario"], scenario_title or record.scenario_id),
         (text["started"], f"{record.started_at:%Y-%m-%d %H:%M} UTC"),

@@ -110,7 +110,8 @@ class AttemptDetail(QWidget):
     def _header_html(self, r: AttemptRecord) -> str:
         score = self.tr("not scored") if r.overall is None else str(r.overall)
         duration = clock(r.duration) if r.duration is not None else "—"
-        parts = [self.tr("Attempt %s") % r.id, r.trainee, self.persona_for(r).display_name,
+        trainee = f"{r.trainee} ({r.group})" if r.group else r.trainee
+        parts = [self.tr("Attempt %s") % r.id, trainee, self.persona_for(r).display_name,
                  self.labels.scenario_label(r.persona_id, r.scenario_id), f"{r.started_at:%Y-%m-%d %H:%M} UTC",
                  duration, self.labels.word(r.ending or r.status), self.tr("score %s") % score]
         return "<b>" + escape(parts[0]) + "</b> · " + " · ".join(escape(p) for p in parts[1:])

@@ -15,9 +15,11 @@ from simulator.core.review.filters import ENDINGS, SCORE_MAX, SCORE_MIN, list_fi
 class FilterBar(QWidget):
     changed = Signal(dict)
 
-    def __init__(self, trainees: list[str], personas: list[str], scenarios: list[str], parent=None) -> None:
+    def __init__(self, trainees: list[str], personas: list[str], scenarios: list[str], parent=None,
+                 groups: list[str] = ()) -> None:
         super().__init__(parent)
         self.trainee = QComboBox(toolTip=self.tr("Show one trainee's attempts"))
+        self.group = QComboBox(toolTip=self.tr("Show the attempts made in one group or class"))
         self.persona = self._text_filter(personas, self.tr("Persona id or type, e.g. angry_threatening"))
         self.scenario = self._text_filter(scenarios, self.tr("Scenario id"))
         self.ending = QComboBox(toolTip=self.tr("How the call ended"))
@@ -34,6 +36,7 @@ class FilterBar(QWidget):
         self.from_day = QDateEdit(today.addMonths(-1), calendarPopup=True, displayFormat="yyyy-MM-dd", enabled=False)
         self.to_day = QDateEdit(today, calendarPopup=True, displayFormat="yyyy-MM-dd", enabled=False)
         self.set_trainees(trainees)
+        self.set_groups(list(groups))
 
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -49,8 +52,12 @@ class FilterBar(QWidget):
         layout.addWidget(self.from_day, 2, 1)
         layout.addWidget(self.use_to, 2, 2)
         layout.addWidget(self.to_day, 2, 3)
+        group_label = QLabel(self.tr("&Group"))
+        group_label.setBuddy(self.group)
+        layout.addWidget(group_label, 2, 4)
+        layout.addWidget(self.group, 2, 5)
 
-        for combo in (self.trainee, self.ending):
+        for combo in (self.trainee, self.group, self.ending):
             combo.currentIndexChanged.connect(self._emit)
         for edit in (self.persona, self.scenario):
             edit.editingFinished.connect(self._emit)
@@ -74,22 +81,30 @@ class FilterBar(QWidget):
 
     def set_trainees(self, names: list[str]) -> None:
         """Refill the trainee choice (after an import or a delete), keeping the current one if it is left."""
-        current = self.trainee.currentData()
-        self.trainee.blockSignals(True)
-        self.trainee.clear()
-        self.trainee.addItem(self.tr("All trainees"), None)
-        for name in names:
-            self.trainee.addItem(name, name)
-        found = self.trainee.findData(current) if current is not None else 0
-        self.trainee.setCurrentIndex(max(found, 0))
-        self.trainee.blockSignals(False)
+        _refill(self.trainee, self.tr("All trainees"), names)
+
+    def set_groups(self, groups: list[str]) -> None:
+        """Refill the group choice, keeping the current one if it is left."""
+        _refill(self.group, self.tr("All groups"), groups)
 
     def filters(self) -> dict[str, Any]:
         return list_filters(
-            trainee=self.trainee.currentData(), persona=self.persona.text(), scenario=self.scenario.text(),
+            trainee=self.trainee.currentData(), group=self.group.currentData(), persona=self.persona.text(), scenario=self.scenario.text(),
             ending=self.ending.currentData(), min_score=self.min_score.value(), max_score=self.max_score.value(),
             first_day=self.from_day.date().toPython() if self.use_from.isChecked() else None,
             last_day=self.to_day.date().toPython() if self.use_to.isChecked() else None)
 
     def _emit(self, *_: Any) -> None:
         self.changed.emit(self.filters())
+
+
+def _refill(combo: QComboBox, everyone: str, values: list[str]) -> None:
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(everyone, None)
+    for value in values:
+        combo.addItem(value, value)
+    found = combo.findData(current) if current is not None else 0
+    combo.setCurrentIndex(max(found, 0))
+    combo.blockSignals(False)

@@ -47,7 +47,7 @@ class ReviewWindow(QMainWindow):
         persona_keys = sorted({*self.personas, *(p.type for p in self.personas.values())})
         scenarios = sorted({s.id for p in self.personas.values() for s in p.scenarios})
 
-        self.filter_bar = FilterBar(store.trainees(), persona_keys, scenarios)
+        self.filter_bar = FilterBar(store.trainees(), persona_keys, scenarios, groups=store.groups())
         self.filter_bar.changed.connect(self.apply_filters)
         self.model = AttemptsModel(store, self, self.personas)
         self.table = QTableView()
@@ -156,6 +156,9 @@ class ReviewWindow(QMainWindow):
         trainees = self._run(self.store.trainees)
         if trainees is not None:
             self.filter_bar.set_trainees(trainees)
+        groups = self._run(self.store.groups)
+        if groups is not None:
+            self.filter_bar.set_groups(groups)
         self._run(self.model.refresh)
         self._update_count()
 
@@ -207,12 +210,14 @@ class ReviewWindow(QMainWindow):
         trainee = self.trend_trainee()
         if trainee is None:
             return
-        self.trend_chart.set_trend(trainee, trend_series(self.store.trainee_trend(trainee)))
+        group = self.filter_bar.group.currentData()   # one class's namesake is not another's
+        shown = f"{trainee} ({group})" if group else trainee
+        self.trend_chart.set_trend(shown, trend_series(self.store.trainee_trend(trainee, group)))
         self.tabs.setCurrentWidget(self.trend_chart)
 
     def trend_trainee(self) -> str | None:
         """Whose trend the Trend tab shows: the selected attempt's trainee, else the trainee filtered on,
-        else the app's current trainee."""
+        else the app's current trainee; within the group filtered on, if any."""
         ids = self.selected_ids()
         if ids:
             return self.model.attempt(self.model.row_of(ids[0])).trainee
