@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="attempts_command", required=True)
 
     listing = actions.add_parser("list", help="list attempts, newest first")
-    listing.add_argument("--trainee")
+    listing.add_argument("--trainee", help="one trainee's attempts (the name given in the app)")
+    listing.add_argument("--group", help="the attempts made in one group or class")
     listing.add_argument("--persona", help="persona id or type")
     listing.add_argument("--scenario")
     listing.add_argument("--ending")
@@ -39,7 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument("id", type=int, nargs="?")
     export.add_argument("--out", type=Path, help="bundle file to write (with ID)")
     export.add_argument("--csv", type=Path, help="CSV file of all attempts to write (without ID)")
-    export.add_argument("--anonymous", action="store_true", help="leave out trainee names and notes")
+    export.add_argument("--anonymous", action="store_true",
+                        help="trainee names become 'trainee N' and groups 'group N'; notes are left out")
+    export.add_argument("--trainee", help="with --csv: only this trainee's attempts")
+    export.add_argument("--group", help="with --csv: only the attempts of this group or class")
     export.set_defaults(func=_run(export_command))
 
     report = actions.add_parser("report", help="one attempt as a PDF report (scorecard, timeline, transcript)")
@@ -57,18 +61,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 def list_command(store: AttemptStore, args: argparse.Namespace) -> int:
     import json
 
-    rows = store.list_attempts(trainee=args.trainee, persona=args.persona, scenario=args.scenario,
-                               ending=args.ending, limit=args.limit)
+    filters = dict(trainee=args.trainee, group=args.group, persona=args.persona, scenario=args.scenario,
+                   ending=args.ending)
+    rows = store.list_attempts(**filters, limit=args.limit)
     if args.json:
         for row in rows:
             print(json.dumps(_as_json(row), ensure_ascii=False))
         return 0
     for row in rows:
         score = "-" if row.overall is None else str(row.overall)
-        print(clean(f"{row.id:>6}  {row.started_at:%Y-%m-%d %H:%M}  {row.trainee:<16}  {row.persona_id:<20}  "
-                    f"{row.scenario_id:<16}  {row.status:<11}  {row.ending or '-':<10}  {score:>3}"))
-    total = store.count_attempts(trainee=args.trainee, persona=args.persona, scenario=args.scenario,
-                                 ending=args.ending)
+        print(clean(f"{row.id:>6}  {row.started_at:%Y-%m-%d %H:%M}  {row.trainee:<16}  {row.group or '-':<10}  "
+                    f"{row.persona_id:<20}  {row.scenario_id:<16}  {row.status:<11}  {row.ending or '-':<10}  {score:>3}"))
+    total = store.count_attempts(**filters)
     print(f"{len(rows)} of {total} attempt(s)")
     return 0
 
@@ -81,7 +85,8 @@ def show_command(store: AttemptStore, args: argparse.Namespace) -> int:
         print(json.dumps(_as_json(record), ensure_ascii=False, indent=1))
         return 0
     duration = f"{record.duration:.0f} s" if record.duration is not None else "-"
-    print(clean(f"attempt {record.id}: {record.trainee}, {record.persona_id} ({record.persona_type}), "
+    who = f"{record.trainee} ({record.group})" if record.group else record.trainee
+    print(clean(f"attempt {record.id}: {who}, {record.persona_id} ({record.persona_type}), "
                 f"scenario {record.scenario_id}, {record.language}"))
     print(clean(f"started {record.started_at:%Y-%m-%d %H:%M:%S} UTC, {duration}, {record.status}, "
                 f"ending {record.ending or '-'}" + (f" ({record.ending_reason})" if record.ending_reason else "")))
@@ -103,8 +108,11 @@ def export_command(store: AttemptStore, args: argparse.Namespace) -> int:
     from simulator.storage import StorageError
     from simulator.storage.export import export_attempt, export_csv
 
+    chosen = {k: v for k, v in (("trainee", args.trainee), ("group", args.group)) if v is not None}
+    if chosen and args.csv is None:
+        raise StorageError("--trainee and --group choose the attempts of a --csv export")
     if args.csv is not None and args.id is None:
-        count = export_csv(store, args.csv, anonymous=args.anonymous)
+        count = export_csv(store, args.csv, anonymous=args.anonymous, **chosen)
         print(f"wrote {count} attempt(s) to {args.csv}")
     elif args.id is not None and args.out is not None and args.csv is None:
         print(f"wrote {export_attempt(store, args.id, args.out, anonymous=args.anonymous)}")

@@ -94,6 +94,10 @@
         <translation>客户角色</translation>
     </message>
     <message>
+        <source>Group</source>
+        <translation>班组</translation>
+    </message>
+    <message>
         <source>Scenario</source>
         <translation>场景</translation>
     </message>
@@ -151,6 +155,10 @@
 </context>
 <context>
     <name>CallController</name>
+    <message>
+        <source>Enter the trainee&apos;s name before the call: the attempt is saved under it.</source>
+        <translation>通话前请先输入学员姓名：练习记录将保存在该姓名下。</translation>
+    </message>
     <message>
         <source>The call could not be started: %1</source>
         <translation>无法开始通话：%1</translation>
@@ -499,6 +507,10 @@ Advice items: %3 → %4</source>
         <translation>只显示某位学员的练习</translation>
     </message>
     <message>
+        <source>Show the attempts made in one group or class</source>
+        <translation>只显示某个班组或班级的练习</translation>
+    </message>
+    <message>
         <source>Persona id or type, e.g. angry_threatening</source>
         <translation>客户角色 ID 或类型，例如 angry_threatening</translation>
     </message>
@@ -563,6 +575,10 @@ Advice items: %3 → %4</source>
         <translation>最高分(&amp;X)</translation>
     </message>
     <message>
+        <source>&amp;Group</source>
+        <translation>班组(&amp;G)</translation>
+    </message>
+    <message>
         <source>Resolved</source>
         <translation>已解决</translation>
     </message>
@@ -589,6 +605,10 @@ Advice items: %3 → %4</source>
     <message>
         <source>All trainees</source>
         <translation>全部学员</translation>
+    </message>
+    <message>
+        <source>All groups</source>
+        <translation>全部班组</translation>
     </message>
 </context>
 <context>
@@ -661,6 +681,14 @@ Advice items: %3 → %4</source>
         <translation>麦克风、扬声器、语音模型</translation>
     </message>
     <message>
+        <source>Switch t&amp;rainee…</source>
+        <translation>切换学员(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Who takes the next call (not during a call)</source>
+        <translation>谁来接下一通电话（通话中不能切换）</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -699,6 +727,14 @@ Advice items: %3 → %4</source>
     <message>
         <source>No persona files could be loaded.</source>
         <translation>无法加载任何客户角色文件。</translation>
+    </message>
+    <message>
+        <source>End the call before switching the trainee.</source>
+        <translation>请先结束通话，再切换学员。</translation>
+    </message>
+    <message>
+        <source>Enter the trainee&apos;s name.</source>
+        <translation>请输入学员姓名。</translation>
     </message>
     <message>
         <source>Voice replies are off: type your replies instead.</source>
@@ -2095,6 +2131,64 @@ Advice items: %3 → %4</source>
     <message>
         <source>%.1f s</source>
         <translation>%.1f 秒</translation>
+    </message>
+</context>
+<context>
+    <name>TraineeButton</name>
+    <message>
+        <source>Who takes the next call; switch between calls (Ctrl+T for another name)</source>
+        <translation>谁来接下一通电话；可在两次通话之间切换（Ctrl+T 输入其他姓名）</translation>
+    </message>
+    <message>
+        <source>Trainee</source>
+        <translation>学员</translation>
+    </message>
+    <message>
+        <source>Trainee: %1</source>
+        <translation>学员：%1</translation>
+    </message>
+    <message>
+        <source>Trainee: (not set)</source>
+        <translation>学员：（未设置）</translation>
+    </message>
+    <message>
+        <source>&amp;Other trainee…</source>
+        <translation>其他学员(&amp;O)…</translation>
+    </message>
+</context>
+<context>
+    <name>TraineeDialog</name>
+    <message>
+        <source>Trainee</source>
+        <translation>学员</translation>
+    </message>
+    <message>
+        <source>Who takes the next calls? Every attempt is saved under this name, so that reviews and trends show whose calls they are.</source>
+        <translation>接下来由谁练习？每次练习都保存在这个姓名下，回顾和趋势图才能分清是谁的通话。</translation>
+    </message>
+    <message>
+        <source>The trainee&apos;s name as it should appear in reviews and reports</source>
+        <translation>学员姓名，将显示在回顾和报告中</translation>
+    </message>
+    <message>
+        <source>e.g. Li Na</source>
+        <translation>例如：张伟</translation>
+    </message>
+    <message>
+        <source>Optional: the class or team, to filter and compare in reviews</source>
+        <translation>可选：班级或班组，便于在回顾中筛选和比较</translation>
+    </message>
+    <message>
+        <source>optional, e.g. Class 2</source>
+        <translation>可选，例如：2班</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>姓名(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Group or class:</source>
+        <translation>班组或班级(&amp;G)：</translation>
     </message>
 </context>
 <context>
