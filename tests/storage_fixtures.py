@@ -95,9 +95,9 @@ def read_audio(path: Path) -> np.ndarray:
 
 
 def record_call(store: AttemptStore, trainee: str = "王小明", persona: tuple[str, str] = PERSONAS[0],
-                seconds: float = 2.0, seed: int = 1, notes: str = "") -> int:
+                seconds: float = 2.0, seed: int = 1, notes: str = "", group: str | None = None) -> int:
     """A whole attempt as the live call makes it: row, recording, progress after a turn, results."""
-    attempt_id, path = store.begin_attempt(trainee, persona[0], persona[1], "heating", "zh")
+    attempt_id, path = store.begin_attempt(trainee, persona[0], persona[1], "heating", "zh", group=group)
     recorder = CallRecorder(path)
     recorder.add_customer(0.0, tone(seconds, 300))
     store.save_progress(attempt_id, timeline(1, persona[0]))

@@ -141,8 +141,8 @@ def test_a_long_title_ends_in_an_ellipsis_and_partial_words_show_large_and_dim(q
 def test_without_a_trainee_name_the_login_name_is_not_masked(qtbot, tts_dir, store, monkeypatch) -> None:
     for variable in ("LOGNAME", "USER"):
         monkeypatch.setenv(variable, "ed")          # a login that is also an English word ending
-    controller = CallController(renderer=SpeechRenderer(tts_dir), capabilities=TYPED_ONLY, store=store,
-                                settings=Settings(trainee_name=""))
+    controller = CallController(renderer=SpeechRenderer(tts_dir), capabilities=TYPED_ONLY,   # nothing stored:
+                                settings=Settings(trainee_name=""))                     # no name needed
     try:
         win = _projector(qtbot, controller, "en")
         _start(qtbot, win, "en.stubborn")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.settings import Settings
 from simulator.speech.tts import SpeechRenderer
 from simulator.storage.db import open_store
 from simulator.storage.repository import AttemptStore
@@ -55,7 +56,8 @@ class Call:
 @pytest.fixture()
 def call(tmp_path: Path, small_disk: Path):
     store = open_store(f"sqlite:///{small_disk / 'attempts.sqlite3'}", tmp_path / "recordings")
-    c = Call(store, CallController(renderer=SpeechRenderer(tmp_path / "tts"), capabilities=TYPED_ONLY, store=store))
+    c = Call(store, CallController(renderer=SpeechRenderer(tmp_path / "tts"), capabilities=TYPED_ONLY, store=store,
+                                   settings=Settings(trainee_name="张三")))
     c.controller.bridge.problemRaised.connect(c.problems.append)
     c.controller.bridge.customerSaid.connect(lambda text, *_: c.customer.append(text))
     c.controller.callFinished.connect(c.outcomes.append)
