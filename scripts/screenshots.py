@@ -37,6 +37,7 @@ PERSONA = {"zh": "zh.angry_threatening", "en": "en.angry_threatening"}
 MORE_PERSONAS = {"zh": ("zh.stubborn", "zh.insulting"), "en": ("en.stubborn", "en.insulting")}
 TRAINEE = {"zh": "张三", "en": "Alex Smith"}
 COLLEAGUE = {"zh": "李四", "en": "Sam Lee"}
+GROUP = {"zh": "客服一班", "en": "Team A"}   # the class both trainees are in (shown in the menu bar and the review)
 VOICE = {"zh": "cmn", "en": "en"}    # espeak-ng voices for the "trainee" in the set-up assistant
 CALIBRATION_TEXT = {"zh": "您好，感谢您的来电。请问有什么可以帮您？",
                     "en": "Good morning, thank you for calling. How can I help you today?"}
@@ -303,6 +304,7 @@ def take_all(out: Path, data: Path, speaker: Speaker, korean: Path) -> int:
         install_translator(app, language)
         store = open_store(f"sqlite:///{data / f'attempts-{language}.db'}", data / f"recordings-{language}")
         settings = Settings(ui_language=language, persona_language=language, trainee_name=TRAINEE[language],
+                            trainee_group=GROUP[language],
                             model_dirs={language: str(korean)})
         chosen = setup_assistant(shooter, speaker, language, settings, data)
         spoken = CallController(renderer=SpeechRenderer(data / "tts"), store=store, settings=chosen,

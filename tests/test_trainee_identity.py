@@ -154,6 +154,22 @@ def test_the_picker_switches_between_calls_and_never_during_one(qtbot, tmp_path,
     assert (window.controller.trainee(), window.controller.trainee_group()) == ("张伟", "2班")
 
 
+def test_a_long_name_is_elided_in_the_menu_bar_not_widening_the_window(qtbot, tmp_path, store) -> None:
+    settings = Settings()
+    set_trainee(settings, "Ann", "A")
+    window = open_window(qtbot, tmp_path, store, settings)
+    short = window.minimumSizeHint().width()
+    long_name = "Maximiliana Konstantinopoulou-Wiśniewska " * 4     # 164 characters, under the 200 kept
+    assert window.switch_trainee(long_name, "Evening class of the second-line complaints team")
+    assert window.minimumSizeHint().width() <= short + 200
+    assert window.trainee_button.text().endswith("…") and long_name.split()[0] in window.trainee_button.text()
+    assert long_name.strip() in window.trainee_button.toolTip()
+    window.ask_trainee()
+    dialog = asked(qtbot, window)
+    assert dialog.width() < 900 and dialog.name.currentText() == " ".join(long_name.split())
+    dialog.reject()
+
+
 def test_recent_trainees_are_newest_first_without_repeats_and_bounded() -> None:
     settings = Settings()
     for i in range(RECENT_TRAINEES + 5):

@@ -5,12 +5,14 @@ name is what every attempt is stored under, so it is asked, never taken from the
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget,
 )
 
 from simulator.settings import NAME_LENGTH, tidy_name
+
+SHOWN_WIDTH = 260   # pixels of the name the menu bar shows: a long name is elided, not a wider window
 
 
 def shown_name(name: str, group: str) -> str:
@@ -64,6 +66,7 @@ class TraineeDialog(QDialog):
         combo.lineEdit().setMaxLength(NAME_LENGTH)
         combo.lineEdit().setPlaceholderText(placeholder)
         combo.setMinimumContentsLength(16)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)  # long names
         return combo
 
     def _recent_name_picked(self, index: int) -> None:
@@ -90,13 +93,15 @@ class TraineeButton(QToolButton):
         super().__init__(parent)
         self.setObjectName("traineeButton")
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.setToolTip(self.tr("Who takes the next call; switch between calls (Ctrl+T for another name)"))
+        self.tip = self.tr("Who takes the next call; switch between calls (Ctrl+T for another name)")
         self.setAccessibleName(self.tr("Trainee"))
         self.setMenu(QMenu(self))
 
     def show_trainee(self, name: str, group: str, recent: list[dict[str, str]]) -> None:
-        self.setText(self.tr("Trainee: %1").replace("%1", shown_name(name, group)) if name
-                     else self.tr("Trainee: (not set)"))
+        full = (self.tr("Trainee: %1").replace("%1", shown_name(name, group)) if name
+                else self.tr("Trainee: (not set)"))
+        self.setText(self.fontMetrics().elidedText(full, Qt.TextElideMode.ElideRight, SHOWN_WIDTH))
+        self.setToolTip(f"{full}\n{self.tip}")
         menu = self.menu()
         menu.clear()
         for entry in recent:
