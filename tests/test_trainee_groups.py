@@ -81,8 +81,8 @@ def test_migration_0003_keeps_old_names_and_adds_an_empty_group(db_url: str) -> 
     with engine.begin() as connection:
         command.downgrade(alembic_on(connection), BEFORE)
         columns = {c["name"] for c in sa.inspect(connection).get_columns("attempts")}
-        names = dict(connection.execute(sa.text(
-            "SELECT attempts.id, trainees.name FROM attempts JOIN trainees ON trainees.id = attempts.trainee_id")).all())
+        names = dict(connection.execute(sa.text("SELECT attempts.id, trainees.name FROM attempts "
+                                                "JOIN trainees ON trainees.id = attempts.trainee_id")).all())
     engine.dispose()
     assert "trainee_group" not in columns
     assert {a: names[a] for a in owners} == owners and names[new] == "root"

@@ -71,7 +71,8 @@ def list_command(store: AttemptStore, args: argparse.Namespace) -> int:
     for row in rows:
         score = "-" if row.overall is None else str(row.overall)
         print(clean(f"{row.id:>6}  {row.started_at:%Y-%m-%d %H:%M}  {row.trainee:<16}  {row.group or '-':<10}  "
-                    f"{row.persona_id:<20}  {row.scenario_id:<16}  {row.status:<11}  {row.ending or '-':<10}  {score:>3}"))
+                    f"{row.persona_id:<20}  {row.scenario_id:<16}  {row.status:<11}  {row.ending or '-':<10}  "
+                    f"{score:>3}"))
     total = store.count_attempts(**filters)
     print(f"{len(rows)} of {total} attempt(s)")
     return 0

@@ -27,8 +27,8 @@ from .errors import StorageError
 from .repository import READ_ONLY, AttemptRecord, AttemptStore, AttemptSummary
 
 CSV_PAGE = 1000
-CSV_COLUMNS = ("id", "trainee", "group", "persona_id", "persona_type", "scenario_id", "language", "started_at", "ended_at",
-               "duration_s", "status", "ending", "overall", "has_recording", *CRITERIA)
+CSV_COLUMNS = ("id", "trainee", "group", "persona_id", "persona_type", "scenario_id", "language", "started_at",
+               "ended_at", "duration_s", "status", "ending", "overall", "has_recording", *CRITERIA)
 
 
 class Pseudonyms:
@@ -122,9 +122,10 @@ def _record_from(meta: dict[str, Any], timeline: dict[str, Any]) -> AttemptRecor
 
 def _csv_row(row: AttemptSummary, trainee: str, group: str | None) -> list[Any]:
     duration = f"{row.duration:.1f}" if row.duration is not None else ""
-    return [row.id, _cell(trainee), _cell(group or ""), _cell(row.persona_id), _cell(row.persona_type), _cell(row.scenario_id),
-            row.language, row.started_at.isoformat(), row.ended_at.isoformat() if row.ended_at else "", duration,
-            row.status, _cell(row.ending or ""), "" if row.overall is None else row.overall, int(row.has_recording)]
+    return [row.id, _cell(trainee), _cell(group or ""), _cell(row.persona_id), _cell(row.persona_type),
+            _cell(row.scenario_id), row.language, row.started_at.isoformat(),
+            row.ended_at.isoformat() if row.ended_at else "", duration, row.status, _cell(row.ending or ""),
+            "" if row.overall is None else row.overall, int(row.has_recording)]
 
 
 def _score_cells(scores: dict[str, Any]) -> list[Any]:

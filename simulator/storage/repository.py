@@ -85,7 +85,8 @@ class AttemptSummary:
 
 _SORTS = {
     "started_at": Attempt.started_at, "ended_at": Attempt.ended_at, "overall": Attempt.overall,
-    "trainee": Trainee.name, "group": Attempt.trainee_group, "persona": Attempt.persona_id, "scenario": Attempt.scenario_id,
+    "trainee": Trainee.name, "group": Attempt.trainee_group, "persona": Attempt.persona_id,
+    "scenario": Attempt.scenario_id,
     "ending": Attempt.ending, "status": Attempt.status, "id": Attempt.id,
 }
 
@@ -195,8 +196,8 @@ class AttemptStore:
         stmt = select(Attempt.id, Trainee.name, Attempt.persona_id, Attempt.persona_type, Attempt.scenario_id,
                       Attempt.language, Attempt.started_at, Attempt.ended_at, Attempt.status, Attempt.ending,
                       Attempt.overall, Attempt.recording.is_not(None), Attempt.trainee_group).join(Trainee)
-        stmt = _filtered(stmt, trainee=trainee, group=group, persona=persona, scenario=scenario, since=since, until=until,
-                         min_score=min_score, max_score=max_score, ending=ending, status=status)
+        stmt = _filtered(stmt, trainee=trainee, group=group, persona=persona, scenario=scenario, since=since,
+                         until=until, min_score=min_score, max_score=max_score, ending=ending, status=status)
         order = [key.desc(), Attempt.id.desc()] if descending else [key.asc(), Attempt.id.asc()]
         stmt = stmt.order_by(key.is_(None), *order).limit(limit).offset(offset)
         with self._session() as s:

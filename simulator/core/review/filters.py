@@ -11,13 +11,15 @@ ENDINGS = ("resolved", "escalated", "turn_limit", "ended_early", RECOVERED)
 
 
 def list_filters(trainee: str | None = None, persona: str | None = None, scenario: str | None = None,
-                 ending: str | None = None, group: str | None = None, min_score: int = SCORE_MIN, max_score: int = SCORE_MAX,
+                 ending: str | None = None, group: str | None = None, min_score: int = SCORE_MIN,
+                 max_score: int = SCORE_MAX,
                  first_day: date | None = None, last_day: date | None = None) -> dict[str, Any]:
     """Only the filters that narrow something: the full 0-100 score range keeps unscored attempts (a score
     bound would drop them), the day range includes its last day (the store's `until` is exclusive), and the
     ending RECOVERED selects interrupted calls by their status."""
     text = {k: (v or "").strip() or None for k, v in
-            (("trainee", trainee), ("group", group), ("persona", persona), ("scenario", scenario), ("ending", ending))}
+            (("trainee", trainee), ("group", group), ("persona", persona), ("scenario", scenario),
+             ("ending", ending))}
     out: dict[str, Any] = {k: v for k, v in text.items() if v is not None}
     if out.get("ending") == RECOVERED:
         out["status"] = out.pop("ending")

@@ -14,16 +14,17 @@ LANGUAGES = ("zh", "en")
 
 TEXT = {
     "en": {
-        "title": "Call report", "trainee": "Trainee", "group": "Group", "persona": "Customer", "scenario": "Scenario",
-        "started": "Date", "duration": "Duration", "ending": "Ending", "status": "Status", "overall": "Overall score",
+        "title": "Call report", "trainee": "Trainee", "group": "Group", "persona": "Customer",
+        "scenario": "Scenario", "started": "Date", "duration": "Duration", "ending": "Ending", "status": "Status",
+        "overall": "Overall score",
         "scores": "Scores", "findings": "Findings", "praise": "What went well", "transcript": "Transcript",
         "timeline": "Timeline", "notes": "Manager's notes", "customer": "Customer", "trainee_speaker": "Trainee",
         "none": "(none)", "not_scored": "not scored", "attempt": "Attempt", "next_time": "Next time: what cost most",
         "said": "You said", "better": "Better", "points": "points", "all_findings": "All findings",
     },
     "zh": {
-        "title": "通话评估报告", "trainee": "学员", "group": "班组", "persona": "客户", "scenario": "场景", "started": "日期",
-        "duration": "时长", "ending": "结果", "status": "状态", "overall": "总分", "scores": "各项得分",
+        "title": "通话评估报告", "trainee": "学员", "group": "班组", "persona": "客户", "scenario": "场景",
+        "started": "日期", "duration": "时长", "ending": "结果", "status": "状态", "overall": "总分", "scores": "各项得分",
         "findings": "改进建议", "praise": "做得好的地方", "transcript": "通话记录", "timeline": "时间轴",
         "notes": "主管备注", "customer": "客户", "trainee_speaker": "学员", "none": "（无）",
         "not_scored": "未评分", "attempt": "练习编号", "next_time": "下次重点改进（扣分最多的几项）", "said": "原话",

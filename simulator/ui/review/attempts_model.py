@@ -14,7 +14,8 @@ from simulator.storage import AttemptStore, AttemptSummary
 
 PAGE = 200
 COLUMNS = ("started_at", "trainee", "group", "persona", "scenario", "overall", "ending", "duration", "status")
-SORTABLE = {"started_at": "started_at", "trainee": "trainee", "group": "group", "persona": "persona", "scenario": "scenario",
+SORTABLE = {"started_at": "started_at", "trainee": "trainee", "group": "group", "persona": "persona",
+            "scenario": "scenario",
             "overall": "overall", "ending": "ending", "status": "status"}
 ID_ROLE = Qt.UserRole + 1
 
@@ -117,9 +118,9 @@ class AttemptsModel(QAbstractTableModel):
         return None
 
     def column_title(self, column: str) -> str:
-        return {"started_at": self.tr("Date"), "trainee": self.tr("Trainee"), "group": self.tr("Group"), "persona": self.tr("Persona"),
-                "scenario": self.tr("Scenario"), "duration": self.tr("Duration"), "overall": self.tr("Score"),
-                "ending": self.tr("Ending"), "status": self.tr("Status")}[column]
+        return {"started_at": self.tr("Date"), "trainee": self.tr("Trainee"), "group": self.tr("Group"),
+                "persona": self.tr("Persona"), "scenario": self.tr("Scenario"), "duration": self.tr("Duration"),
+                "overall": self.tr("Score"), "ending": self.tr("Ending"), "status": self.tr("Status")}[column]
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
         if not index.isValid():

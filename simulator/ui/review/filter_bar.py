@@ -89,7 +89,8 @@ class FilterBar(QWidget):
 
     def filters(self) -> dict[str, Any]:
         return list_filters(
-            trainee=self.trainee.currentData(), group=self.group.currentData(), persona=self.persona.text(), scenario=self.scenario.text(),
+            trainee=self.trainee.currentData(), group=self.group.currentData(), persona=self.persona.text(),
+            scenario=self.scenario.text(),
             ending=self.ending.currentData(), min_score=self.min_score.value(), max_score=self.max_score.value(),
             first_day=self.from_day.date().toPython() if self.use_from.isChecked() else None,
             last_day=self.to_day.date().toPython() if self.use_to.isChecked() else None)
