@@ -23,9 +23,13 @@ from simulator.ui.app import build_window
 app = QApplication([])
 window = build_window(load_settings(), "zh")
 window.show()
+deadline = QTimer(); deadline.setSingleShot(True); deadline.start(30000)
+while window.trainee_dialog is None and deadline.isActive():   # a first start asks who is training
+    loop = QEventLoop(); QTimer.singleShot(50, loop.quit); loop.exec()
+window.trainee_dialog.name.setEditText("张三")
+window.trainee_dialog.accept()
 window.start_call()
 page = window.call_page
-deadline = QTimer(); deadline.setSingleShot(True); deadline.start(30000)
 while page.transcript.count() < 1 and deadline.isActive():
     loop = QEventLoop(); QTimer.singleShot(50, loop.quit); loop.exec()
 page.reply.setText("您好，我非常理解您的心情。")
