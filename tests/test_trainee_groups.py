@@ -130,6 +130,8 @@ def test_bundles_carry_the_group_between_databases_and_anonymous_ones_number_it(
     assert main(["attempts", "--db", url, "list", "--trainee", "Li Na"]) == 0
     listed = capsys.readouterr().out.splitlines()
     assert len(listed) == 2 and "Li Na" in listed[0] and listed[-1] == "1 of 1 attempt(s)"
+    assert main(["attempts", "--db", url, "show", str(rows[0]["id"])]) == 0
+    assert capsys.readouterr().out.startswith(f"attempt {rows[0]['id']}: 李雷 (客服二班), angry_zh")
 
 
 def test_a_bundle_from_before_groups_imports_without_one(store, tmp_path: Path) -> None:
