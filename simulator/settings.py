@@ -45,6 +45,7 @@ class Settings:
     push_to_talk: bool = False
     baseline_loudness_db: float | None = None
     trainee_name: str = ""
+    reviewer_name: str = ""    # who signs transcript corrections in review, asked once (see reviewer_name())
     db_url: str | None = None
     window_geometry: str = ""  # base64 of QWidget.saveGeometry()
     last_persona: str = ""     # persona id and scenario id of the last call, preselected at start
@@ -86,6 +87,7 @@ _VALID: dict[str, Callable[[Any], bool]] = {
     "push_to_talk": lambda v: isinstance(v, bool),
     "baseline_loudness_db": lambda v: v is None or _is_number(v),
     "trainee_name": lambda v: isinstance(v, str),
+    "reviewer_name": lambda v: isinstance(v, str),
     "db_url": _is_optional_str,
     "window_geometry": lambda v: isinstance(v, str),
     "last_persona": lambda v: isinstance(v, str),
@@ -202,3 +204,9 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
 
 
 __all__ = ["SETTINGS_VERSION", "Settings", "SettingsError", "load_settings", "save_settings", "settings_path"]
+
+
+def reviewer_name(settings: Settings) -> str:
+    """Who signs a transcript correction: the reviewer name given before, else the name this machine's trainee
+    uses; "" when neither is set (the review window then asks once, the CLI wants --reviewer)."""
+    return (settings.reviewer_name or settings.trainee_name).strip()
