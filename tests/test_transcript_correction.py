@@ -114,6 +114,8 @@ def test_correcting_a_turn_rescores_keeps_the_original_and_a_revert_restores_it(
     assert compare_attempts(before, after).overall.delta == after.overall - before.overall
     report = build_report(after, "en")
     assert report.overall == after.overall and any(BENIGN in text for _, _, text in report.transcript)
+    assert ("Transcript", f"corrected by Ms Zhou on 2026-12-31 (recognised score {before.overall})") in report.facts
+    assert ("通话记录", f"已由审核人于 2026-12-31 更正（识别结果得分 {before.overall}）") in build_report(after, "zh", anonymous=True).facts
     export_csv(store, tmp_path / "list.csv")
     (row,) = csv.DictReader((tmp_path / "list.csv").open(encoding="utf-8-sig"))
     assert int(row["overall"]) == after.overall and int(row["taboo"]) == after.scores["taboo"]
