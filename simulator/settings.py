@@ -49,6 +49,7 @@ class Settings:
     trainee_name: str = ""     # who takes the next call, as they gave it (never the computer's user name)
     trainee_group: str = ""    # their class or team, optional
     recent_trainees: list[dict[str, str]] = field(default_factory=list)  # {"name", "group"}, newest first
+    reviewer_name: str = ""    # who signs transcript corrections in review, asked once (see reviewer_name())
     db_url: str | None = None
     window_geometry: str = ""  # base64 of QWidget.saveGeometry()
     last_persona: str = ""     # persona id and scenario id of the last call, preselected at start
@@ -94,6 +95,7 @@ _VALID: dict[str, Callable[[Any], bool]] = {
     "recent_trainees": lambda v: isinstance(v, list) and all(
         isinstance(e, dict) and set(e) == {"name", "group"} and all(isinstance(x, str) for x in e.values())
         for e in v),
+    "reviewer_name": lambda v: isinstance(v, str),
     "db_url": _is_optional_str,
     "window_geometry": lambda v: isinstance(v, str),
     "last_persona": lambda v: isinstance(v, str),
@@ -226,4 +228,10 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
 
 
 __all__ = ["SETTINGS_VERSION", "Settings", "SettingsError", "load_settings", "save_settings", "set_trainee",
-           "settings_path", "tidy_name"]
+           "reviewer_name", "settings_path", "tidy_name"]
+
+
+def reviewer_name(settings: Settings) -> str:
+    """Who signs a transcript correction: the reviewer name given before, else the name this machine's trainee
+    uses; "" when neither is set (the review window then asks once, the CLI wants --reviewer)."""
+    return (settings.reviewer_name or settings.trainee_name).strip()

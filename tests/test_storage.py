@@ -39,8 +39,8 @@ def test_migrations_build_the_schema_the_orm_expects(db_url: str) -> None:
     store = open_store(db_url)
     with store.engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
-        assert {"trainees", "attempts", "recordings", "alembic_version"} <= tables
-        assert conn.scalar(text("select version_num from alembic_version")) == "0003_trainee_identity"
+        assert {"trainees", "attempts", "recordings", "transcript_corrections", "alembic_version"} <= tables
+        assert conn.scalar(text("select version_num from alembic_version")) == "0004_transcript_corrections"
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         indexed = {tuple(ix["column_names"]) for ix in inspect(conn).get_indexes("attempts")}
     assert {("started_at",), ("overall",), ("trainee_id", "started_at"), ("persona_id", "started_at"),

@@ -1,4 +1,4 @@
-"""`python -m simulator attempts list|show|export|import`: the recorded attempts from a terminal."""
+"""`python -m simulator attempts list|show|correct|export|report|import`: the recorded attempts from a terminal."""
 
 from __future__ import annotations
 
@@ -35,6 +35,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.add_argument("id", type=int)
     show.add_argument("--json", action="store_true", help="the full record, timeline included")
     show.set_defaults(func=_run(show_command))
+
+    correct = actions.add_parser("correct", help="correct what was recognised in one turn and score the attempt again")
+    correct.add_argument("id", type=int)
+    correct.add_argument("--turn", type=int, required=True, metavar="N",
+                         help="the turn's number (0 is the first turn; as `show --json` numbers them)")
+    what = correct.add_mutually_exclusive_group(required=True)
+    what.add_argument("--text", help="what was really said in the turn")
+    what.add_argument("--revert", action="store_true", help="go back to the recognised text of the turn")
+    correct.add_argument("--reviewer", help="who corrects it (default: the reviewer or trainee name in the settings)")
+    correct.add_argument("--json", action="store_true", help="print the attempt as `show --json` does")
+    correct.set_defaults(func=_run(correct_command))
 
     export = actions.add_parser("export", help="one attempt as a zip bundle, or the list as CSV")
     export.add_argument("id", type=int, nargs="?")
@@ -83,7 +94,7 @@ def show_command(store: AttemptStore, args: argparse.Namespace) -> int:
 
     record = store.get_attempt(args.id)
     if args.json:
-        print(json.dumps(_as_json(record), ensure_ascii=False, indent=1))
+        print(json.dumps(_record_json(record), ensure_ascii=False, indent=1))
         return 0
     duration = f"{record.duration:.0f} s" if record.duration is not None else "-"
     who = f"{record.trainee} ({record.group})" if record.group else record.trainee
@@ -102,6 +113,33 @@ def show_command(store: AttemptStore, args: argparse.Namespace) -> int:
         print(clean(f"  - {at}{finding.get('code', '')}: {finding.get('message', '')}"))
     if record.notes:
         print(f"notes: {clean(record.notes, keep_newlines=True)}")
+    if record.corrections:
+        print(clean(_corrected_line(record)))
+    return 0
+
+
+def correct_command(store: AttemptStore, args: argparse.Namespace) -> int:
+    """Correct (or revert) one turn; a bad id, turn or text is a StorageError: one line, exit 2."""
+    import json
+
+    from simulator.settings import load_settings, reviewer_name
+    from simulator.storage import StorageError
+    from simulator.storage.corrections import correct_turn, revert_turn
+
+    if args.revert:
+        record = revert_turn(store, args.id, args.turn)
+    else:
+        reviewer = args.reviewer if args.reviewer is not None else reviewer_name(load_settings())
+        if not reviewer.strip():
+            raise StorageError("no reviewer or trainee name in the settings: give --reviewer NAME")
+        record = correct_turn(store, args.id, args.turn, args.text, reviewer)
+    if args.json:
+        print(json.dumps(_record_json(record), ensure_ascii=False, indent=1))
+        return 0
+    done = "reverted to the recognised text" if args.revert else "corrected"
+    print(clean(f"attempt {record.id}: turn {args.turn} {done}; overall "
+                f"{'-' if record.overall is None else record.overall} (recognised "
+                f"{'-' if record.recognised_score.overall is None else record.recognised_score.overall})"))
     return 0
 
 
@@ -210,10 +248,37 @@ def clean(text: str, keep_newlines: bool = False) -> str:
     return text.translate(table)
 
 
+def _record_json(record: Any) -> dict[str, Any]:
+    """`show --json`: the record with its current (corrected) score, the recognised score beside it, and each
+    turn's recognised and current text."""
+    from simulator.core.review.stored import recognised_timeline, record_timeline
+
+    data = _as_json(record)
+    data["corrections"] = [c.to_json() for c in record.corrections]
+    data["recognised"] = record.recognised_score.to_json()
+    by_turn = {c.turn: c for c in record.corrections}
+    current = record_timeline(record).turns
+    data["turns"] = [{"turn": i, "speaker": t.speaker, "start": t.start, "end": t.end, "recognised_text": t.text,
+                      "text": current[i].text, "corrected_by": by_turn[i].reviewer if i in by_turn else None,
+                      "corrected_at": by_turn[i].corrected_at.isoformat() if i in by_turn else None}
+                     for i, t in enumerate(recognised_timeline(record).turns)]
+    return data
+
+
+def _corrected_line(record: Any) -> str:
+    from simulator.core.review.correction import latest
+
+    last = latest(record.corrections)
+    recognised = record.recognised_score.overall
+    return (f"transcript corrected by {last.reviewer} on {last.corrected_at:%Y-%m-%d} "
+            f"({len(record.corrections)} turn(s)); recognised score {'-' if recognised is None else recognised}")
+
+
 def _as_json(record: Any) -> dict[str, Any]:
     """A record or summary dataclass with ISO times and its duration in seconds."""
     from dataclasses import asdict
 
-    data = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in asdict(record).items()}
+    data = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in asdict(record).items()
+            if k not in ("corrections", "recognised")}
     data["duration"] = record.duration
     return data

@@ -6,7 +6,7 @@ dialogue logic is the same with or without audio and is testable from data alone
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from simulator.core.analysis.assess import assess_turn
@@ -75,7 +75,7 @@ class CallSession:
         self.timeline.turns.append(turn)
         self.timeline.turns.sort(key=lambda t: t.start)
         index = self.timeline.turns.index(turn)
-        assessment = self._assess(index, reply.measured, timed=not reply.typed)
+        assessment = replace(self._assess(index, reply.measured, timed=not reply.typed), words=tuple(turn.words or ()))
         turn.extra["events"] = sorted(assessment.events)
         self.assessments.append(assessment)
         line = self.engine.respond(assessment)
@@ -103,7 +103,7 @@ class CallSession:
         self.timeline.turns.sort(key=lambda t: t.start)
         self.engine.listen(Event.BACKCHANNEL)
         return TurnAssessment(reply.text, self.persona.language, frozenset({Event.BACKCHANNEL}),
-                              reply.start, reply.end)
+                              reply.start, reply.end, words=tuple(reply.words or ()))
 
     def monologue_check(self, speaking_seconds: float) -> CustomerLine | None:
         return self.engine.interrupt_monologue(speaking_seconds)

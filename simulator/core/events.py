@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Event(StrEnum):
@@ -52,6 +53,7 @@ class TurnAssessment:
     pace: float | None = None              # chars/min (zh) or words/min (en)
     loudness_db: float | None = None       # relative to the trainee's baseline
     evidence: dict[str, str] = field(default_factory=dict)  # event -> matched text, for feedback
+    words: tuple[Any, ...] = ()            # the recognised Words with their confidence (none when typed)
 
     def has(self, event: Event) -> bool:
         return event in self.events

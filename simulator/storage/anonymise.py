@@ -19,7 +19,7 @@ USER_MARK = "[user]"
 # Values of these keys are codes or numbers the format relies on, never free text.
 CODE_KEYS = frozenset({"speaker", "language", "persona", "persona_id", "persona_type", "scenario", "scenario_id",
                        "status", "ending", "code", "criterion", "severity", "trigger", "version", "started_at",
-                       "ended_at", "typed", "kind", "type", "bundle_format"})
+                       "ended_at", "typed", "kind", "type", "bundle_format", "corrected_at"})
 _CJK_RANGES = "\u3400-\u9fff\uf900-\ufaff"
 _CJK = re.compile(f"[{_CJK_RANGES}]")
 # An absolute path: POSIX (/a/b, ~/a) or Windows (C:\a, \\server\share), up to the next space or quote.

@@ -70,6 +70,7 @@ def _read(path: Path, workdir: Path) -> Bundle:
             timeline = _json(z, "timeline.json", TIMELINE_LIMIT)
             check_meta(meta)
             _check_timeline(timeline)
+            _check_corrections(meta, timeline)
             audio_names = [n for n in names if n.startswith("recording.")]
             if len(audio_names) > 1 or (audio_names and audio_names[0] not in RECORDING_NAMES):
                 raise BundleError(f"unexpected recording {', '.join(audio_names)} (a bundle holds one of "
@@ -149,6 +150,21 @@ def _check_timeline(timeline: Any) -> None:
         raise BundleError(f"the bundle's timeline is broken: {exc}") from None
 
 
+def _check_corrections(meta: dict[str, Any], timeline: Any) -> None:
+    """Each correction names a turn of the timeline, at most once, with a date."""
+    corrections = meta.get("corrections") or []
+    turns = len(timeline.get("turns", [])) if timeline else 0
+    seen: set[int] = set()
+    for i, c in enumerate(corrections):
+        if c["turn"] >= turns or c["turn"] in seen:
+            raise BundleError(f"attempt.json: correction {i} names turn {c['turn']}, which the timeline "
+                              f"{'corrects twice' if c['turn'] in seen else 'does not have'}")
+        seen.add(c["turn"])
+        parse_time(c, "corrected_at")
+    if corrections and not meta.get("recognised"):
+        raise BundleError("attempt.json: a corrected attempt must keep its recognised score (recognised)")
+
+
 def _extract(z: zipfile.ZipFile, name: str, workdir: Path) -> Path:
     """Copy the member out, counting the bytes really decompressed rather than the size the zip claims."""
     target = workdir / name
@@ -191,7 +207,8 @@ def _check_recording(path: Path, call_seconds: float) -> None:
 
 
 def parse_time(meta: dict[str, Any], key: str) -> datetime | None:
-    """An ISO time of attempt.json, aware (UTC when it names no zone); None when absent."""
+    """An ISO time of attempt.json (or of one of its corrections), aware (UTC when it names no zone); None when
+    absent."""
     value = meta.get(key)
     if value is None:
         return None

@@ -20,12 +20,14 @@ from typing import Any
 
 from simulator.core.analysis.scorecard import CRITERIA
 from simulator.core.private_files import private_file
+from simulator.core.review.correction import StoredScore, TurnCorrection
 
 from .anonymise import Scrubber
 from .bundle import BUNDLE_FORMAT, parse_time, read_bundle
 from .errors import StorageError
 from .repository import READ_ONLY, AttemptRecord, AttemptStore, AttemptSummary
 
+REVIEWER_STAND_IN = "reviewer"   # an anonymous export names nobody, reviewers included
 CSV_PAGE = 1000
 CSV_COLUMNS = ("id", "trainee", "group", "persona_id", "persona_type", "scenario_id", "language", "started_at",
                "ended_at", "duration_s", "status", "ending", "overall", "has_recording", *CRITERIA)
@@ -74,6 +76,8 @@ def export_attempt(store: AttemptStore, attempt_id: int, path: Path, anonymous: 
     if anonymous:
         record = anonymised(record, Pseudonyms()(record.trainee), Pseudonyms("group").optional(record.group))
     meta = {k: v for k, v in _jsonable(asdict(record)).items() if k not in ("timeline", "id", "recording")}
+    meta["corrections"] = [c.to_json() for c in record.corrections]
+    meta["recognised"] = record.recognised.to_json() if record.recognised else None
     meta["bundle_format"] = BUNDLE_FORMAT
     path = Path(path)
     try:
@@ -104,9 +108,12 @@ def import_attempt(store: AttemptStore, path: Path) -> int:
 
 def anonymised(record: AttemptRecord, stand_in: str, group_stand_in: str | None = None) -> AttemptRecord:
     """The record with the trainee's name, the OS user name and every path replaced in its free text (see
-    anonymise.py), the group replaced by `group_stand_in`, the recording's name dropped and the notes left
-    out."""
-    data = Scrubber([record.trainee], stand_in).value(_jsonable(asdict(record)))
+    anonymise.py), the group replaced by `group_stand_in`, the recording's name dropped, the notes left out and
+    the reviewers named by their role."""
+    data = _jsonable(asdict(record))
+    data["corrections"] = [{**c.to_json(), "reviewer": REVIEWER_STAND_IN} for c in record.corrections]
+    data["recognised"] = record.recognised.to_json() if record.recognised else None
+    data = Scrubber([record.trainee, *(c.reviewer for c in record.corrections)], stand_in).value(data)
     data["trainee"], data["group"], data["notes"], data["recording"] = stand_in, group_stand_in, "", None
     return _record_from(data, data.pop("timeline"))
 
@@ -116,7 +123,9 @@ def _record_from(meta: dict[str, Any], timeline: dict[str, Any]) -> AttemptRecor
     names = {f.name for f in fields(AttemptRecord)}
     values = {k: v for k, v in meta.items() if k in names}
     values.update(id=0, timeline=timeline, recording=None, started_at=parse_time(meta, "started_at"),
-                  ended_at=parse_time(meta, "ended_at"))
+                  ended_at=parse_time(meta, "ended_at"),
+                  corrections=[TurnCorrection.from_json(c) for c in meta.get("corrections") or []],
+                  recognised=StoredScore.from_json(meta["recognised"]) if meta.get("recognised") else None)
     return AttemptRecord(**values)
 
 

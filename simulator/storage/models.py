@@ -1,5 +1,5 @@
-"""ORM tables: trainees (by name), their attempts (each with the trainee's group at the time), and
-recording bytes for servers without a shared folder.
+"""ORM tables: trainees (by name), their attempts (each with the trainee's group at the time), reviewers'
+transcript corrections, and recording bytes for servers without a shared folder.
 
 Times are stored as naive UTC (SQLite keeps no time zone); the repository hands out aware datetimes.
 The list screen filters and sorts on the indexed columns only, so 10,000 attempts stay fast.
@@ -58,8 +58,25 @@ class Attempt(Base):
     host: Mapped[str] = mapped_column(String(255))
     pid: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)  # of an imported bundle
+    # the score as recognised ({overall, scores, findings}) while corrections stand; overall/scores/findings then
+    # hold the score on the corrected transcript, so lists, comparisons, trends and exports use it
+    recognised_score: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     trainee: Mapped[Trainee] = relationship(back_populates="attempts")
+    corrections: Mapped[list[TranscriptCorrection]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="TranscriptCorrection.turn")
+
+
+class TranscriptCorrection(Base):
+    """A reviewer's text for one turn; the recognised turn stays in the attempt's timeline."""
+
+    __tablename__ = "transcript_corrections"
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True)
+    turn: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(200))
+    corrected_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class RecordingBlob(Base):

@@ -25,7 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from . import locks, recovery
 from .errors import AttemptNotFound, StorageError, first_line
-from .models import Attempt, RecordingBlob, Trainee
+from simulator.core.review.correction import StoredScore, TurnCorrection
+
+from .models import Attempt, RecordingBlob, TranscriptCorrection, Trainee
 
 STATUSES = ("in_progress", "complete", "recovered")
 READ_ONLY = "the attempts database can only be read here (read-only disk or another user's folder); nothing was saved"
@@ -54,10 +56,17 @@ class AttemptRecord:
     recording: str | None = None
     recording_error: str | None = None
     group: str | None = None   # the trainee's class or team when the call was made
+    corrections: list[TurnCorrection] = field(default_factory=list)  # reviewers' texts of turns, by turn
+    recognised: StoredScore | None = None  # the score as recognised, while corrections stand (overall … is then theirs)
 
     @property
     def duration(self) -> float | None:
         return (self.ended_at - self.started_at).total_seconds() if self.ended_at else None
+
+    @property
+    def recognised_score(self) -> StoredScore:
+        """The score the recogniser's words gave, whether or not the transcript was corrected since."""
+        return self.recognised or StoredScore(self.overall, self.scores, self.findings)
 
 
 @dataclass(frozen=True)
@@ -233,7 +242,23 @@ class AttemptStore:
                 ended_at=_aware(row.ended_at), ending=row.ending, ending_reason=row.ending_reason,
                 status=row.status, overall=row.overall, scores=row.scores, findings=row.findings,
                 timeline=row.timeline, notes=row.notes, recording=row.recording,
-                recording_error=row.recording_error, group=row.trainee_group)
+                recording_error=row.recording_error, group=row.trainee_group,
+                corrections=[TurnCorrection(c.turn, c.text, c.reviewer, _aware(c.corrected_at))
+                             for c in row.corrections],
+                recognised=StoredScore.from_json(row.recognised_score) if row.recognised_score else None)
+
+    def save_corrections(self, attempt_id: int, corrections: list[TurnCorrection], score: StoredScore,
+                         recognised: StoredScore) -> None:
+        """Make `corrections` the attempt's corrections (replacing the ones it had) and `score` its current
+        score, keeping `recognised` beside it while any correction stands; see storage/corrections.py."""
+        self._writable()
+        with self._session() as s:
+            row = self._row(s, attempt_id)
+            s.execute(delete(TranscriptCorrection).where(TranscriptCorrection.attempt_id == attempt_id))
+            s.add_all(_correction_rows(attempt_id, corrections))
+            row.overall, row.scores, row.findings = score.overall, dict(score.scores), list(score.findings)
+            row.recognised_score = recognised.to_json() if corrections else None
+            row.updated_at = _now()
 
     def recording_path(self, attempt_id: int) -> Path | None:
         """The playable file; audio kept in the database is first written to the local cache folder."""
@@ -338,7 +363,8 @@ class AttemptStore:
                     status="complete" if rec.status == "in_progress" else rec.status, ending=rec.ending,
                     ending_reason=rec.ending_reason, overall=rec.overall, scores=rec.scores,
                     findings=rec.findings, timeline=rec.timeline, notes=rec.notes,
-                    recording_error=rec.recording_error, host=HOST, pid=0, content_hash=content_hash))
+                    recording_error=rec.recording_error, host=HOST, pid=0, content_hash=content_hash,
+                    recognised_score=rec.recognised.to_json() if rec.recognised and rec.corrections else None))
             if not values:
                 return []
             # Core multi-row INSERT … RETURNING in large batches: the ORM's bulk path splits rows by which
@@ -346,6 +372,7 @@ class AttemptStore:
             table = Attempt.__table__
             ids = list(s.connection().scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True),
                                               values))
+            s.add_all(row for attempt_id, rec in zip(ids, records) for row in _correction_rows(attempt_id, rec.corrections))
             for attempt_id, source in zip(ids, audio):
                 if source is not None:
                     target = self.recordings_dir / f"attempt-{attempt_id}{source.suffix.lower()}"
@@ -488,6 +515,11 @@ def _shown_key(order_by: str, positions: Mapping[Any, int]):
         return case(*((and_(Attempt.persona_id == p, Attempt.scenario_id == c), n) for (p, c), n in positions.items()),
                     else_=last)
     raise StorageError(f"attempts sorted by {order_by!r} have no shown order")
+
+
+def _correction_rows(attempt_id: int, corrections: Iterable[TurnCorrection]) -> list[TranscriptCorrection]:
+    return [TranscriptCorrection(attempt_id=attempt_id, turn=c.turn, text=c.text, reviewer=c.reviewer,
+                                 corrected_at=_naive(c.corrected_at)) for c in corrections]
 
 
 def _process_alive(pid: int) -> bool:

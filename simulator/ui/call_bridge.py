@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from simulator.core.dialogue.engine import CustomerLine, Ending
 from simulator.core.events import TurnAssessment
 from simulator.core.live_meters import LiveMarker
+from simulator.core.timeline import Turn
 from simulator.ui.recording_problem import shown_problem
 
 
@@ -16,6 +17,7 @@ class CallBridge(QObject):
     customerSaid = Signal(str, float, float, float)   # text, mood, start, end
     partialHeard = Signal(str)
     traineeSaid = Signal(str, list)                  # text, event names
+    traineeHeard = Signal(object)                    # the trainee's Turn with its recognised words (confidence)
     markerAdded = Signal(str, float, str)            # kind (interruption/taboo/dead_air), call time, text
     callEnded = Signal(str, str)                     # kind, reason
     problemRaised = Signal(object)                   # str, mostly a Message (translated where shown)
@@ -30,6 +32,8 @@ class CallBridge(QObject):
 
     def trainee_turn(self, assessment: TurnAssessment) -> None:
         self.traineeSaid.emit(assessment.text, sorted(str(e) for e in assessment.events))
+        self.traineeHeard.emit(Turn("trainee", assessment.start, assessment.end, assessment.text,
+                                    list(assessment.words) or None))
 
     def marker(self, marker: LiveMarker) -> None:
         self.markerAdded.emit(marker.kind, float(marker.time), marker.text)

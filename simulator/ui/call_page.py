@@ -6,6 +6,8 @@ logic and no measurement happen in these widgets."""
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QProgressBar, QPushButton, QVBoxLayout,
@@ -15,7 +17,9 @@ from PySide6.QtWidgets import (
 from simulator.core.analysis.thresholds import load_thresholds
 from simulator.core.live_meters import meter_bands
 from simulator.core.personas.model import band_of
+from simulator.core.timeline import Turn
 from simulator.ui.call_controller import CallController
+from simulator.ui.heard_html import doubtful, said_html
 from simulator.ui.meters import MeterPanel
 from simulator.ui.timeline_view import clock
 from simulator.ui.transcript_list import TranscriptList
@@ -91,7 +95,7 @@ class CallPage(QWidget):
         bridge = controller.bridge
         bridge.callStarted.connect(self._started)
         bridge.customerSaid.connect(self._customer_said)
-        bridge.traineeSaid.connect(self._trainee_said)
+        bridge.traineeHeard.connect(self._trainee_heard)
         bridge.partialHeard.connect(self.partial.setText)
         bridge.markerAdded.connect(self._marker_added)
         bridge.callEnded.connect(self._call_ended)
@@ -227,9 +231,19 @@ class CallPage(QWidget):
         self.mood.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }} "
                                 "QProgressBar { text-align: center; }")
 
-    def _trainee_said(self, text: str, _events: list) -> None:
+    def _trainee_heard(self, turn: Turn) -> None:
+        """The reply as recognised; words heard with too little confidence for a penalty are marked, and the
+        line's tooltip gives their confidence."""
         self.partial.clear()
-        self.transcript.add_line(self.tr("You: %1").replace("%1", text))
+        line = self.tr("You: %1")
+        unsure = doubtful(turn)
+        if not unsure:
+            self.transcript.add_line(line.replace("%1", turn.text))
+            return
+        doubt = self.tr("possibly misheard: recognised with confidence %s")
+        tip = "\n".join(f"{w.text}: {doubt % f'{w.confidence:.2f}'}" for w in unsure)
+        self.transcript.add_line(line.replace("%1", turn.text), html=escape(line).replace("%1", said_html(turn, doubt)),
+                                 tooltip=tip)
 
     def marker_label(self, kind: str) -> str:
         return {"interruption": self.tr("Interruption"), "taboo": self.tr("Taboo phrase"),

@@ -18,6 +18,7 @@ from simulator.core.analysis.audio import AnalysisInputError, load_stereo
 from simulator.core.review import call_markers, moment_window, next_time, score_band, split_findings
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.clip_player import ClipPlayer, NoRecording
+from simulator.ui.heard_html import said_html
 from simulator.ui.messages import text_of
 from simulator.ui.timeline_view import TimelineView, clock
 
@@ -47,6 +48,10 @@ class ScorecardView(QWidget):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
         title_font.setBold(True)
         self.persona_label.setFont(title_font)
+        self.corrected_label = QLabel(wordWrap=True)   # whose correction of the transcript the scores rest on
+        self.corrected_label.setTextFormat(Qt.PlainText)
+        self.corrected_label.hide()
+        self._turns: list[Any] = []
         self.retry_button = QPushButton(self.tr("&Try again"))
         self.retry_button.setToolTip(self.tr("Start a new call with the same customer"))
         self.retry_button.clicked.connect(self._retry)
@@ -151,6 +156,7 @@ class ScorecardView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.corrected_label)
         layout.addLayout(scores)
         layout.addLayout(playback)
         layout.addWidget(self.timeline, 3)
@@ -166,6 +172,7 @@ class ScorecardView(QWidget):
         """Show one attempt: a CallAnalysis, its Persona, and the stereo recording (None: no playback)."""
         self.stop()
         card = analysis.scorecard
+        self._turns = list(analysis.timeline.turns)
         self.persona_label.setText(self.tr("Call with %s") % persona.display_name)
         self._show_overall(card.overall)
         self._show_criteria(card.criteria, card.not_measured if card.overall is not None else [])
@@ -251,7 +258,8 @@ class ScorecardView(QWidget):
                 when = f"<a href='{MOMENT_SCHEME}:{len(self._moments) - 1}'>▶&nbsp;{clock(f.time)}</a>"
             detail = ""
             if detailed and f.said.strip():
-                detail += "<br><span style='color:#555555'>" + escape(self.tr("You said: %s") % f"“{f.said}”") + "</span>"
+                quote = escape(self.tr("You said: %s")).replace("%s", f"“{self._said_html(f)}”")
+                detail += "<br><span style='color:#555555'>" + quote + "</span>"
             if detailed and f.better:
                 detail += "<br><b>" + escape(self.tr("Better: %s") % f.better) + "</b>"
             rows.append(f"<tr><td style='white-space:nowrap'>{when}</td>"
@@ -259,6 +267,20 @@ class ScorecardView(QWidget):
                         f"<td>{escape(f.message)}{detail}</td></tr>")
         body = "".join(rows) or "<tr><td>" + escape(self.tr("(none)")) + "</td></tr>"
         return f"<h3>{escape(title)}</h3><table cellspacing='0' cellpadding='3' width='100%'>{body}</table>"
+
+    def _said_html(self, finding: Any) -> str:
+        """What the finding quotes; when it is its turn's whole text, with the doubtful words marked."""
+        turn = self._turns[finding.turn] if isinstance(finding.turn, int) and 0 <= finding.turn < len(self._turns) else None
+        if turn is None or turn.text != finding.said:
+            return escape(finding.said)
+        return said_html(turn, self.tr("possibly misheard: recognised with confidence %s"))
+
+    def set_corrected(self, reviewer: str | None, when: Any = None) -> None:
+        """Say whose correction of the transcript the scores rest on (None: the transcript is as recognised)."""
+        self.corrected_label.setVisible(reviewer is not None)
+        if reviewer is not None:
+            self.corrected_label.setText(self.tr("Transcript corrected by %1 on %2")
+                                         .replace("%1", reviewer).replace("%2", f"{when:%Y-%m-%d}"))
 
     def _show_coping(self, persona: Any) -> None:
         coping = persona.coping

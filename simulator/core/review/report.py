@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.core.review.correction import latest
 from simulator.core.review.findings import next_time
 from simulator.core.review.stored import record_timeline, stored_criteria, stored_findings
 
@@ -21,6 +22,8 @@ TEXT = {
         "timeline": "Timeline", "notes": "Manager's notes", "customer": "Customer", "trainee_speaker": "Trainee",
         "none": "(none)", "not_scored": "not scored", "attempt": "Attempt", "next_time": "Next time: what cost most",
         "said": "You said", "better": "Better", "points": "points", "all_findings": "All findings",
+        "corrected": "Transcript", "corrected_by": "corrected by {name} on {date} (recognised score {score})",
+        "reviewer": "a reviewer",
     },
     "zh": {
         "title": "通话评估报告", "trainee": "学员", "group": "班组", "persona": "客户", "scenario": "场景",
@@ -29,6 +32,7 @@ TEXT = {
         "notes": "主管备注", "customer": "客户", "trainee_speaker": "学员", "none": "（无）",
         "not_scored": "未评分", "attempt": "练习编号", "next_time": "下次重点改进（扣分最多的几项）", "said": "原话",
         "better": "更好的说法", "points": "分", "all_findings": "全部建议",
+        "corrected": "通话记录", "corrected_by": "已由{name}于 {date} 更正（识别结果得分 {score}）", "reviewer": "审核人",
     },
 }
 
@@ -114,6 +118,11 @@ def build_report(record: Any, language: str, persona_name: str | None = None, an
         (text["duration"], clock(duration) if duration is not None else "—"),
         (text["ending"], ENDING_TEXT[language].get(record.ending or "", record.ending or "—")),
     ]
+    if (last := latest(getattr(record, "corrections", ()))) is not None:   # the scores below are the corrected ones
+        was = record.recognised.overall if record.recognised else None
+        facts.append((text["corrected"], text["corrected_by"].format(
+            name=text["reviewer"] if anonymous else last.reviewer, date=f"{last.corrected_at:%Y-%m-%d}",
+            score=text["not_scored"] if was is None else was)))
     findings = stored_findings(record.findings)
 
     def row(f: Any) -> ReportFinding:

@@ -4,6 +4,7 @@ scores the trainee was given (stored), not a fresh re-score that could differ af
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from simulator.core.analysis.audio import AnalysisInputError
 from simulator.core.analysis.call import analyze_call
 from simulator.core.analysis.scorecard import CRITERIA, Finding
+from simulator.core.review.correction import StoredScore, TurnCorrection, corrected_timeline, stored_score
 from simulator.core.timeline import Timeline, TimelineError
 
 
@@ -30,7 +32,13 @@ class StandInPersona:
 
 
 def record_timeline(record: Any) -> Timeline:
-    """The attempt's timeline; an attempt saved before its first turn (or a broken one) has no turns."""
+    """The attempt's timeline as the reviewers corrected it (what review, reports and re-scoring use); an
+    attempt saved before its first turn (or a broken one) has no turns."""
+    return corrected_timeline(recognised_timeline(record), getattr(record, "corrections", ()))
+
+
+def recognised_timeline(record: Any) -> Timeline:
+    """The timeline as the recogniser heard it, before any correction."""
     try:
         return Timeline.from_json(record.timeline) if record.timeline else _empty(record)
     except TimelineError:
@@ -106,3 +114,19 @@ def review_analysis(record: Any, recording: Path | None) -> Any:
     if analysis is None:
         analysis = analyze_call(timeline, language=record.language, persona_type=record.persona_type)
     return with_stored_scores(analysis, record)
+
+
+def rescored(record: Any, corrections: Sequence[TurnCorrection], recording: Path | None) -> StoredScore:
+    """The attempt scored again on its recognised timeline with `corrections` applied, the way a finished call
+    is scored (with its recording and calibrated level when there are; from the turns alone otherwise)."""
+    timeline = corrected_timeline(recognised_timeline(record), corrections)
+    analysis = None
+    if recording is not None:
+        try:
+            analysis = analyze_call(timeline, audio=recording, language=record.language,
+                                    persona_type=record.persona_type, baseline_db=stored_baseline(timeline))
+        except AnalysisInputError:
+            analysis = None
+    if analysis is None:
+        analysis = analyze_call(timeline, language=record.language, persona_type=record.persona_type)
+    return stored_score(analysis.scorecard)

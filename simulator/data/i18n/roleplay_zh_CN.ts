@@ -55,12 +55,24 @@
         <translation>得分 %s</translation>
     </message>
     <message>
+        <source>recognised: %s</source>
+        <translation>识别结果：%s</translation>
+    </message>
+    <message>
         <source>No turns were saved for this attempt.</source>
         <translation>此次练习没有保存任何对话轮次。</translation>
     </message>
     <message>
         <source>possibly misheard: recognised with confidence %s</source>
         <translation>可能识别有误：识别把握 %s</translation>
+    </message>
+    <message>
+        <source>Scoring the call again with the corrected transcript…</source>
+        <translation>正在按更正后的通话记录重新评分…</translation>
+    </message>
+    <message>
+        <source>The correction was not saved: %s</source>
+        <translation>更正未保存：%s</translation>
     </message>
     <message>
         <source>Customer</source>
@@ -279,6 +291,10 @@
         <translation>你：%1</translation>
     </message>
     <message>
+        <source>possibly misheard: recognised with confidence %s</source>
+        <translation>可能识别有误：识别把握 %s</translation>
+    </message>
+    <message>
         <source>Interruption</source>
         <translation>打断</translation>
     </message>
@@ -383,6 +399,49 @@ Advice items: %3 → %4</source>
         <translation>进步：%1
 退步：%2
 改进建议条数：%3 → %4</translation>
+    </message>
+</context>
+<context>
+    <name>CorrectionEditor</name>
+    <message>
+        <source>Turn to correct</source>
+        <translation>要更正的轮次</translation>
+    </message>
+    <message>
+        <source>Play t&amp;urn</source>
+        <translation>播放本轮(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Listen to this turn of the recording</source>
+        <translation>收听录音中的这一轮</translation>
+    </message>
+    <message>
+        <source>What was said</source>
+        <translation>实际说的话</translation>
+    </message>
+    <message>
+        <source>&amp;Save correction</source>
+        <translation>保存更正(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Keep this text for the turn and score the call again</source>
+        <translation>以此文字作为本轮内容，并重新评分</translation>
+    </message>
+    <message>
+        <source>&amp;Revert to recognised</source>
+        <translation>恢复识别结果(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Go back to what the recogniser heard, and its score</source>
+        <translation>恢复为语音识别的文字及其评分</translation>
+    </message>
+    <message>
+        <source>Recognised: %1 — corrected by %2 on %3</source>
+        <translation>识别结果：%1 —— 由 %2 于 %3 更正</translation>
+    </message>
+    <message>
+        <source>As recognised</source>
+        <translation>与识别结果一致</translation>
     </message>
 </context>
 <context>
@@ -1812,6 +1871,17 @@ Advice items: %3 → %4</source>
     </message>
 </context>
 <context>
+    <name>Reviewer</name>
+    <message>
+        <source>Your name</source>
+        <translation>您的姓名</translation>
+    </message>
+    <message>
+        <source>Corrections of the transcript are signed with your name:</source>
+        <translation>通话记录的更正将署上您的姓名：</translation>
+    </message>
+</context>
+<context>
     <name>ScorecardView</name>
     <message>
         <source>&amp;Try again</source>
@@ -2018,6 +2088,14 @@ Advice items: %3 → %4</source>
     <message>
         <source>(none)</source>
         <translation>（无）</translation>
+    </message>
+    <message>
+        <source>possibly misheard: recognised with confidence %s</source>
+        <translation>可能识别有误：识别把握 %s</translation>
+    </message>
+    <message>
+        <source>Transcript corrected by %1 on %2</source>
+        <translation>通话记录已由 %1 于 %2 更正</translation>
     </message>
     <message>
         <source>Coping with %s</source>

@@ -1,6 +1,7 @@
 """One attempt in review: a header, the scorecard with the timeline of both voices (click to play from
-there), the transcript and the manager's notes. The call is analysed again in the background for its
-markers; the scores shown are the stored ones (simulator.core.review.stored.review_analysis)."""
+there), the transcript (with its correction: play a turn, edit, save, revert) and the manager's notes. The
+call is analysed again in the background for its markers; the scores shown are the stored ones
+(simulator.core.review.stored.review_analysis), re-scored when the transcript is corrected."""
 
 from __future__ import annotations
 
@@ -8,17 +9,21 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
-from simulator.core.review.heard import heard_words
 from simulator.core.review.report import clock
-from simulator.core.review.stored import StandInPersona, record_timeline, review_analysis
+from simulator.core.review.correction import latest
+from simulator.core.review.stored import StandInPersona, recognised_timeline, record_timeline, review_analysis
 from simulator.storage import AttemptRecord, AttemptStore, StorageError
+from simulator.storage.corrections import correct_turn, revert_turn
 from simulator.ui.background_task import RunningTasks
+from simulator.ui.heard_html import said_html
 from simulator.ui.recording_problem import shown_problem
 from simulator.ui.review.attempts_model import AttemptsModel
+from simulator.ui.review.correction_editor import CorrectionEditor
 from simulator.ui.review.notes_editor import NotesEditor
+from simulator.ui.review.reviewer import ask_reviewer
 from simulator.ui.scorecard_view import ScorecardView
 
 
@@ -26,6 +31,8 @@ class AttemptDetail(QWidget):
     """show_attempt(id) fills it; `shown(id)` once the scorecard and timeline are drawn."""
 
     shown = Signal(int)
+    corrected = Signal(int, object)   # id and new overall score of an attempt whose transcript was corrected
+
 
     def __init__(self, store: AttemptStore, labels: AttemptsModel, parent=None) -> None:
         super().__init__(parent)
@@ -43,9 +50,21 @@ class AttemptDetail(QWidget):
         self.scorecard.retry_button.hide()  # a manager reviews; retrying is the trainee's
         self.transcript = QTextBrowser()
         self.transcript.setAccessibleName(self.tr("Transcript"))
+        self.transcript.setOpenLinks(False)
+        self.transcript.anchorClicked.connect(self._turn_link)
+        self.corrector = CorrectionEditor()
+        self.corrector.playRequested.connect(lambda start, seconds: self.scorecard.play_from(start, seconds))
+        self.corrector.saveRequested.connect(self._save_correction)
+        self.corrector.revertRequested.connect(self._revert_correction)
+        self.reviewer: Callable[[], str | None] = lambda: ask_reviewer(self)   # who signs a correction
+        transcript_pane = QWidget()
+        transcript_layout = QVBoxLayout(transcript_pane)
+        transcript_layout.setContentsMargins(0, 0, 0, 0)
+        transcript_layout.addWidget(self.transcript, 1)
+        transcript_layout.addWidget(self.corrector)
         self.notes = NotesEditor(store)
         tabs = QTabWidget()
-        tabs.addTab(self.transcript, self.tr("Tra&nscript"))
+        tabs.addTab(transcript_pane, self.tr("Tra&nscript"))
         tabs.addTab(self.notes, self.tr("N&otes"))
         self.tabs = tabs
         split = QSplitter(Qt.Vertical)
@@ -69,6 +88,8 @@ class AttemptDetail(QWidget):
         self.header.setText(self.tr("Select an attempt in the list to review it."))
         self.message.setText("")
         self.transcript.clear()
+        self.corrector.set_turns([], [], [])
+        self.scorecard.set_corrected(None)
         self.notes.set_attempt(None, "")
         self.scorecard.setEnabled(False)
 
@@ -84,6 +105,11 @@ class AttemptDetail(QWidget):
         self.record, self.analysis = record, None
         self.header.setText(self._header_html(record))
         self.transcript.setHtml(self._transcript_html(record))
+        self.corrector.set_turns(recognised_timeline(record).turns, record_timeline(record).turns,
+                                 record.corrections, self._speakers())
+        self.corrector.set_busy(False)
+        last = latest(record.corrections)
+        self.scorecard.set_corrected(last.reviewer if last else None, last.corrected_at if last else None)
         self.notes.set_attempt(record.id, record.notes)
         self.message.setText(self.tr("Analysing the call…"))
         self._tasks.start(lambda: review_analysis(record, recording),
@@ -116,31 +142,85 @@ class AttemptDetail(QWidget):
                  duration, self.labels.word(r.ending or r.status), self.tr("score %s") % score]
         return "<b>" + escape(parts[0]) + "</b> · " + " · ".join(escape(p) for p in parts[1:])
 
+    def _speakers(self) -> dict[str, str]:
+        return {"customer": self.tr("Customer"), "trainee": self.tr("Trainee")}
+
     def _transcript_html(self, r: AttemptRecord) -> str:
-        names = {"customer": self.tr("Customer"), "trainee": self.tr("Trainee")}
-        return transcript_html(record_timeline(r).turns, names, self.tr("No turns were saved for this attempt."),
-                               doubt=self.tr("possibly misheard: recognised with confidence %s"))
+        recognised = recognised_timeline(r).turns
+        was = {c.turn: self.tr("recognised: %s") % recognised[c.turn].text for c in r.corrections
+               if c.turn < len(recognised)}
+        return transcript_html(record_timeline(r).turns, self._speakers(),
+                               self.tr("No turns were saved for this attempt."),
+                               doubt=self.tr("possibly misheard: recognised with confidence %s"), links=True, was=was)
+
+    # -- correcting the transcript ---------------------------------------------------------------------
+    def _turn_link(self, url: QUrl) -> None:
+        """A turn's time in the transcript: choose it for correction and play it."""
+        if url.scheme() == TURN_SCHEME and url.path().isdigit():
+            self.corrector.select_turn(int(url.path()))
+            self.corrector.play_button.click()
+
+    def _save_correction(self, turn: int, text: str) -> None:
+        if self.record is None or (reviewer := self.reviewer()) is None:
+            return
+        self._change(lambda store, attempt_id: correct_turn(store, attempt_id, turn, text, reviewer))
+
+    def _revert_correction(self, turn: int) -> None:
+        if self.record is not None:
+            self._change(lambda store, attempt_id: revert_turn(store, attempt_id, turn))
+
+    def _change(self, job: Callable[[AttemptStore, int], AttemptRecord]) -> None:
+        """Store the change and score the call again in the background (with its recording: seconds), then
+        show the attempt as it now is."""
+        attempt_id = self.record.id
+        self.scorecard.stop()
+        self.corrector.set_busy(True)
+        self.message.setText(self.tr("Scoring the call again with the corrected transcript…"))
+
+        def run() -> AttemptRecord | str:
+            try:
+                return job(self.store, attempt_id)
+            except StorageError as exc:   # a database problem is said, not logged as a bug
+                return str(exc)
+
+        self._tasks.start(run, lambda outcome: self._changed(attempt_id, outcome),
+                          lambda text: self._not_changed(attempt_id, text))
+
+    def _changed(self, attempt_id: int, outcome: AttemptRecord | str) -> None:
+        if isinstance(outcome, str):
+            self._not_changed(attempt_id, outcome)
+            return
+        self.corrected.emit(attempt_id, outcome.overall)
+        if self.record is not None and self.record.id == attempt_id:
+            self.show_attempt(attempt_id)
+
+    def _not_changed(self, attempt_id: int, text: str) -> None:
+        if self.record is not None and self.record.id == attempt_id:
+            self.corrector.set_busy(False)
+            self.message.setText(self.tr("The correction was not saved: %s") % text)
+
+
+TURN_SCHEME = "turn"
 
 
 def transcript_html(turns: list[Any], names: dict[str, str], empty: str, hide: Callable[[str], str] = str,
-                    doubt: str = "recognised with confidence %s") -> str:
+                    doubt: str = "recognised with confidence %s", links: bool = False,
+                    was: dict[int, str] | None = None) -> str:
     """The turns as a table of time, speaker and text; `hide` rewrites what was said (names left out); a word
-    the recogniser was unsure of is dimmed and underlined, `doubt` (with its confidence) shown on hover."""
+    the recogniser was unsure of is dimmed and underlined, `doubt` (with its confidence) shown on hover.
+    `links`: each time is a link to its turn (turn:N); `was`: a line under a corrected turn, by its index."""
     if not turns:
         return "<p>" + escape(empty) + "</p>"
     colours = {"customer": "#d9622b", "trainee": "#2f6fb7"}
+
+    def when(i: int, t: Any) -> str:
+        return f"<a href='{TURN_SCHEME}:{i}'>{clock(t.start)}</a>" if links else clock(t.start)
+
+    def note(i: int) -> str:
+        return f"<br><i style='color:#888888'>{escape(hide(was[i]))}</i>" if was and i in was else ""
+
     rows = "".join(
-        f"<tr><td style='color:#666666'>{clock(t.start)}</td>"
+        f"<tr><td style='color:#666666'>{when(i, t)}</td>"
         f"<td style='color:{colours.get(t.speaker, '#333333')}'><b>{escape(names.get(t.speaker, t.speaker))}</b></td>"
-        f"<td>{_said_html(t, hide, doubt)}</td></tr>" for t in turns)
+        f"<td>{said_html(t, doubt, hide)}{note(i)}</td></tr>" for i, t in enumerate(turns))
     return f"<table cellpadding='3'>{rows}</table>"
-
-
-def _said_html(turn: Any, hide: Callable[[str], str], doubt: str) -> str:
-    words = heard_words(turn)
-    if not words or not any(w.doubtful for w in words):
-        return escape(hide(turn.text))
-    return " ".join(
-        f"<span style='color:#8a8a8a; text-decoration: underline' title='{escape(doubt % f'{w.confidence:.2f}')}'>"
-        f"{escape(hide(w.text))}</span>"
-        if w.doubtful else escape(hide(w.text)) for w in words)

@@ -6,6 +6,7 @@ names and titles from the persona files, so they are sorted by those: the model 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
@@ -91,6 +92,13 @@ class AttemptsModel(QAbstractTableModel):
         self.refresh()
 
     # ------------------------------------------------------------ reading
+
+    def rescored(self, attempt_id: int, overall: int | None) -> None:
+        """An attempt scored again (its transcript corrected in review): its row shows the new score."""
+        row = self.row_of(attempt_id)
+        if row is not None:
+            self._rows[row] = replace(self._rows[row], overall=overall)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def attempt(self, row: int) -> AttemptSummary:
         return self._rows[row]

@@ -65,6 +65,7 @@ class ReviewWindow(QMainWindow):
         self.count_label = QLabel()
 
         self.detail = AttemptDetail(store, self.model)
+        self.detail.corrected.connect(self.model.rescored)
         self.detail.notes.saved.connect(lambda _: self.statusBar().showMessage(self.tr("Notes saved"), 3000))
         self.compare_view = CompareView(self.model, self.detail.scorecard.criterion_label)
         self.trend_chart = TrendChart()
