@@ -53,6 +53,47 @@ class Pattern:
     needs: frozenset[str] = frozenset()  # tokens a text must hold for the first part to match (a quick pre-filter)
 
 
+class Patterns(tuple):
+    """Patterns indexed by what lets them match (see _may_hold): the tokens they need and, with a PartIndex,
+    their first part, so that a text picks its few candidates instead of asking every pattern."""
+
+    def candidates(self, said: Said, parts: PartIndex | None, pinyin: bool) -> list[Pattern]:
+        """The patterns that may match in the text, in list order."""
+        if "_by_token" not in self.__dict__:
+            self._build()
+        chosen = set(self._always)
+        if parts is None:
+            for token in said.tokens & self._by_token.keys():
+                chosen.update(self._by_token[token])
+        else:
+            literal, sounding = said.present(parts)
+            by_first = self._by_first
+            for held in (literal, sounding) if pinyin else (literal,):
+                for part in held:
+                    found = by_first.get(part)
+                    if found:
+                        chosen.update(i for i in found if _may_hold(self[i], said))
+            chosen.update(i for i in self._outside(parts) if _may_hold(self[i], said))
+        return [self[i] for i in sorted(chosen)]
+
+    def _build(self) -> None:
+        self._by_token, always = _token_index(self)
+        self._always = tuple(always)
+        self._by_first: dict[str, list[int]] = {}
+        for i, p in enumerate(self):
+            if p.needs:
+                self._by_first.setdefault(p.parts[0], []).append(i)
+        self._unindexed: dict[int, tuple[int, ...]] = {}
+
+    def _outside(self, parts: PartIndex) -> tuple[int, ...]:
+        """Patterns whose first part the index does not hold (not from its lists): asked one by one."""
+        found = self._unindexed.get(id(parts))
+        if found is None:
+            found = self._unindexed[id(parts)] = tuple(
+                i for i, p in enumerate(self) if p.needs and p.parts[0] not in parts.parts)
+        return found
+
+
 @dataclass(frozen=True)
 class Category:
     name: str
@@ -60,24 +101,49 @@ class Category:
     guards: tuple[Pattern, ...] = ()
     pinyin: bool = True
     options: dict[str, Any] = field(default_factory=dict)
-    by_token: dict[str, list[int]] = field(init=False, repr=False, compare=False)
-    always: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _tagged: dict[str, Patterns] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        index, always = _token_index(self.patterns)
-        object.__setattr__(self, "by_token", index)
-        object.__setattr__(self, "always", tuple(always))
+        object.__setattr__(self, "patterns", Patterns(self.patterns))
+        object.__setattr__(self, "guards", Patterns(self.guards))
+        object.__setattr__(self, "_tagged", {})
 
-    def tagged(self, tag: str) -> tuple[Pattern, ...]:
-        return tuple(p for p in self.patterns if p.tag == tag)
+    def tagged(self, tag: str) -> Patterns:
+        found = self._tagged.get(tag)
+        if found is None:
+            found = self._tagged[tag] = Patterns(p for p in self.patterns if p.tag == tag)
+        return found
 
-    def candidates(self, said: Said) -> list[Pattern]:
-        """The patterns a text may hold, found through the tokens it has rather than by asking every pattern."""
-        index = self.by_token
-        chosen = set(self.always)
-        for token in said.tokens & index.keys():
-            chosen.update(index[token])
-        return [self.patterns[i] for i in sorted(chosen)]
+
+class PartIndex:
+    """Every part of one language's lists, so that a text is asked once which of them it holds, by its
+    substrings and by its readings, instead of each pattern searching it in turn. For Chinese only: there a
+    part matches as a plain substring (or a homophone of one), while English parts allow punctuation between
+    their words."""
+
+    def __init__(self, categories: Iterable[Category]) -> None:
+        parts: set[str] = set()
+        sounding: set[str] = set()
+        for c in categories:
+            for p in c.patterns + c.guards:
+                parts.update(p.parts)
+                sounding.update(q for q, h in zip(p.parts, p.homophones) if h)
+        self.parts = frozenset(parts)
+        self.lengths = tuple(sorted({len(q) for q in parts}))
+        self._sounding = frozenset(sounding)
+        self._readings: dict[tuple[str, ...], list[str]] | None = None
+        self.reading_lengths: tuple[int, ...] = ()
+
+    def by_reading(self) -> dict[tuple[str, ...], list[str]]:
+        """Parts that may match as homophones, by their readings (worked out on first need: pypinyin is slow
+        to load and English never needs it)."""
+        if self._readings is None:
+            table: dict[tuple[str, ...], list[str]] = {}
+            for q in sorted(self._sounding):
+                table.setdefault(tuple(char_readings(q)), []).append(q)
+            self.reading_lengths = tuple(sorted({len(k) for k in table}))
+            self._readings = table
+        return self._readings
 
 
 @dataclass(frozen=True)
@@ -85,6 +151,10 @@ class PhraseLists:
     language: str
     gap: int
     categories: dict[str, Category]
+    parts: PartIndex | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parts", PartIndex(self.categories.values()) if self.language == "zh" else None)
 
     def __getitem__(self, name: str) -> Category:
         return self.categories.get(name) or Category(name, ())
@@ -215,7 +285,8 @@ def _literal(part: str, language: str) -> re.Pattern[str]:
 
 class Said:
     """One normalised text being matched: its pinyin (worked out once, indexed by syllable, for homophone
-    search) and the spans found for each part, since many patterns share parts (保证, 不能 …)."""
+    search), which of the lists' parts it holds, and the spans found for each part, since many patterns
+    share parts (保证, 不能 …)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -223,6 +294,10 @@ class Said:
         self.tokens = self.chars | frozenset(re.findall(r"[a-z0-9'%]+", text))
         self._spans: dict[tuple[str, bool], list[tuple[int, int]]] = {}
         self._by_reading: dict[str, list[int]] | None = None
+        self._present: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self._asked: list[PartIndex] = []  # their parts are absent unless in _literal / _sounding
+        self._literal: set[str] = set()
+        self._sounding: set[str] = set()
 
     def starts(self, reading: str) -> list[int]:
         """Positions whose character reads `reading` (toneless)."""
@@ -232,15 +307,38 @@ class Said:
                 self._by_reading.setdefault(r, []).append(i)
         return self._by_reading.get(reading, [])
 
+    def present(self, index: PartIndex) -> tuple[frozenset[str], frozenset[str]]:
+        """The index's parts this text holds as they are, and those it holds by their readings: one pass over
+        the text per part length, whatever the number of parts."""
+        found = self._present.get(id(index))
+        if found is None:
+            text, n, parts = self.text, len(self.text), index.parts
+            literal = frozenset(q for size in index.lengths for i in range(n - size + 1)
+                                if (q := text[i:i + size]) in parts)
+            sounding: set[str] = set()
+            table = index.by_reading()
+            if table and any(is_cjk(c) for c in self.chars):
+                readings = char_readings(text)
+                for size in index.reading_lengths:
+                    for i in range(n - size + 1):
+                        sounding.update(table.get(readings[i:i + size], ()))
+            found = self._present[id(index)] = (literal, frozenset(sounding))
+            self._asked.append(index)
+            self._literal |= literal
+            self._sounding |= sounding
+        return found
+
     def part_spans(self, pattern: Pattern, k: int, pinyin: bool) -> list[tuple[int, int]]:
         part = pattern.parts[k]
         homophones = pinyin and pattern.homophones[k]
         found = self._spans.get((part, homophones))
         if found is None:
             spans: set[tuple[int, int]] = set()
+            known = any(part in index.parts for index in self._asked)
             if not self.chars.isdisjoint(part):  # a match, even a homophone, keeps a character of the part
-                spans = {m.span() for m in pattern.compiled[k].finditer(self.text)}
-                if homophones:
+                if not known or part in self._literal:
+                    spans = {m.span() for m in pattern.compiled[k].finditer(self.text)}
+                if homophones and (not known or part in self._sounding):
                     spans |= _homophone_spans(self, part)
             found = self._spans[(part, homophones)] = sorted(spans)
         return found
@@ -363,6 +461,16 @@ def _guard_at(said: Said, category: Category, lists: PhraseLists, span: tuple[in
     return "?"
 
 
+def _could_start(p: Pattern, said: Said, parts: PartIndex | None, pinyin: bool) -> bool:
+    """False when the lists' index shows the text lacks the pattern's first part, as written or as read."""
+    if not _may_hold(p, said):
+        return False
+    if parts is None or p.regex is not None or p.parts[0] not in parts.parts:
+        return True
+    literal, sounding = said.present(parts)
+    return p.parts[0] in literal or (pinyin and p.homophones[0] and p.parts[0] in sounding)
+
+
 def match_patterns(
     text: str | Said, category: Category, lists: PhraseLists, patterns: Iterable[Pattern] | None = None,
     dropped: list[NearMiss] | None = None,
@@ -371,15 +479,20 @@ def match_patterns(
     overlapping ones folded into the first, longest."""
     said = text if isinstance(text, Said) else Said(text)
     text = said.text
+    parts = lists.parts
     guards = _Cover(
         (s, e + lists.gap if g.scope else e)
-        for g in category.guards if _may_hold(g, said)
+        for g in category.guards.candidates(said, parts, category.pinyin)
         for s, e in _pattern_spans(said, g, category.pinyin, lists.gap)
     )
     found = []
-    for p in category.candidates(said) if patterns is None else patterns:
-        if not _may_hold(p, said):
-            continue
+    if patterns is None:
+        patterns = category.patterns
+    if isinstance(patterns, Patterns):
+        chosen = patterns.candidates(said, parts, category.pinyin)
+    else:
+        chosen = [p for p in patterns if _could_start(p, said, parts, category.pinyin)]
+    for p in chosen:
         for span in _pattern_spans(said, p, category.pinyin, lists.gap):
             if not guards.overlaps(span):
                 found.append(Match(category.name, p.tag, text[span[0]:span[1]], span[0], span[1], p.source))

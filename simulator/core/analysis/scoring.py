@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Callable
 
-from simulator.core.analysis.assess import REPEAT_WINDOW, event_for, is_repeat
+from simulator.core.analysis.assess import REPEAT_WINDOW, bigrams, event_for, long_enough, repeats
 from simulator.core.analysis.course import CourseCheck, course_checks
 from simulator.core.analysis.clear import SOLUTION, ClearCoverage, clear_coverage, first_hit, shouting_turns
 from simulator.core.analysis.phrases import GAP, PhraseHit, filler_density, load_phrase_lists, pronoun_use
@@ -368,8 +368,9 @@ def occurrences(c: _Call) -> dict[str, list[Occurrence]]:
                 occ[event.value].append((h.turn, h.time, h.text))
     own = c.trainee()
     turns = c.timeline.turns
+    units = [bigrams(turns[j].text, c.language) for j in own]  # once per reply, compared with the next twenty
     for k, j in enumerate(own):
-        if any(is_repeat(turns[j].text, turns[i].text, c.language) for i in own[max(0, k - REPEAT_WINDOW):k]):
+        if long_enough(units[k], c.language) and any(repeats(units[k], x) for x in units[max(0, k - REPEAT_WINDOW):k]):
             occ["repeated_explanation"].append((j, turns[j].start, turns[j].text))
     for x in c.measured("interruptions") or []:
         occ["interruption"].append((x.turn, x.start, x.text))

@@ -7,7 +7,9 @@ width; matching has to see one canonical form, and a pinyin form that survives h
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from functools import lru_cache
 
 from opencc import OpenCC
@@ -65,8 +67,49 @@ def normalise_en(text: str) -> str:
     return _SHORT_FORMS.sub(lambda m: _FULL[m.group()], text)
 
 
+class _Memo:
+    """Normal forms already worked out, oldest dropped first once they hold `budget` characters: a call's
+    checks each ask for the same turn's normal form (phrases, restating, repeats, pronouns, fillers...),
+    and with this each turn pays for it once (opencc alone is most of a short reply's analysis)."""
+
+    def __init__(self, budget: int) -> None:
+        self._budget = budget
+        self._held = 0
+        self._items: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._lock = threading.Lock()  # analyses run on worker threads beside the live call
+
+    def get(self, key: tuple[str, str]) -> str | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], value: str) -> None:
+        size = len(key[0]) + len(value)
+        if size > self._budget:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = value
+            self._held += size
+            while self._held > self._budget:
+                (text, _), old = self._items.popitem(last=False)
+                self._held -= len(text) + len(old)
+
+
+MEMO_CHARS = 4_000_000  # a four-hour call's words many times over; at most some 16 MB
+_MEMO = _Memo(MEMO_CHARS)
+
+
 def normalise(text: str, language: str) -> str:
-    return normalise_zh(text) if language == "zh" else normalise_en(text)
+    key = (text, language)
+    found = _MEMO.get(key)
+    if found is None:
+        found = normalise_zh(text) if language == "zh" else normalise_en(text)
+        _MEMO.put(key, found)
+    return found
 
 
 def to_pinyin(text: str, tones: bool = False) -> list[str]:
