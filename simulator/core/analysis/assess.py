@@ -46,7 +46,8 @@ def dice(x: Counter[str], y: Counter[str]) -> float:
     """Dice overlap of two bigram counts, 0..1: shared bigrams (each as often as both have it) over all."""
     if not x or not y:
         return 0.0
-    return 2.0 * (x & y).total() / (x.total() + y.total())
+    shared = sum(min(x[u], y[u]) for u in x.keys() & y.keys())
+    return 2.0 * shared / (x.total() + y.total())
 
 
 def similarity(a: str, b: str, language: str) -> float:

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Sequence
 
 from simulator.core.analysis.clauses import CLAUSE_MARK, SENTENCE_END, Stops
 from simulator.core.analysis.shared_run import SuffixAutomaton, shared_suffix_lengths
-from simulator.core.analysis.text import char_readings, content_count, is_cjk, is_content, normalise
+from simulator.core.analysis.text import MEMO_CHARS, TextMemo, char_readings, content_count, is_cjk, is_content, normalise
 from simulator.core.timeline import Timeline, Turn
 
 PHRASE_CATEGORIES = (
@@ -70,10 +70,11 @@ class Patterns(tuple):
             literal, sounding = said.present(parts)
             by_first = self._by_first
             for held in (literal, sounding) if pinyin else (literal,):
-                for part in held:
-                    found = by_first.get(part)
-                    if found:
-                        chosen.update(i for i in found if _may_hold(self[i], said))
+                # walk the shorter of the two: a long reply holds many parts, a small list has few
+                starting = [q for q in by_first if q in held] if len(by_first) < len(held) else \
+                    [q for q in held if q in by_first]
+                for part in starting:
+                    chosen.update(i for i in by_first[part] if _may_hold(self[i], said))
             chosen.update(i for i in self._outside(parts) if _may_hold(self[i], said))
         return [self[i] for i in sorted(chosen)]
 
@@ -120,7 +121,8 @@ class PartIndex:
     """Every part of one language's lists, so that a text is asked once which of them it holds, by its
     substrings and by its readings, instead of each pattern searching it in turn. For Chinese only: there a
     part matches as a plain substring (or a homophone of one), while English parts allow punctuation between
-    their words."""
+    their words. Parts are filed under their first two characters (or readings), so one step along the text
+    looks up only the parts that can start there."""
 
     def __init__(self, categories: Iterable[Category]) -> None:
         parts: set[str] = set()
@@ -130,21 +132,26 @@ class PartIndex:
                 parts.update(p.parts)
                 sounding.update(q for q, h in zip(p.parts, p.homophones) if h)
         self.parts = frozenset(parts)
-        self.lengths = tuple(sorted({len(q) for q in parts}))
-        self._sounding = frozenset(sounding)
-        self._readings: dict[tuple[str, ...], list[str]] | None = None
-        self.reading_lengths: tuple[int, ...] = ()
+        self.single = frozenset(q for q in parts if len(q) == 1)
+        self.by_pair: dict[str, list[str]] = {}
+        for q in sorted(parts):
+            if len(q) >= 2:
+                self.by_pair.setdefault(q[:2], []).append(q)
+        self._sounding = frozenset(sounding)  # all of two or more Chinese characters
+        self._by_sound: dict[tuple[str, str], list[tuple[tuple[str, ...], list[str]]]] | None = None
 
-    def by_reading(self) -> dict[tuple[str, ...], list[str]]:
-        """Parts that may match as homophones, by their readings (worked out on first need: pypinyin is slow
-        to load and English never needs it)."""
-        if self._readings is None:
-            table: dict[tuple[str, ...], list[str]] = {}
+    def by_sound(self) -> dict[tuple[str, str], list[tuple[tuple[str, ...], list[str]]]]:
+        """Parts that may match as homophones, filed under their first two readings, with their readings
+        (worked out on first need: pypinyin is slow to load and English never needs it)."""
+        if self._by_sound is None:
+            readings: dict[tuple[str, ...], list[str]] = {}
             for q in sorted(self._sounding):
-                table.setdefault(tuple(char_readings(q)), []).append(q)
-            self.reading_lengths = tuple(sorted({len(k) for k in table}))
-            self._readings = table
-        return self._readings
+                readings.setdefault(tuple(char_readings(q)), []).append(q)
+            table: dict[tuple[str, str], list[tuple[tuple[str, ...], list[str]]]] = {}
+            for key, qs in readings.items():
+                table.setdefault((key[0], key[1]), []).append((key, qs))
+            self._by_sound = table
+        return self._by_sound
 
 
 @dataclass(frozen=True)
@@ -312,20 +319,26 @@ class Said:
 
     def present(self, index: PartIndex) -> tuple[frozenset[str], frozenset[str]]:
         """The index's parts this text holds as they are, and those it holds by their readings: one pass over
-        the text per part length, whatever the number of parts."""
+        the text, whatever the number of parts."""
         found = self._present.get(id(index))
         if found is None:
-            text, n, parts = self.text, len(self.text), index.parts
-            literal = frozenset(q for size in index.lengths for i in range(n - size + 1)
-                                if (q := text[i:i + size]) in parts)
+            text, single, by_pair = self.text, index.single, index.by_pair
+            literal: set[str] = set()
+            for i, c in enumerate(text):
+                if c in single:
+                    literal.add(c)
+                for q in by_pair.get(text[i:i + 2], ()):
+                    if text.startswith(q, i):
+                        literal.add(q)
             sounding: set[str] = set()
-            table = index.by_reading()
+            table = index.by_sound()
             if table and any(is_cjk(c) for c in self.chars):
                 readings = char_readings(text)
-                for size in index.reading_lengths:
-                    for i in range(n - size + 1):
-                        sounding.update(table.get(readings[i:i + size], ()))
-            found = self._present[id(index)] = (literal, frozenset(sounding))
+                for i, pair in enumerate(zip(readings, readings[1:])):
+                    for key, qs in table.get(pair, ()):
+                        if readings[i:i + len(key)] == key:
+                            sounding.update(qs)
+            found = self._present[id(index)] = (frozenset(literal), frozenset(sounding))
             self._asked.append(index)
             self._literal |= literal
             self._sounding |= sounding
@@ -877,6 +890,14 @@ def filler_density(timeline: Timeline) -> float:
     fillers = size = 0
     for turn in timeline.by("trainee"):
         norm = normalise(turn.text, language)
-        fillers += len(match_patterns(norm, lists["filler"], lists))
-        size += sum(1 for c in norm if is_cjk(c)) if language == "zh" else len(re.findall(r"[a-z0-9']+", norm))
+        counted = _FILLERS.get((norm, language))
+        if counted is None:  # the call's analysis and its scorecard both ask: count each reply once
+            counted = (len(match_patterns(norm, lists["filler"], lists)),
+                       sum(1 for c in norm if is_cjk(c)) if language == "zh" else len(re.findall(r"[a-z0-9']+", norm)))
+            _FILLERS.put((norm, language), counted, 0)
+        fillers += counted[0]
+        size += counted[1]
     return 100.0 * fillers / size if size else 0.0
+
+
+_FILLERS = TextMemo(MEMO_CHARS)
