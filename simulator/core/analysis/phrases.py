@@ -849,13 +849,17 @@ def find_phrases(timeline: Timeline) -> dict[str, list[PhraseHit]]:
     hits: dict[str, list[PhraseHit]] = {c: [] for c in PHRASE_CATEGORIES}
     customer_text = ""
     transferred = bool(timeline.extra.get("transferred"))
+    answered: dict[tuple[str, ReplyContext], tuple[str, list[Match]]] = {}
     for i, turn in enumerate(timeline.turns):
         if turn.speaker == "customer":
             customer_text = turn.text
             transferred = transferred or was_transferred(turn.text, language)
             continue
         context = ReplyContext(customer_text, _key_words(timeline), transferred)
-        norm, matches = match_text(turn.text, language, lists, context)
+        key = (turn.text, context)
+        if key not in answered:  # the same words to the same line match the same: 嗯, 好的, 明白 are matched once
+            answered[key] = match_text(turn.text, language, lists, context)
+        norm, matches = answered[key]
         clock = _Clock(turn, norm, language)
         for m in matches:
             hits[m.category].append(PhraseHit(m.category, i, clock.at(m.start), m.text, m.phrase, m.tag,
