@@ -477,16 +477,6 @@ def _guard_at(said: Said, category: Category, lists: PhraseLists, span: tuple[in
     return "?"
 
 
-def _could_start(p: Pattern, said: Said, parts: PartIndex | None, pinyin: bool) -> bool:
-    """False when the lists' index shows the text lacks the pattern's first part, as written or as read."""
-    if not _may_hold(p, said):
-        return False
-    if parts is None or p.regex is not None or p.parts[0] not in parts.parts:
-        return True
-    literal, sounding = said.present(parts)
-    return p.parts[0] in literal or (pinyin and p.homophones[0] and p.parts[0] in sounding)
-
-
 def match_patterns(
     text: str | Said, category: Category, lists: PhraseLists, patterns: Iterable[Pattern] | None = None,
     dropped: list[NearMiss] | None = None,
@@ -504,10 +494,9 @@ def match_patterns(
     found = []
     if patterns is None:
         patterns = category.patterns
-    if isinstance(patterns, Patterns):
-        chosen = patterns.candidates(said, parts, category.pinyin)
-    else:
-        chosen = [p for p in patterns if _could_start(p, said, parts, category.pinyin)]
+    elif not isinstance(patterns, Patterns):
+        patterns = Patterns(patterns)
+    chosen = patterns.candidates(said, parts, category.pinyin)
     for p in chosen:
         for span in _pattern_spans(said, p, category.pinyin, lists.gap):
             if not guards.overlaps(span):
