@@ -150,12 +150,24 @@ def validate(data: Any) -> None:
         _check_span(f"turns/{i}", t)
         for j, w in enumerate(t.get("words", [])):
             _check_span(f"turns/{i}/words/{j}", w)
-        if len(t["text"]) > MAX_TURN_CHARS:
-            raise TimelineError(f"turn {i} has {len(t['text']):,} characters; the analysis takes at most "
-                                f"{MAX_TURN_CHARS:,} per turn")
-        if t["end"] > MAX_CALL_SECONDS:
-            raise TimelineError(f"turn {i} ends at {t['end']:,.0f} s; the analysis takes calls of at most "
-                                f"{MAX_CALL_SECONDS // 3600} hours")
+        problem = limit_problem(i, len(t["text"]), t["end"])
+        if problem is not None:
+            raise TimelineError(problem)
+
+
+def limit_problem(turn: int, characters: int, end: float) -> str | None:
+    """Why a turn is beyond what the analysis takes (its text too long, or the call past four hours), or None."""
+    if characters > MAX_TURN_CHARS:
+        return f"turn {turn} has {characters:,} characters; the analysis takes at most {MAX_TURN_CHARS:,} per turn"
+    if end > MAX_CALL_SECONDS:
+        return f"turn {turn} ends at {end:,.0f} s; the analysis takes calls of at most {MAX_CALL_SECONDS // 3600} hours"
+    return None
+
+
+def beyond_limits(timeline: Timeline) -> str | None:
+    """The first turn beyond the analysis limits, said in one line; for timelines built in code (a live or
+    typed call, a stored attempt), which never pass through validate()."""
+    return next((p for i, t in enumerate(timeline.turns) if (p := limit_problem(i, len(t.text), t.end)) is not None), None)
 
 
 def _check_span(where: str, item: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Iterable, Sequence
 
 from simulator.core.analysis.phrases import ReplyContext, load_phrase_lists, match_text
@@ -36,28 +37,35 @@ def _units(norm: str, language: str) -> list[str]:
     return [a + " " + b for a, b in zip(words, words[1:])]
 
 
-def similarity(a: str, b: str, language: str) -> float:
-    """Dice overlap of bigrams between two texts, 0..1."""
-    x, y = _units(normalise(a, language), language), _units(normalise(b, language), language)
+def bigrams(text: str, language: str) -> Counter[str]:
+    """The bigrams of a text with their counts: worked out once per reply, then compared with many."""
+    return Counter(_units(normalise(text, language), language))
+
+
+def dice(x: Counter[str], y: Counter[str]) -> float:
+    """Dice overlap of two bigram counts, 0..1: shared bigrams (each as often as both have it) over all."""
     if not x or not y:
         return 0.0
-    pool = list(y)
-    shared = 0
-    for u in x:
-        if u in pool:
-            pool.remove(u)
-            shared += 1
-    return 2.0 * shared / (len(x) + len(y))
+    shared = sum(min(x[u], y[u]) for u in x.keys() & y.keys())
+    return 2.0 * shared / (x.total() + y.total())
+
+
+def similarity(a: str, b: str, language: str) -> float:
+    """Dice overlap of bigrams between two texts, 0..1."""
+    return dice(bigrams(a, language), bigrams(b, language))
 
 
 REPEAT_WINDOW = 20  # replies back that a repeated explanation is compared with: what the customer still hears
 
 
-def is_repeat(text: str, previous: str, language: str) -> bool:
-    """Long enough and mostly the same bigrams as an earlier reply (固执己见型: 重复同一解释 backfires)."""
-    cfg = load_scoring_config()
-    size = len(_units(normalise(text, language), language))
-    return size >= cfg.knob("text", f"repeat_min_units_{language}") and similarity(text, previous, language) >= cfg.knob("text", "repeat_similarity")
+def long_enough(units: Counter[str], language: str) -> bool:
+    """Enough bigrams for sameness to mean a repeated explanation rather than a repeated 好的."""
+    return units.total() >= load_scoring_config().knob("text", f"repeat_min_units_{language}")
+
+
+def repeats(units: Counter[str], earlier: Counter[str]) -> bool:
+    """Mostly the same bigrams as an earlier reply (固执己见型: 重复同一解释 backfires), given long_enough()."""
+    return dice(units, earlier) >= load_scoring_config().knob("text", "repeat_similarity")
 
 
 def assess_turn(
@@ -83,7 +91,10 @@ def assess_turn(
         event = event_for(m.category, m.tag)
         if event is not None:
             evidence.setdefault(event.value, m.text)
-    earlier = next((p for p in previous_trainee_texts[-REPEAT_WINDOW:] if is_repeat(text, p, language)), None)
+    units = bigrams(text, language)
+    earlier = None
+    if long_enough(units, language):
+        earlier = next((p for p in previous_trainee_texts[-REPEAT_WINDOW:] if repeats(units, bigrams(p, language))), None)
     if earlier is not None:
         evidence[Event.REPEATED_EXPLANATION.value] = earlier
     events = frozenset(Event(e) for e in evidence) | frozenset(Event(e) for e in measured)

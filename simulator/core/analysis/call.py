@@ -30,7 +30,7 @@ from simulator.core.analysis.measures import CallMeasures, Interval
 from simulator.core.analysis.thresholds import Thresholds, load_thresholds
 from simulator.core.review.findings import next_time
 from simulator.core.analysis.timing import measure_timing
-from simulator.core.timeline import Timeline, Turn
+from simulator.core.timeline import MAX_TURN_CHARS, Timeline, Turn, beyond_limits
 
 UNKNOWN_PERSONA = "unknown"
 MIN_VOICED_FRAMES = 20  # 0.2 s of voicing before a turn's pitch spread or end rise means anything
@@ -116,6 +116,11 @@ def analyze_call(
     from simulator.core.analysis.phrases import filler_density, find_phrases, pronoun_use
     from simulator.core.analysis.scoring import score_call
 
+    problem = beyond_limits(timeline) if timeline is not None else None
+    if text is not None and len(text) > MAX_TURN_CHARS:
+        problem = f"the text has {len(text):,} characters; the analysis takes at most {MAX_TURN_CHARS:,} per turn"
+    if problem is not None:  # refused before any work: matching grows with the text, and a reviewer waits
+        raise AnalysisInputError(problem)
     thr = thresholds or load_thresholds()
     hits = None
     if audio is not None:

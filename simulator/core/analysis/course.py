@@ -89,21 +89,22 @@ def escalation_signals(timeline: Timeline, hits: dict[str, list[PhraseHit]]) -> 
             by_turn.setdefault(h.turn, set()).add(category)
     out = []
     turns = timeline.turns
-    for i, turn in enumerate(turns):
-        if turn.speaker != "customer":
+    reply: int | None = None  # the next trainee turn with words, found walking back from the end
+    for i in range(len(turns) - 1, -1, -1):
+        turn = turns[i]
+        if turn.speaker == "trainee" and turn.text.strip():
+            reply = i
+        if turn.speaker != "customer" or reply is None:
             continue
         signal = match_patterns(normalise(turn.text, timeline.language), lists["escalation_signal"], lists)
         if not signal:
-            continue
-        reply = next((j for j in range(i + 1, len(turns)) if turns[j].speaker == "trainee" and turns[j].text.strip()), None)
-        if reply is None:
             continue
         said = by_turn.get(reply, set())
         ok = bool(said & set(CALM_ANSWERS)) and not said & set(ARGUING)
         out.append(CourseCheck("escalation_signal_good" if ok else "escalation_signal", "resolution",
                                "good" if ok else "bad", reply, turns[reply].start, turns[reply].text,
                                {"signal": signal[0].text, "text": turns[reply].text}))
-    return out
+    return out[::-1]
 
 
 def long_monologues(timeline: Timeline) -> list[CourseCheck]:

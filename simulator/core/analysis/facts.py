@@ -8,8 +8,10 @@ specific, checked detail (固执己见型: 细节突破).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
+from simulator.core.analysis.clauses import Stops
 from simulator.core.analysis.phrases import PhraseLists, load_phrase_lists, match_patterns
 from simulator.core.analysis.text import normalise
 
@@ -102,21 +104,23 @@ def _time_commitments(norm: str, language: str, lists: PhraseLists) -> list[tupl
         else:
             times.append((t.start, t.end))
     out = []
+    stops = Stops(norm)
+    starts = [a.start for a in actions]  # in order, one per stretch: their ends rise too
+    by_clause: dict[tuple[int, int], str] = {}  # times in one clause share its actions: each clause read once
     for s, e in times:
-        clause = _clause(norm, s, e)
-        keys = sorted({_canonical(a.text, language) for a in actions if clause[0] <= a.start and a.end <= clause[1]})
+        clause = stops.clause(s, e)
+        if clause not in by_clause:
+            held = set()
+            for i in range(bisect_left(starts, clause[0]), len(actions)):
+                if actions[i].end > clause[1]:
+                    break
+                held.add(_canonical(actions[i].text, language))
+            by_clause[clause] = "|".join(sorted(held))
+        keys = by_clause[clause]
         if keys:
             text = norm[s:e].strip()
-            out.append((s, Fact("time", "|".join(keys), _canonical(text, language), text)))
+            out.append((s, Fact("time", keys, _canonical(text, language), text)))
     return out
-
-
-def _clause(norm: str, start: int, end: int) -> tuple[int, int]:
-    """The stretch between punctuation marks around a span: what one time expression belongs to."""
-    marks = [m.start() for m in re.finditer(r"[,.;!?]", norm)]
-    before = max((i for i in marks if i < start), default=-1)
-    after = min((i for i in marks if i >= end), default=len(norm))
-    return before + 1, after
 
 
 @dataclass(frozen=True)
@@ -131,21 +135,24 @@ class Contradiction:
 
 
 def contradictions(turn_facts: list[tuple[int, list[Fact]]]) -> list[Contradiction]:
-    """Later facts that disagree with an earlier turn's fact of the same kind and key. One value containing
-    the other is a refinement, not a contradiction (明天 then 明天上午10点)."""
-    seen: list[tuple[int, Fact]] = []
+    """Later facts that disagree with the first earlier fact of the same kind and subject (times are about the
+    same thing when their clauses share an action; amounts and references always are). One value containing
+    the other is a refinement, not a contradiction (明天 then 明天上午10点). The first fact of each kind and of
+    each action is kept, so each fact is compared with one other, not with all before it."""
+    first: dict[tuple[str, str], tuple[int, int, Fact]] = {}  # (kind, action or "") -> (order, turn, fact)
     out = []
+    order = 0
     for turn, facts in turn_facts:
         for f in facts:
             if f.kind not in ("time", "amount", "reference"):
                 continue
-            earlier = next((e for e in seen if e[1].kind == f.kind and _same_subject(e[1], f)), None)
-            if earlier is not None and earlier[0] != turn and f.value not in earlier[1].value and earlier[1].value not in f.value:
-                out.append(Contradiction(f.kind, earlier[0], earlier[1].text, turn, f.text))
-            seen.append((turn, f))
+            subjects = [(f.kind, k) for k in f.key.split("|")] if f.kind == "time" else [(f.kind, "")]
+            known = [first[s] for s in subjects if s in first]
+            if known:
+                _, earlier_turn, earlier = min(known, key=lambda x: x[0])
+                if earlier_turn != turn and f.value not in earlier.value and earlier.value not in f.value:
+                    out.append(Contradiction(f.kind, earlier_turn, earlier.text, turn, f.text))
+            for s in subjects:
+                first.setdefault(s, (order, turn, f))
+            order += 1
     return out
-
-
-def _same_subject(a: Fact, b: Fact) -> bool:
-    """Times are about the same thing when their clauses share an action; amounts and references always are."""
-    return a.kind != "time" or bool(set(a.key.split("|")) & set(b.key.split("|")))

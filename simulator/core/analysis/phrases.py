@@ -20,8 +20,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Sequence
 
-from simulator.core.analysis.shared_run import shared_suffix_lengths
-from simulator.core.analysis.text import char_readings, content_count, is_cjk, is_content, normalise
+from simulator.core.analysis.clauses import CLAUSE_MARK, SENTENCE_END, Stops
+from simulator.core.analysis.shared_run import SuffixAutomaton, shared_suffix_lengths
+from simulator.core.analysis.text import MEMO_CHARS, TextMemo, char_readings, content_count, is_cjk, is_content, normalise
 from simulator.core.timeline import Timeline, Turn
 
 PHRASE_CATEGORIES = (
@@ -53,6 +54,48 @@ class Pattern:
     needs: frozenset[str] = frozenset()  # tokens a text must hold for the first part to match (a quick pre-filter)
 
 
+class Patterns(tuple):
+    """Patterns indexed by what lets them match (see _may_hold): the tokens they need and, with a PartIndex,
+    their first part, so that a text picks its few candidates instead of asking every pattern."""
+
+    def candidates(self, said: Said, parts: PartIndex | None, pinyin: bool) -> list[Pattern]:
+        """The patterns that may match in the text, in list order."""
+        if "_by_token" not in self.__dict__:
+            self._build()
+        chosen = set(self._always)
+        if parts is None:
+            for token in said.tokens & self._by_token.keys():
+                chosen.update(self._by_token[token])
+        else:
+            literal, sounding = said.present(parts)
+            by_first = self._by_first
+            for held in (literal, sounding) if pinyin else (literal,):
+                # walk the shorter of the two: a long reply holds many parts, a small list has few
+                starting = [q for q in by_first if q in held] if len(by_first) < len(held) else \
+                    [q for q in held if q in by_first]
+                for part in starting:
+                    chosen.update(i for i in by_first[part] if _may_hold(self[i], said))
+            chosen.update(i for i in self._outside(parts) if _may_hold(self[i], said))
+        return [self[i] for i in sorted(chosen)]
+
+    def _build(self) -> None:
+        self._by_token, always = _token_index(self)
+        self._always = tuple(always)
+        self._by_first: dict[str, list[int]] = {}
+        for i, p in enumerate(self):
+            if p.needs:
+                self._by_first.setdefault(p.parts[0], []).append(i)
+        self._unindexed: dict[int, tuple[int, ...]] = {}
+
+    def _outside(self, parts: PartIndex) -> tuple[int, ...]:
+        """Patterns whose first part the index does not hold (not from its lists): asked one by one."""
+        found = self._unindexed.get(id(parts))
+        if found is None:
+            found = self._unindexed[id(parts)] = tuple(
+                i for i, p in enumerate(self) if p.needs and p.parts[0] not in parts.parts)
+        return found
+
+
 @dataclass(frozen=True)
 class Category:
     name: str
@@ -60,24 +103,55 @@ class Category:
     guards: tuple[Pattern, ...] = ()
     pinyin: bool = True
     options: dict[str, Any] = field(default_factory=dict)
-    by_token: dict[str, list[int]] = field(init=False, repr=False, compare=False)
-    always: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _tagged: dict[str, Patterns] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        index, always = _token_index(self.patterns)
-        object.__setattr__(self, "by_token", index)
-        object.__setattr__(self, "always", tuple(always))
+        object.__setattr__(self, "patterns", Patterns(self.patterns))
+        object.__setattr__(self, "guards", Patterns(self.guards))
+        object.__setattr__(self, "_tagged", {})
 
-    def tagged(self, tag: str) -> tuple[Pattern, ...]:
-        return tuple(p for p in self.patterns if p.tag == tag)
+    def tagged(self, tag: str) -> Patterns:
+        found = self._tagged.get(tag)
+        if found is None:
+            found = self._tagged[tag] = Patterns(p for p in self.patterns if p.tag == tag)
+        return found
 
-    def candidates(self, said: Said) -> list[Pattern]:
-        """The patterns a text may hold, found through the tokens it has rather than by asking every pattern."""
-        index = self.by_token
-        chosen = set(self.always)
-        for token in said.tokens & index.keys():
-            chosen.update(index[token])
-        return [self.patterns[i] for i in sorted(chosen)]
+
+class PartIndex:
+    """Every part of one language's lists, so that a text is asked once which of them it holds, by its
+    substrings and by its readings, instead of each pattern searching it in turn. For Chinese only: there a
+    part matches as a plain substring (or a homophone of one), while English parts allow punctuation between
+    their words. Parts are filed under their first two characters (or readings), so one step along the text
+    looks up only the parts that can start there."""
+
+    def __init__(self, categories: Iterable[Category]) -> None:
+        parts: set[str] = set()
+        sounding: set[str] = set()
+        for c in categories:
+            for p in c.patterns + c.guards:
+                parts.update(p.parts)
+                sounding.update(q for q, h in zip(p.parts, p.homophones) if h)
+        self.parts = frozenset(parts)
+        self.single = frozenset(q for q in parts if len(q) == 1)
+        self.by_pair: dict[str, list[str]] = {}
+        for q in sorted(parts):
+            if len(q) >= 2:
+                self.by_pair.setdefault(q[:2], []).append(q)
+        self._sounding = frozenset(sounding)  # all of two or more Chinese characters
+        self._by_sound: dict[tuple[str, str], list[tuple[tuple[str, ...], list[str]]]] | None = None
+
+    def by_sound(self) -> dict[tuple[str, str], list[tuple[tuple[str, ...], list[str]]]]:
+        """Parts that may match as homophones, filed under their first two readings, with their readings
+        (worked out on first need: pypinyin is slow to load and English never needs it)."""
+        if self._by_sound is None:
+            readings: dict[tuple[str, ...], list[str]] = {}
+            for q in sorted(self._sounding):
+                readings.setdefault(tuple(char_readings(q)), []).append(q)
+            table: dict[tuple[str, str], list[tuple[tuple[str, ...], list[str]]]] = {}
+            for key, qs in readings.items():
+                table.setdefault((key[0], key[1]), []).append((key, qs))
+            self._by_sound = table
+        return self._by_sound
 
 
 @dataclass(frozen=True)
@@ -85,6 +159,10 @@ class PhraseLists:
     language: str
     gap: int
     categories: dict[str, Category]
+    parts: PartIndex | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parts", PartIndex(self.categories.values()) if self.language == "zh" else None)
 
     def __getitem__(self, name: str) -> Category:
         return self.categories.get(name) or Category(name, ())
@@ -215,22 +293,56 @@ def _literal(part: str, language: str) -> re.Pattern[str]:
 
 class Said:
     """One normalised text being matched: its pinyin (worked out once, indexed by syllable, for homophone
-    search) and the spans found for each part, since many patterns share parts (保证, 不能 …)."""
+    search), which of the lists' parts it holds, and the spans found for each part, since many patterns
+    share parts (保证, 不能 …)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.chars = frozenset(text)
         self.tokens = self.chars | frozenset(re.findall(r"[a-z0-9'%]+", text))
         self._spans: dict[tuple[str, bool], list[tuple[int, int]]] = {}
-        self._by_reading: dict[str, list[int]] | None = None
+        self._by_reading: dict[tuple[str, str], list[int]] | None = None
+        self._present: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self._asked: list[PartIndex] = []  # their parts are absent unless in _literal / _sounding
+        self._literal: set[str] = set()
+        self._sounding: set[str] = set()
 
-    def starts(self, reading: str) -> list[int]:
-        """Positions whose character reads `reading` (toneless)."""
+    def starts(self, first: str, second: str) -> list[int]:
+        """Positions whose character and the next read `first` `second` (toneless): by two syllables, since
+        one common syllable (shi, yi) starts hundreds of places in a long reply."""
         if self._by_reading is None:
             self._by_reading = {}
-            for i, r in enumerate(char_readings(self.text)):
-                self._by_reading.setdefault(r, []).append(i)
-        return self._by_reading.get(reading, [])
+            readings = char_readings(self.text)
+            for i, pair in enumerate(zip(readings, readings[1:])):
+                self._by_reading.setdefault(pair, []).append(i)
+        return self._by_reading.get((first, second), [])
+
+    def present(self, index: PartIndex) -> tuple[frozenset[str], frozenset[str]]:
+        """The index's parts this text holds as they are, and those it holds by their readings: one pass over
+        the text, whatever the number of parts."""
+        found = self._present.get(id(index))
+        if found is None:
+            text, single, by_pair = self.text, index.single, index.by_pair
+            literal: set[str] = set()
+            for i, c in enumerate(text):
+                if c in single:
+                    literal.add(c)
+                for q in by_pair.get(text[i:i + 2], ()):
+                    if text.startswith(q, i):
+                        literal.add(q)
+            sounding: set[str] = set()
+            table = index.by_sound()
+            if table and any(is_cjk(c) for c in self.chars):
+                readings = char_readings(text)
+                for i, pair in enumerate(zip(readings, readings[1:])):
+                    for key, qs in table.get(pair, ()):
+                        if readings[i:i + len(key)] == key:
+                            sounding.update(qs)
+            found = self._present[id(index)] = (frozenset(literal), frozenset(sounding))
+            self._asked.append(index)
+            self._literal |= literal
+            self._sounding |= sounding
+        return found
 
     def part_spans(self, pattern: Pattern, k: int, pinyin: bool) -> list[tuple[int, int]]:
         part = pattern.parts[k]
@@ -238,9 +350,11 @@ class Said:
         found = self._spans.get((part, homophones))
         if found is None:
             spans: set[tuple[int, int]] = set()
+            known = any(part in index.parts for index in self._asked)
             if not self.chars.isdisjoint(part):  # a match, even a homophone, keeps a character of the part
-                spans = {m.span() for m in pattern.compiled[k].finditer(self.text)}
-                if homophones:
+                if not known or part in self._literal:
+                    spans = {m.span() for m in pattern.compiled[k].finditer(self.text)}
+                if homophones and (not known or part in self._sounding):
                     spans |= _homophone_spans(self, part)
             found = self._spans[(part, homophones)] = sorted(spans)
         return found
@@ -257,7 +371,7 @@ def _homophone_spans(said: Said, part: str) -> set[tuple[int, int]]:
     text, n = said.text, len(part)
     readings, wanted = char_readings(text), char_readings(part)
     spans = set()
-    for i in said.starts(wanted[0]):
+    for i in said.starts(wanted[0], wanted[1]):
         if i + n > len(text) or any(readings[i + j] != wanted[j] for j in range(1, n)):
             continue
         swapped = [j for j in range(n) if text[i + j] != part[j]]
@@ -371,15 +485,19 @@ def match_patterns(
     overlapping ones folded into the first, longest."""
     said = text if isinstance(text, Said) else Said(text)
     text = said.text
+    parts = lists.parts
     guards = _Cover(
         (s, e + lists.gap if g.scope else e)
-        for g in category.guards if _may_hold(g, said)
+        for g in category.guards.candidates(said, parts, category.pinyin)
         for s, e in _pattern_spans(said, g, category.pinyin, lists.gap)
     )
     found = []
-    for p in category.candidates(said) if patterns is None else patterns:
-        if not _may_hold(p, said):
-            continue
+    if patterns is None:
+        patterns = category.patterns
+    elif not isinstance(patterns, Patterns):
+        patterns = Patterns(patterns)
+    chosen = patterns.candidates(said, parts, category.pinyin)
+    for p in chosen:
         for span in _pattern_spans(said, p, category.pinyin, lists.gap):
             if not guards.overlaps(span):
                 found.append(Match(category.name, p.tag, text[span[0]:span[1]], span[0], span[1], p.source))
@@ -395,12 +513,9 @@ def match_patterns(
     return kept
 
 
-_SENTENCE_END = re.compile(r"[.!?]")
-
-
 def _one_sentence(text: str, start: int, end: int) -> bool:
     """No full stop, question or exclamation mark between two offsets (recognised text has none at all)."""
-    return _SENTENCE_END.search(text, start, max(start, end)) is None
+    return SENTENCE_END.search(text, start, max(start, end)) is None
 
 
 def _cancelled(apologies: list[Match], lists: PhraseLists, said: Said) -> tuple[list[Match], list[Match]]:
@@ -412,12 +527,20 @@ def _cancelled(apologies: list[Match], lists: PhraseLists, said: Said) -> tuple[
     contrast = match_patterns(said, cat, lists, cat.tagged("contrast"))
     leads = [m.start for m in match_patterns(said, cat, lists, cat.tagged("leads_on"))]
     within = int(cat.options.get("lead_within", 4))
+    starts = [c.start for c in contrast]  # in order, one match per stretch: bisect to the first that follows
     sincere, cancelled = [], []
     for a in apologies:
-        c = next((c for c in contrast if c.start >= a.end and c.start - a.end <= lists.gap
-                  and _one_sentence(text, a.end, c.start)), None)
-        if c is not None and any(c.end <= s <= c.end + within for s in leads):
-            c = None
+        c = None
+        for i in range(bisect_left(starts, a.end), len(contrast)):
+            if contrast[i].start - a.end > lists.gap:
+                break
+            if _one_sentence(text, a.end, contrast[i].start):
+                c = contrast[i]
+                break
+        if c is not None:
+            j = bisect_left(leads, c.end)
+            if j < len(leads) and leads[j] <= c.end + within:
+                c = None
         if c is None:
             sincere.append(a)
         else:
@@ -425,23 +548,36 @@ def _cancelled(apologies: list[Match], lists: PhraseLists, said: Said) -> tuple[
     return sincere, cancelled
 
 
-def _with_time(match: Match, times: list[Match], text: str, gap: int, clause: bool = False) -> bool:
-    """A time close by in the same sentence (in the same clause, with `clause`: "有消息了通知您" after a
-    comma does not borrow the 今天 of the clause before)."""
-    ends = _CLAUSE_MARK if clause else _SENTENCE_END
-    return any(_near((match.start, match.end), (t.start, t.end), gap)
-               and ends.search(text, min(match.end, t.end), max(match.start, t.start, min(match.end, t.end))) is None
-               for t in times)
+class _Times:
+    """A text's time expressions (in order, one per stretch, so their ends rise too), to find those close
+    to a phrase by bisection rather than by asking each."""
+
+    def __init__(self, times: list[Match]) -> None:
+        self.times = times
+        self.ends = [t.end for t in times]
+
+    def first_with(self, match: Match, text: str, gap: int, clause: bool = False) -> Match | None:
+        """The first time close by in the same sentence (in the same clause, with `clause`: "有消息了通知您"
+        after a comma does not borrow the 今天 of the clause before)."""
+        ends = CLAUSE_MARK if clause else SENTENCE_END
+        for i in range(bisect_left(self.ends, match.start - gap), len(self.times)):
+            t = self.times[i]
+            if t.start > match.end + gap:  # this one and every later one are too far on
+                break
+            if (_near((match.start, match.end), (t.start, t.end), gap)
+                    and ends.search(text, min(match.end, t.end), max(match.start, t.start, min(match.end, t.end))) is None):
+                return t
+        return None
 
 
-def _resolution(said: Said, lists: PhraseLists, times: list[Match]) -> list[Match]:
+def _resolution(said: Said, lists: PhraseLists, times: _Times) -> list[Match]:
     """A commitment (action and time close together in one sentence, either order) and clear steps (two step words)."""
     text = said.text
     cat = lists["resolution"]
     actions = match_patterns(said, cat, lists, cat.tagged("actions"))
     out = []
     for a in actions:
-        t = next((t for t in times if _with_time(a, [t], text, lists.gap)), None)
+        t = times.first_with(a, text, lists.gap)
         if t is not None:
             s, e = min(a.start, t.start), max(a.end, t.end)
             out.append(Match("resolution", "commitment", text[s:e], s, e, f"{a.phrase}+{t.phrase}"))
@@ -477,9 +613,10 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
     apologies = [m for m in out if m.category == "apology"]
     sincere, cancelled = _cancelled(apologies, lists, said)
     out = [m for m in out if m.category != "apology"] + sincere + cancelled
-    out = _one_verdict(out, norm, dropped)
-    times = match_patterns(said, lists["resolution"], lists, lists["resolution"].tagged("times"))
-    kept = [m for m in out if m.tag != "with_time" or _with_time(m, times, norm, lists.gap, clause=True)]
+    stops = Stops(norm)
+    out = _one_verdict(out, stops, dropped)
+    times = _Times(match_patterns(said, lists["resolution"], lists, lists["resolution"].tagged("times")))
+    kept = [m for m in out if m.tag != "with_time" or times.first_with(m, norm, lists.gap, clause=True) is not None]
     _tell(dropped, out, kept, "no time in the same sentence")
     resolution = _resolution(said, lists, times)
     out = kept
@@ -487,12 +624,13 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
         kept = [m for m in out if m.category != "vague_promise"]
         _tell(dropped, out, kept, "the reply also commits to an action with a time")
         out = kept
-    out = _offered(out + resolution, norm, dropped)
+    out = _offered(out + resolution, stops, dropped)
     if context is not None:
         if context.transferred:  # passing on or asking again a customer who already explained: 不要让我重复讲
             kept = [m for m in out if not (m.category == "escalation_path" and m.tag == "transfer")]
             _tell(dropped, out, kept, "the customer has already been transferred")
-            out = kept + [replace(m, category="ask_repeat") for m in out if m not in kept]
+            passed_on = set(kept)
+            out = kept + [replace(m, category="ask_repeat") for m in out if m not in passed_on]
     if context is None or not context.transferred:
         kept = [m for m in out if m.category != "ask_repeat"]
         _tell(dropped, out, kept, "asking again is fine when the customer has not explained it already")
@@ -505,46 +643,39 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
     return norm, out
 
 
-def _one_verdict(out: list[Match], text: str, dropped: list[NearMiss] | None) -> list[Match]:
+def _one_verdict(out: list[Match], stops: Stops, dropped: list[NearMiss] | None) -> list[Match]:
     """Where two verdicts describe one act, keep the one that says what it was: a rule quoted after "sorry,
     but" or in a sentence with a taboo phrase ("我也没办法，这是公司规定") is an excuse, not an explanation; a
     jibe is retaliation rather than a taboo phrase; and a reply that hits back offers no escalation path, follow-up,
     empathy, thanks or apology in earnest (said in sarcasm: "so sorry your majesty had to queue")."""
-    excuses = [(c.start, _sentence_end(text, c.end)) for c in out if c.category == "cancelled_apology"]
-    excuses += [(_sentence_start(text, t.start), _sentence_end(text, t.end)) for t in out if t.category == "taboo"]
+    excuses = [(c.start, stops.sentence_end(c.end)) for c in out if c.category == "cancelled_apology"]
+    excuses += [(stops.sentence_start(t.start), stops.sentence_end(t.end)) for t in out if t.category == "taboo"]
+    excused = _Cover((s, e) for s, e in excuses if s < e)
     jibes = _Cover((m.start, m.end) for m in out if m.category == "retaliation")
     hits_back = any(x.category == "retaliation" for x in out)
     kept = [m for m in out if not (
-        (m.category == "explain_rule" and any(s <= m.start < e for s, e in excuses))
+        (m.category == "explain_rule" and excused.overlaps((m.start, m.start + 1)))
         or (m.category == "taboo" and jibes.overlaps((m.start, m.end)))
         or (m.category in ("escalation_path", "follow_up", "empathy", "thanks", "apology") and hits_back))]
     _tell(dropped, out, kept, "another verdict says what this was")
     return kept
 
 
-def _offered(out: list[Match], text: str, dropped: list[NearMiss] | None) -> list[Match]:
+def _offered(out: list[Match], stops: Stops, dropped: list[NearMiss] | None) -> list[Match]:
     """A time or a refund inside a choice offered ("today at three or tomorrow at ten?", "rebook, or take a full
     refund?") is an option, not yet a commitment or a promise."""
-    choices = [(_sentence_start(text, m.start), _sentence_end(text, m.end)) for m in out if m.category == "options"]
+    choices = _Cover((s, e) for m in out if m.category == "options"
+                     for s, e in [(stops.sentence_start(m.start), stops.sentence_end(m.end))] if s < e)
     kept = [m for m in out if not ((m.tag == "commitment" or m.category == "over_promise")
-                                   and any(s <= m.start < e for s, e in choices))]
+                                   and choices.overlaps((m.start, m.start + 1)))]
     _tell(dropped, out, kept, "a time offered as one of several choices")
     return kept
 
 
-def _sentence_start(text: str, offset: int) -> int:
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, offset)]
-    return ends[-1] if ends else 0
-
-
-def _sentence_end(text: str, offset: int) -> int:
-    found = _SENTENCE_END.search(text, offset)
-    return found.start() if found else len(text)
-
-
 def _tell(dropped: list[NearMiss] | None, before: list[Match], after: list[Match], reason: str) -> None:
     if dropped is not None:
-        dropped += [NearMiss(m.category, m.text, m.phrase, reason) for m in before if m not in after]
+        kept = set(after)
+        dropped += [NearMiss(m.category, m.text, m.phrase, reason) for m in before if m not in kept]
 
 
 def find_in_text(text: str, language: str, lists: PhraseLists | None = None,
@@ -572,10 +703,11 @@ def restated(text: str, customer_text: str, key_words: Sequence[str], language: 
                        int(cat.options.get("min_chars" if language == "zh" else "min_words", 3)))
         if found is not None:
             return found
-    argued = _Cover(_clauses_of(norm, (m.start for m in arguing)))
+    stops = Stops(norm)
+    argued = _Cover(stops.clause(m.start) for m in arguing)
     spans: dict[str, tuple[int, int]] = {}
     for kw in key_words:
-        at = [a for a in _pattern_spans(said, _pattern(kw, "key_words", language), cat.pinyin, lists.gap)
+        at = [a for a in _pattern_spans(said, _key_word(kw, language), cat.pinyin, lists.gap)
               if not argued.overlaps(a)]
         if at:
             spans.setdefault(kw, at[0])
@@ -588,17 +720,17 @@ def restated(text: str, customer_text: str, key_words: Sequence[str], language: 
     return None
 
 
-_CLAUSE_MARK = re.compile(r"[,.!?;]")
+@lru_cache(maxsize=1024)
+def _key_word(word: str, language: str) -> Pattern:
+    """A scenario key word as a pattern, compiled once for the call rather than once per reply."""
+    return _pattern(word, "key_words", language)
 
 
-def _clauses_of(text: str, offsets: Iterable[int]) -> list[tuple[int, int]]:
-    """The stretches between punctuation marks that hold the offsets."""
-    marks = [m.start() for m in _CLAUSE_MARK.finditer(text)]
-    out = []
-    for offset in offsets:
-        i = bisect_left(marks, offset)
-        out.append((marks[i - 1] + 1 if i else 0, marks[i] if i < len(marks) else len(text)))
-    return out
+@lru_cache(maxsize=1)
+def _customer_runs(customer: str, language: str) -> SuffixAutomaton:
+    """The automaton of a customer line (characters, or words in English), built once for all the replies
+    that follow it (only the latest is kept: an automaton takes far more memory than its text)."""
+    return SuffixAutomaton(customer if language == "zh" else re.findall(r"[a-z0-9']+", customer))
 
 
 def _shared_zh(text: str, customer: str, stop: list[str], min_chars: int) -> Match | None:
@@ -608,7 +740,7 @@ def _shared_zh(text: str, customer: str, stop: list[str], min_chars: int) -> Mat
     counted = [0]
     for ch in masked:
         counted.append(counted[-1] + is_content(ch))
-    runs = shared_suffix_lengths(text, customer)
+    runs = shared_suffix_lengths(text, _customer_runs(customer, "zh"))
     best = max(range(len(runs)), key=lambda j: (counted[j + 1] - counted[j + 1 - runs[j]], runs[j]), default=None)
     if best is None or counted[best + 1] - counted[best + 1 - runs[best]] < min_chars:
         return None
@@ -633,7 +765,7 @@ def _shared_en(text: str, customer: str, stop: list[str], min_words: int) -> Mat
     content = [0]
     for w in words:
         content.append(content[-1] + (w not in stopset and len(w) >= 3))
-    runs = shared_suffix_lengths(words, re.findall(r"[a-z0-9']+", customer))
+    runs = shared_suffix_lengths(words, _customer_runs(customer, "en"))
     best = max(range(len(runs)), key=lambda j: (content[j + 1] - content[j + 1 - runs[j]], runs[j]), default=None)
     if best is None or content[best + 1] - content[best + 1 - runs[best]] < min_words:
         return None
@@ -706,13 +838,17 @@ def find_phrases(timeline: Timeline) -> dict[str, list[PhraseHit]]:
     hits: dict[str, list[PhraseHit]] = {c: [] for c in PHRASE_CATEGORIES}
     customer_text = ""
     transferred = bool(timeline.extra.get("transferred"))
+    answered: dict[tuple[str, ReplyContext], tuple[str, list[Match]]] = {}
     for i, turn in enumerate(timeline.turns):
         if turn.speaker == "customer":
             customer_text = turn.text
             transferred = transferred or was_transferred(turn.text, language)
             continue
         context = ReplyContext(customer_text, _key_words(timeline), transferred)
-        norm, matches = match_text(turn.text, language, lists, context)
+        key = (turn.text, context)
+        if key not in answered:  # the same words to the same line match the same: 嗯, 好的, 明白 are matched once
+            answered[key] = match_text(turn.text, language, lists, context)
+        norm, matches = answered[key]
         clock = _Clock(turn, norm, language)
         for m in matches:
             hits[m.category].append(PhraseHit(m.category, i, clock.at(m.start), m.text, m.phrase, m.tag,
@@ -747,6 +883,14 @@ def filler_density(timeline: Timeline) -> float:
     fillers = size = 0
     for turn in timeline.by("trainee"):
         norm = normalise(turn.text, language)
-        fillers += len(match_patterns(norm, lists["filler"], lists))
-        size += sum(1 for c in norm if is_cjk(c)) if language == "zh" else len(re.findall(r"[a-z0-9']+", norm))
+        counted = _FILLERS.get((norm, language))
+        if counted is None:  # the call's analysis and its scorecard both ask: count each reply once
+            counted = (len(match_patterns(norm, lists["filler"], lists)),
+                       sum(1 for c in norm if is_cjk(c)) if language == "zh" else len(re.findall(r"[a-z0-9']+", norm)))
+            _FILLERS.put((norm, language), counted, 0)
+        fillers += counted[0]
+        size += counted[1]
     return 100.0 * fillers / size if size else 0.0
+
+
+_FILLERS = TextMemo(MEMO_CHARS)

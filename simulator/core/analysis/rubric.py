@@ -20,6 +20,7 @@ from typing import Any, Callable
 from simulator.core.analysis.facts import contradictions, facts_in
 from simulator.core.analysis.phrases import PhraseHit, load_customer_lists, load_phrase_lists, match_patterns
 from simulator.core.analysis.scorecard import ScoringConfigError
+from simulator.core.analysis.shared_run import GrowingText
 from simulator.core.analysis.text import normalise
 from simulator.core.analysis.thresholds import Thresholds, load_thresholds
 from simulator.core.analysis.timing import is_backchannel_text
@@ -64,12 +65,12 @@ def consistent_answers(timeline: Timeline, hits: dict[str, list[PhraseHit]], mea
 def detail_breakthrough(timeline: Timeline, hits: dict[str, list[PhraseHit]], measures: Any, thr: Thresholds) -> Check | None:
     language = timeline.language
     lists = load_phrase_lists(language)
-    customer_said = ""
+    customer_said = GrowingText()
     tied = _turns_with(hits, ("restate",))
     steps = {h.turn: h for h in hits.get("resolution", []) if h.tag == "commitment"}
     for i, turn in enumerate(timeline.turns):
         if turn.speaker == "customer":
-            customer_said += normalise(turn.text, language)
+            customer_said.extend(normalise(turn.text, language))
             continue
         new = [f for f in facts_in(turn.text, language, lists)
                if f.kind in ("measurement", "date", "reference") and f.text not in customer_said]
@@ -87,6 +88,12 @@ def steer_back(timeline: Timeline, hits: dict[str, list[PhraseHit]], measures: A
     on_topic, off_topic = _turns_with(hits, ON_TOPIC), _turns_with(hits, OFF_TOPIC)
     key_words = [normalise(str(k), language) for k in timeline.extra.get("key_words", []) or []]
     turns = timeline.turns
+    following: list[int | None] = [None] * len(turns)  # the next trainee turn that is more than a 嗯
+    after: int | None = None
+    for j in range(len(turns) - 1, -1, -1):
+        following[j] = after
+        if turns[j].speaker == "trainee" and not is_backchannel_text(turns[j].text, thr.backchannel_phrases):
+            after = j
     steered: Check | None = None
     for i, turn in enumerate(turns):
         if turn.speaker != "customer":
@@ -94,8 +101,7 @@ def steer_back(timeline: Timeline, hits: dict[str, list[PhraseHit]], measures: A
         insult = match_patterns(normalise(turn.text, language), lists["insult"], lists)
         if not insult:
             continue
-        reply = next((j for j in range(i + 1, len(turns)) if turns[j].speaker == "trainee"
-                      and not is_backchannel_text(turns[j].text, thr.backchannel_phrases)), None)
+        reply = following[i]
         values = {"insult": insult[0].text}
         if reply is None:  # silence after an insult backfires (DESIGN §3)
             return Check(False, i, turn.end, values)

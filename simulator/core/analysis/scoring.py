@@ -7,12 +7,14 @@ texts live in simulator/data/scoring.toml with their sources.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from itertools import accumulate
 from typing import Any, Callable
 
-from simulator.core.analysis.assess import REPEAT_WINDOW, event_for, is_repeat
+from simulator.core.analysis.assess import REPEAT_WINDOW, bigrams, event_for, long_enough, repeats
 from simulator.core.analysis.course import CourseCheck, course_checks
 from simulator.core.analysis.clear import SOLUTION, ClearCoverage, clear_coverage, first_hit, shouting_turns
 from simulator.core.analysis.phrases import GAP, PhraseHit, filler_density, load_phrase_lists, pronoun_use
@@ -62,6 +64,10 @@ class _Call:
         self.add(code, criterion, severity, hit.turn, hit.time, points, hit.text, better_wording(hit, self.language), text=hit.text)
 
     def trainee(self) -> list[int]:
+        return self._trainee
+
+    @cached_property
+    def _trainee(self) -> list[int]:
         return [i for i, t in enumerate(self.timeline.turns) if t.speaker == "trainee"]
 
     def at_turn(self, index: int | None) -> tuple[int | None, float | None]:
@@ -88,9 +94,28 @@ class _Call:
     def turn_at(self, time: float) -> int | None:
         """The trainee turn that contains a moment, else the first one after it (dead air before a reply)."""
         own = self.trainee()
-        inside = [i for i in own if self.timeline.turns[i].start <= time <= self.timeline.turns[i].end]
-        after = [i for i in own if self.timeline.turns[i].start >= time]
-        return (inside or after or own[-1:] or [None])[0]
+        turns = self.timeline.turns
+        starts, reach = self._reach
+        if starts is None:  # replies out of time order: ask each (never so for a recorded or typed call)
+            inside = [i for i in own if turns[i].start <= time <= turns[i].end]
+            after = [i for i in own if turns[i].start >= time]
+            return (inside or after or own[-1:] or [None])[0]
+        begun = bisect_right(starts, time)  # own[:begun] started by then; the first of them still going holds it
+        first = bisect_left(reach, time, 0, begun)
+        if first < begun:
+            return own[first]
+        after = bisect_left(starts, time)
+        if after < len(own):
+            return own[after]
+        return own[-1] if own else None
+
+    @cached_property
+    def _reach(self) -> tuple[list[float] | None, list[float]]:
+        """The replies' starts and the running latest end, when the replies are in time order."""
+        starts = [self.timeline.turns[i].start for i in self.trainee()]
+        if any(a > b for a, b in zip(starts, starts[1:])):
+            return None, []
+        return starts, list(accumulate((self.timeline.turns[i].end for i in self.trainee()), max))
 
     def measured(self, name: str) -> Any:
         return None if self.measures is None else getattr(self.measures, name, None)
@@ -368,8 +393,9 @@ def occurrences(c: _Call) -> dict[str, list[Occurrence]]:
                 occ[event.value].append((h.turn, h.time, h.text))
     own = c.trainee()
     turns = c.timeline.turns
+    units = [bigrams(turns[j].text, c.language) for j in own]  # once per reply, compared with the next twenty
     for k, j in enumerate(own):
-        if any(is_repeat(turns[j].text, turns[i].text, c.language) for i in own[max(0, k - REPEAT_WINDOW):k]):
+        if long_enough(units[k], c.language) and any(repeats(units[k], x) for x in units[max(0, k - REPEAT_WINDOW):k]):
             occ["repeated_explanation"].append((j, turns[j].start, turns[j].text))
     for x in c.measured("interruptions") or []:
         occ["interruption"].append((x.turn, x.start, x.text))

@@ -7,8 +7,10 @@ width; matching has to see one canonical form, and a pinyin form that survives h
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from functools import lru_cache
+from collections import OrderedDict
+from typing import Any
 
 from opencc import OpenCC
 
@@ -65,8 +67,54 @@ def normalise_en(text: str) -> str:
     return _SHORT_FORMS.sub(lambda m: _FULL[m.group()], text)
 
 
+class TextMemo:
+    """What has been worked out from texts, oldest dropped first once the texts add up to `budget`
+    characters: a call's checks each ask for the same turn's normal form, readings or filler count, and
+    with this each turn pays for them once (opencc and pypinyin are most of a short reply's analysis).
+    Bounded by characters, not entries, so a long call is held whole and a huge turn cannot fill memory."""
+
+    def __init__(self, budget: int) -> None:
+        self._budget = budget
+        self._held = 0
+        self._items: OrderedDict[tuple[str, Any], tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()  # analyses run on worker threads beside the live call
+
+    def get(self, key: tuple[str, Any]) -> Any:
+        """The value kept for `key` (a text and what was asked of it), or None."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+            return found[0]
+
+    def put(self, key: tuple[str, Any], value: Any, size: int) -> None:
+        """Keep a value that takes about `size` characters besides its text."""
+        size += len(key[0])
+        if size > self._budget:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (value, size)
+            self._held += size
+            while self._held > self._budget:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._held -= dropped
+
+
+MEMO_CHARS = 4_000_000  # a four-hour call's words many times over; at most some 50 MB
+_NORMAL = TextMemo(MEMO_CHARS)
+_READINGS = TextMemo(MEMO_CHARS)
+
+
 def normalise(text: str, language: str) -> str:
-    return normalise_zh(text) if language == "zh" else normalise_en(text)
+    key = (text, language)
+    found = _NORMAL.get(key)
+    if found is None:
+        found = normalise_zh(text) if language == "zh" else normalise_en(text)
+        _NORMAL.put(key, found, len(found))
+    return found
 
 
 def to_pinyin(text: str, tones: bool = False) -> list[str]:
@@ -78,9 +126,16 @@ def to_pinyin(text: str, tones: bool = False) -> list[str]:
     return lazy_pinyin(text, style=Style.TONE3 if tones else Style.NORMAL)
 
 
-@lru_cache(maxsize=4096)
 def char_readings(text: str, tones: bool = False) -> tuple[str, ...]:
     """One reading per character of `text`, chosen in context (重复 -> chong); others read as themselves."""
+    found = _READINGS.get((text, tones))
+    if found is None:
+        found = _readings(text, tones)
+        _READINGS.put((text, tones), found, 4 * len(found))
+    return found
+
+
+def _readings(text: str, tones: bool) -> tuple[str, ...]:
     out = list(text)
     pos = 0
     for item in to_pinyin(text, tones):

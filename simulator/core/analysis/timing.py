@@ -64,7 +64,8 @@ def measure_timing(
     customer = [turns[i] for i in order if turns[i].speaker == "customer"]
     backchannels, interruptions = _trainee_overlaps(turns, order, customer, thr)
     interrupted = {x.turn for x in interruptions}
-    main = [i for i in order if i not in backchannels]
+    listening = set(backchannels)
+    main = [i for i in order if i not in listening]
 
     measures: list[TurnMeasures] = []
     reached, prev = 0, None  # prev: the turn that ended last among those that started before this one
@@ -121,13 +122,17 @@ def measure_timing(
 
 
 def _typing(turns: list[Turn]) -> list[Interval]:
-    """The time before each typed reply, back to the turn before it: the trainee was typing, not silent."""
+    """The time before each typed reply, back to the end of the latest other turn that ended by then: the
+    trainee was typing, not silent. Ends are sorted once and bisected, not scanned per reply."""
+    ends = sorted(t.end for t in turns)
     out = []
     for turn in turns:
         if turn.speaker == "trainee" and turn.extra.get("typed"):
-            before = [t.end for t in turns if t is not turn and t.end <= turn.start]
-            if before:
-                out.append(Interval(max(before), turn.start))
+            k = bisect_right(ends, turn.start)  # ends[:k] ended by the reply's start, its own among them if empty
+            if turn.end <= turn.start and k and ends[k - 1] == turn.end:
+                k -= 1  # drop one copy of its own end: the latest other end is then the one before
+            if k:
+                out.append(Interval(ends[k - 1], turn.start))
     return out
 
 
