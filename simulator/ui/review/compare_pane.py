@@ -47,7 +47,6 @@ class ComparePane(QWidget):
         self.play_button.clicked.connect(self._play_clicked)
         self.status = QLabel(wordWrap=True)
         self.timeline = TimelineView()
-        self.timeline.setMinimumHeight(200)
         self.timeline.seekRequested.connect(self.playRequested)
         self.timeline.playToggleRequested.connect(self._play_clicked)
         self.transcript = QTextBrowser()

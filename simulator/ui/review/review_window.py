@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
+    QAbstractItemView, QFileDialog, QHeaderView, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
     QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -26,6 +26,9 @@ from simulator.ui.review.attempts_model import COLUMNS, AttemptsModel
 from simulator.ui.review.compare_view import CompareView
 from simulator.ui.review.filter_bar import FilterBar
 from simulator.ui.review.trend_chart import TrendChart
+
+SCENARIO_MIN_WIDTH = 120  # pixels the scenario column keeps when the list is fitted (it gives way, the full title
+                          # is in its tooltip): every other column is shown whole without scrolling sideways
 
 
 def load_persona_index() -> dict[str, Any]:
@@ -61,7 +64,10 @@ class ReviewWindow(QMainWindow):
         self.table.setAccessibleName(self.tr("Attempts"))
         self.table.setToolTip(self.tr("Select an attempt to review it; select two (Ctrl+click) to compare them"))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for column, name in enumerate(COLUMNS):
+            header.setSectionResizeMode(column, QHeaderView.Stretch if name == "scenario"
+                                        else QHeaderView.ResizeToContents)
         self.count_label = QLabel()
 
         self.detail = AttemptDetail(store, self.model)
@@ -79,12 +85,12 @@ class ReviewWindow(QMainWindow):
         left_layout.addWidget(self.filter_bar)
         left_layout.addWidget(self.count_label)
         left_layout.addWidget(self.table, 1)
-        split = QSplitter()
+        self.split = split = QSplitter()   # either side can be collapsed by dragging the handle to the edge
         split.addWidget(left)
         split.addWidget(self.tabs)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([700, 800])
+        split.setStretchFactor(0, 0)      # the list keeps its fitted width; the detail takes what the window gains
+        split.setStretchFactor(1, 1)
+        self._fitted = False
         self.setCentralWidget(split)
         self.actions = self._make_actions()
         delete = self.actions["delete_attempt"]
@@ -93,6 +99,30 @@ class ReviewWindow(QMainWindow):
         self._update_count()
         self._update_actions()
         self.resize(1500, 900)
+
+    def list_width(self) -> int:
+        """The width of the list's side that shows date, trainee, persona, score, ending and the rest whole,
+        without scrolling sideways, with SCENARIO_MIN_WIDTH for the scenario."""
+        header = self.table.horizontalHeader()
+        columns = sum(max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c))
+                      for c, name in enumerate(COLUMNS) if name != "scenario")
+        margins = self.split.widget(0).layout().contentsMargins()
+        return (columns + SCENARIO_MIN_WIDTH + self.table.verticalScrollBar().sizeHint().width()
+                + 2 * self.table.frameWidth() + margins.left() + margins.right())
+
+    def fit_list(self, shrink: bool = False) -> None:
+        """Give the list the width it needs (as far as the detail's minimum allows); `shrink` also narrows it."""
+        sizes = self.split.sizes()
+        total = sum(sizes)
+        wanted = min(self.list_width(), total - self.tabs.minimumSizeHint().width() - self.split.handleWidth())
+        if total > 0 and (sizes[0] < wanted or shrink):
+            self.split.setSizes([wanted, total - wanted])
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            self.fit_list(shrink=True)
 
     # ------------------------------------------------------------ actions and menus
 
@@ -151,6 +181,7 @@ class ReviewWindow(QMainWindow):
     def apply_filters(self, filters: dict[str, Any]) -> None:
         self._run(lambda: self.model.set_filters(filters))
         self._update_count()
+        self.fit_list()
 
     def refresh(self) -> None:
         trainees = self._run(self.store.trainees)
@@ -158,6 +189,7 @@ class ReviewWindow(QMainWindow):
             self.filter_bar.set_trainees(trainees)
         self._run(self.model.refresh)
         self._update_count()
+        self.fit_list()
 
     def _update_count(self) -> None:
         self.count_label.setText(self.tr("%s attempt(s)") % self.model.total)
