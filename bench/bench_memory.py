@@ -84,7 +84,13 @@ def _child(work: Path) -> dict:
     window.resize(1280, 720)
     window.show()
     page = window.call_page
-    result: dict = {"calls": [], "replies_heard": 0}
+    run_events(0.5)
+    result: dict = {"calls": [], "replies_heard": 0, "stages": {"app window shown": memory_mib()}}
+
+    def stage(name: str) -> None:
+        """What the first call adds, step by step (the README's table of what takes the memory)."""
+        if number == 0:
+            result["stages"].setdefault(name, memory_mib())
 
     def playing() -> bool:
         call = controller.call
@@ -96,6 +102,7 @@ def _child(work: Path) -> dict:
         window.start_call()
         wait(lambda: page.transcript.count() >= 1, "the customer's first line")
         wait(lambda: not playing(), "the customer's first line to be spoken")
+        stage("call open, customer's first line spoken")
         for _ in range(REPLIES):
             if controller.call is None or controller.call.session.ending is not None:
                 break
@@ -103,6 +110,7 @@ def _child(work: Path) -> dict:
             pulse.play_into_mic(speech)
             wait(lambda: page.transcript.count() > count, "the spoken reply to be recognised", 30)
             result["replies_heard"] += 1
+            stage("trainee's reply recognised")
             wait(lambda: page.transcript.count() > count + 1 or controller.call is None, "the customer's answer")
             wait(lambda: not playing(), "the customer's answer to be spoken")
         if page.active:
@@ -111,6 +119,7 @@ def _child(work: Path) -> dict:
         wait(lambda: store.count_attempts() > stored and window.result_page.isVisible(), "the scorecard", 180)
         wait(lambda: window.result_page.scorecard.has_audio, "the scorecard's recording")
         run_events(0.5)
+        stage("call scored, scorecard with its recording")
         result["calls"].append(memory_mib())
         print(f"call {number + 1}: {result['calls'][-1]}", file=sys.stderr, flush=True)
         window.show_picker()
@@ -136,6 +145,7 @@ def _child(work: Path) -> dict:
     reviewer.close()
     run_events(0.5)
     result["after_review"] = memory_mib()
+    result["stages"][f"{CALLS} calls and the review session"] = result["after_review"]
     window.close()
     store.close()
     server.close()
@@ -158,6 +168,8 @@ def measure() -> dict:
 
 def run() -> list[Row]:
     result = measure()
+    for name, memory in result["stages"].items():
+        print(f"{name}: resident {memory['rss']:.0f} MiB, peak {memory['peak']:.0f} MiB", file=sys.stderr)
     first, last, review = result["calls"][0], result["calls"][-1], result["after_review"]
     return [
         Row("peak memory after the first spoken call (Korean model)", first["peak"], "MiB"),

@@ -18,6 +18,9 @@ class FilterBar(QWidget):
     def __init__(self, trainees: list[str], personas: list[str], scenarios: list[str], parent=None) -> None:
         super().__init__(parent)
         self.trainee = QComboBox(toolTip=self.tr("Show one trainee's attempts"))
+        # A long name does not widen the list's side beyond a laptop screen: the open list shows it whole.
+        self.trainee.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.trainee.setMinimumContentsLength(12)
         self.persona = self._text_filter(personas, self.tr("Persona id or type, e.g. angry_threatening"))
         self.scenario = self._text_filter(scenarios, self.tr("Scenario id"))
         self.ending = QComboBox(toolTip=self.tr("How the call ended"))

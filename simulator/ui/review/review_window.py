@@ -210,6 +210,7 @@ class ReviewWindow(QMainWindow):
         if len(ids) == 1:
             self.tabs.setCurrentWidget(self.detail)
             self.detail.show_attempt(ids[0])
+            self.fit_list()
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -233,6 +234,9 @@ class ReviewWindow(QMainWindow):
             return
         self.detail.scorecard.stop()
         self.tabs.setCurrentWidget(self.compare_view)
+        total = sum(self.split.sizes())     # two attempts side by side: the list gives them its room
+        narrow = self.split.widget(0).minimumSizeHint().width()
+        self.split.setSizes([narrow, total - narrow])
         self.compare_view.set_comparison(first, second, compare_attempts(first, second), recordings)
 
     def show_trend(self) -> None:
