@@ -45,16 +45,14 @@ def _child(work: Path) -> dict:
     from PySide6.QtCore import QEventLoop, QItemSelectionModel, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from simulator.memory import tune_allocator
     from simulator.settings import Settings
     from simulator.speech.models import korean_package_model
-    from simulator.speech.tts import SpeechRenderer
-    from simulator.storage.db import open_store
-    from simulator.ui.call_controller import CallController, Capabilities
-    from simulator.ui.main_window import MainWindow
-    from simulator.ui.review.review_window import open_review
+    from simulator.ui.app import build_window
     from tests.dialogs import answer_end_question
     from tests.pulse import pulse_session
 
+    tune_allocator()   # as simulator.ui.app.run does, before Qt and any thread
     app = QApplication(sys.argv)
 
     def run_events(seconds: float = 0.05) -> None:
@@ -76,11 +74,9 @@ def _child(work: Path) -> dict:
     subprocess.run(["espeak-ng", "-v", "ko", "-s", str(SPOKEN_SPEED), "-w", str(speech), SPOKEN], check=True)
     server = pulse_session(work / "pulse")
     pulse = next(server)
-    store = open_store(f"sqlite:///{work / 'attempts.db'}", work / "recordings")
     settings = Settings(trainee_name="bench", persona_language="zh", model_dirs={"zh": str(korean)}, setup_done=True)
-    controller = CallController(renderer=SpeechRenderer(work / "tts"), store=store, settings=settings,
-                                capabilities=Capabilities(audio=True, model_path=korean, problems=()))
-    window = MainWindow(controller, "zh")
+    window = build_window(settings, "zh")   # as the app starts: its database, devices and model found per call
+    controller, store = window.controller, window.controller.store
     window.resize(1280, 720)
     window.show()
     page = window.call_page
@@ -124,7 +120,8 @@ def _child(work: Path) -> dict:
         print(f"call {number + 1}: {result['calls'][-1]}", file=sys.stderr, flush=True)
         window.show_picker()
 
-    reviewer = open_review(parent=window, store=store, trainee=settings.trainee_name)
+    window.open_review()
+    reviewer = window.review_window
     wait(lambda: reviewer.model.rowCount() >= CALLS, "the attempts list")
     for row in range(REVIEWED):
         reviewer.table.selectRow(row)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.core.private_files import private_file
+from simulator.memory import release_freed_memory
 from simulator.core.review.compare import compare_attempts, ordered
 from simulator.core.review.trend import trend_series
 from simulator.storage import AttemptStore, StorageError, open_store
@@ -388,6 +389,7 @@ class ReviewWindow(QMainWindow):
         for task in list(self._pdf_tasks):
             task.wait()
         super().closeEvent(event)
+        release_freed_memory()   # the attempts' recordings and analyses are let go with the window
 
 
 def _write_json(path: Path, data: Any) -> Path:
