@@ -216,13 +216,22 @@ def spoken_call(shooter: Shooter, speaker: Speaker, window: MainWindow, language
     for name in ("pace", "loudness", "pitch"):
         if not page.meters.charts[name].shown_values():
             raise ScreenshotError(f"the {name} meter showed no readings")
-    window.end_call()
+    end_call(window)
     wait(lambda: window.result_page.isVisible(), "the scorecard", 180)
     wait(lambda: window.result_page.scorecard.has_audio, "the scorecard's recording", 60)
     shooter.save(window, "result", language)
     window.result_page.scorecard.release_audio()
     projector.close()
     window.show_picker()
+
+
+def end_call(window: MainWindow) -> None:
+    """End the call as the trainee does: a call the customer has not ended asks first, and the answer is yes."""
+    from PySide6.QtWidgets import QMessageBox
+
+    window.end_call()
+    if window.end_question is not None:
+        window.end_question.button(QMessageBox.StandardButton.Yes).click()
 
 
 def live_readings(controller: CallController) -> bool:
@@ -244,7 +253,7 @@ def typed_calls(window: MainWindow, language: str) -> None:
         page.reply.setText(REPLIES[language][0])
         page.send_reply()
         wait(lambda: page.transcript.count() >= count + 2 or controller.call is None, "the customer's answer")
-        window.end_call()
+        end_call(window)
         wait(lambda: controller.store.count_attempts() > stored, "the stored typed attempt", 120)
         wait(lambda: window.stack.currentWidget() is window.result_page, "the typed call's scorecard", 120)
         window.show_picker()

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.core.private_files import private_file
-from simulator.memory import release_freed_memory
 from simulator.core.review.compare import compare_attempts, ordered
 from simulator.core.review.trend import trend_series
+from simulator.memory import release_freed_memory
 from simulator.storage import AttemptStore, StorageError, open_store
 from simulator.ui.background_task import BackgroundTask
 from simulator.ui.review.attempt_detail import AttemptDetail
