@@ -8,7 +8,8 @@ live meters show readings. Recognition uses the Korean test model (PyPI package 
 languages, the only model installed offline, so the spoken line of the call is transcribed in Korean. The
 customer speaks through the real espeak-ng renderer. A few more typed calls fill the review list, which is
 shown with the spoken call open and then with it compared to a typed one. Each language has its own temporary
-database. Writes <out>/<screen>_<zh|en>.png."""
+database. Writes <out>/<screen>_<zh|en>.png, and each window again as a maximised window on a 1366×768 laptop
+screen shows it, in <out>/1366x768/ (the set-up assistant, smaller than that screen, only once)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,8 @@ MAIN_SIZE = (1280, 800)
 WIZARD_SIZE = (800, 600)
 REVIEW_SIZE = (1440, 900)     # the list and a whole attempt side by side
 PROJECTOR_SIZE = (1600, 1000)  # a projector's screen: large type needs room for the live lines
+LAPTOP = (1366, 768 - 64)      # a maximised window on a 1366×768 laptop: the title bar and a panel take 64 px
+LAPTOP_DIR = "1366x768"
 
 
 class ScreenshotError(RuntimeError):
@@ -104,10 +107,22 @@ class Shooter:
         self.out = out
         self.saved: list[Path] = []
 
-    def save(self, widget: QWidget, screen: str, language: str, settle: float = 0.4) -> None:
-        """`settle`: time for layouts, fonts and charts; 0 grabs a live reading as it is now."""
+    def save(self, widget: QWidget, screen: str, language: str, settle: float = 0.4,
+             laptop: tuple[int, int] | None = LAPTOP) -> None:
+        """`settle`: time for layouts, fonts and charts; 0 grabs a live reading as it is now. `laptop`: the size
+        of the same window on a laptop screen, shot too (None: not again)."""
         run_events(settle)
-        path = self.out / f"{screen}_{language}.png"
+        self._grab(widget, self.out / f"{screen}_{language}.png")
+        if laptop is not None:
+            size = widget.size()
+            widget.resize(*laptop)
+            run_events(max(settle, 0.3))
+            self._grab(widget, self.out / LAPTOP_DIR / f"{screen}_{language}.png")
+            widget.resize(size)
+            run_events(0.2)
+
+    def _grab(self, widget: QWidget, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
         if not widget.grab().save(str(path)):
             raise ScreenshotError(f"could not write {path}")
         self.saved.append(path)
@@ -123,7 +138,7 @@ def setup_assistant(shooter: Shooter, speaker: Speaker, language: str, settings:
     wizard.resize(*WIZARD_SIZE)
     wizard.show()
     wait(lambda: wizard.model_page.isComplete(), "the speech model on the first page")
-    shooter.save(wizard, "setup_model", language)
+    shooter.save(wizard, "setup_model", language, laptop=None)
 
     wizard.next()
     page = wizard.devices_page
@@ -139,7 +154,7 @@ def setup_assistant(shooter: Shooter, speaker: Speaker, language: str, settings:
     wait(lambda: page.meter is not None, "the level meter after the echo check")
     speaker.say(CALIBRATION_TEXT[language], VOICE[language])
     wait(lambda: page.level.value() > 55, "a level reading of the speech")
-    shooter.save(wizard, "setup_devices", language, settle=0)
+    shooter.save(wizard, "setup_devices", language, settle=0, laptop=None)
     speaker.finish()
 
     page.calibrate_button.click()
@@ -151,7 +166,7 @@ def setup_assistant(shooter: Shooter, speaker: Speaker, language: str, settings:
         raise ScreenshotError(f"the calibration heard no speech: {page.result.text()}")
     wizard.next()
     wait(lambda: wizard.currentPage() is wizard.summary_page, "the summary page")
-    shooter.save(wizard, "setup_summary", language)
+    shooter.save(wizard, "setup_summary", language, laptop=None)
     chosen = wizard.chosen_settings()
     wizard.reject()
     wizard.deleteLater()
@@ -197,18 +212,27 @@ def spoken_call(shooter: Shooter, speaker: Speaker, window: MainWindow, language
     speaker.say(f"{SPOKEN} {SPOKEN}", "ko", SPOKEN_SPEED)   # a longer turn: the meters move while it lasts
     wait(lambda: live_readings(controller) and page.meters.charts["pace"].shown_values(), "live readings", 30)
     shooter.save(window, "call", language, settle=0.2)
-    shooter.save(projector, "projector", language, settle=0.2)
+    shooter.save(projector, "projector", language, settle=0.2, laptop=(1366, 768))   # full screen
     speaker.finish()
     for name in ("pace", "loudness", "pitch"):
         if not page.meters.charts[name].shown_values():
             raise ScreenshotError(f"the {name} meter showed no readings")
-    window.end_call()
+    end_call(window)
     wait(lambda: window.result_page.isVisible(), "the scorecard", 180)
     wait(lambda: window.result_page.scorecard.has_audio, "the scorecard's recording", 60)
     shooter.save(window, "result", language)
     window.result_page.scorecard.release_audio()
     projector.close()
     window.show_picker()
+
+
+def end_call(window: MainWindow) -> None:
+    """End the call as the trainee does: a call the customer has not ended asks first, and the answer is yes."""
+    from PySide6.QtWidgets import QMessageBox
+
+    window.end_call()
+    if window.end_question is not None:
+        window.end_question.button(QMessageBox.StandardButton.Yes).click()
 
 
 def live_readings(controller: CallController) -> bool:
@@ -230,7 +254,7 @@ def typed_calls(window: MainWindow, language: str) -> None:
         page.reply.setText(REPLIES[language][0])
         page.send_reply()
         wait(lambda: page.transcript.count() >= count + 2 or controller.call is None, "the customer's answer")
-        window.end_call()
+        end_call(window)
         wait(lambda: controller.store.count_attempts() > stored, "the stored typed attempt", 120)
         wait(lambda: window.stack.currentWidget() is window.result_page, "the typed call's scorecard", 120)
         window.show_picker()
@@ -240,13 +264,11 @@ def review(shooter: Shooter, window: MainWindow, language: str, attempts: int) -
     """The list of stored attempts with this language's spoken call open (waveforms, findings), then that call
     side by side with a typed one of the same trainee."""
     from PySide6.QtCore import QItemSelectionModel
-    from PySide6.QtWidgets import QSplitter
 
     from simulator.ui.review.review_window import open_review
 
     reviewer = open_review(parent=window, store=window.controller.store)
     reviewer.resize(*REVIEW_SIZE)
-    reviewer.findChild(QSplitter).setSizes([REVIEW_SIZE[0] // 3, 2 * REVIEW_SIZE[0] // 3])   # room for the detail
     model = reviewer.model
     wait(lambda: model.rowCount() >= attempts, "the attempts list")
     rows = [r for r in range(model.rowCount()) if model.attempt(r).trainee == TRAINEE[language]]

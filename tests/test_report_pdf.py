@@ -46,7 +46,7 @@ def page_one(pdf: Path) -> np.ndarray:
                    check=True, timeout=60)
     image = QImage(str(prefix) + ".png").convertToFormat(QImage.Format_RGB888)
     data = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
-    return data[:, :image.width() * 3].reshape(image.height(), image.width(), 3)
+    return data[:, :image.width() * 3].reshape(image.height(), image.width(), 3).copy()   # outlives the QImage
 
 
 def pdf_text(pdf: Path) -> str:

@@ -162,6 +162,7 @@ def test_the_projector_shows_the_customers_line_once(qtbot, tmp_path: Path, stor
     win = _call_window(qtbot, tmp_path, store)
     projector = ProjectorWindow(win.controller, "zh")
     qtbot.addWidget(projector)
+    projector.resize(1280, 720)   # a projector's screen: the transcript keeps only the lines that fit whole
     projector.show()
     projector.select("zh.stubborn", None)
     with qtbot.waitSignal(win.controller.bridge.callStarted, timeout=30000):

@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from simulator.core.messages import problem_of
+from simulator.memory import tune_allocator
 from simulator.settings import Settings, load_settings
 from simulator.storage.errors import StorageError
 from simulator.storage.repository import AttemptStore
@@ -78,6 +79,7 @@ def build_window(settings: Settings, language: str | None = None, startup_proble
 
 
 def run(language: str | None = None) -> int:
+    tune_allocator()   # before Qt and any call start threads: memory stays flat over many calls
     app = QApplication.instance() or QApplication(sys.argv)
     app.setWindowIcon(app_icon())  # the set-up assistant and review window too
     settings = load_settings()

@@ -19,6 +19,7 @@ from simulator.core.live_meters import LiveMeters
 from simulator.core.messages import problem_of
 from simulator.core.personas.loader import LoadResult, default_personas_dir, load_personas
 from simulator.core.personas.model import Persona
+from simulator.memory import release_freed_memory
 from simulator.settings import Settings, set_trainee, tidy_name
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.live_call import LiveCall, LiveCallOptions
@@ -350,6 +351,7 @@ class CallController(QObject):
         if drain:
             call.wait_for_playback()
         recording = call.stop()
+        release_freed_memory()   # the call's decoder, audio and threads are gone: before the analysis allocates
         session = call.session
         timeline = session.timeline
         timeline.extra.setdefault(ENDING_KEY, ENDED_EARLY)  # the session keeps the customer's ending; else the trainee's
@@ -361,6 +363,7 @@ class CallController(QObject):
             self.callFinished.emit(None)
             return
         attempt_id = self._store_results(attempt, analysis) if self.store is not None else None
+        release_freed_memory()
         self.analysisReady.emit(analysis)
         self.callFinished.emit(CallOutcome(analysis, session.persona, session.scenario.id, recording, attempt_id))
 

@@ -129,6 +129,30 @@ class ElidedLabel(QLabel):
         painter.end()
 
 
+class LatestLines(QLabel):
+    """The transcript's last lines, as many as fit whole in the label's height: on a small projector screen the
+    oldest give way, instead of being cut through the middle at the top."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.rows: list[str] = []
+
+    def set_rows(self, rows: list[str]) -> None:
+        self.rows = rows
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = list(self.rows)
+        self.setText("".join(shown))
+        while len(shown) > 1 and self.heightForWidth(self.width()) > self.height():
+            shown.pop(0)
+            self.setText("".join(shown))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit()
+
+
 class ProjectorWindow(QWidget):
     def __init__(self, controller: CallController, language: str = "zh", parent: QWidget | None = None,
                  starter: Callable[[str, str], None] | None = None) -> None:
@@ -202,7 +226,8 @@ class ProjectorWindow(QWidget):
                 self.chooser.addItem(f"{entry.name} — {entry.title} ({entry.type_label})")
         self.customer_line = self._label("projectorCustomerLine", "customer",
                                          self.tr("What the customer is saying now"), wrap=True)
-        self.transcript = QLabel(objectName="projectorTranscript", wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.transcript = LatestLines(objectName="projectorTranscript", wordWrap=True,
+                                      textFormat=Qt.TextFormat.RichText)
         self.transcript.setProperty("textRole", "transcript")
         self.transcript.setToolTip(self.tr("The last lines of the call"))
         self.transcript.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
@@ -581,7 +606,7 @@ class ProjectorWindow(QWidget):
             colour = TEXT_COLOURS["customer"] if speaker == "customer" else TEXT_COLOURS["text"]
             rows.append(f"<p><b style='color:{colour}'>{html.escape(self.role_label(speaker))}:</b> "
                         f"{html.escape(text)}</p>")
-        self.transcript.setText("".join(rows))
+        self.transcript.set_rows(rows)
 
     def _show_moments(self) -> None:
         if not self.moments:

@@ -11,7 +11,8 @@ from typing import Any
 from PySide6.QtCore import QLocale, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QGridLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTextBrowser, QVBoxLayout, QWidget,
+    QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QTextBrowser,
+    QVBoxLayout, QWidget,
 )
 
 from simulator.core.analysis.audio import AnalysisInputError, load_stereo
@@ -19,12 +20,14 @@ from simulator.core.review import call_markers, moment_window, next_time, score_
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.clip_player import ClipPlayer, NoRecording
 from simulator.ui.heard_html import said_html
+from simulator.ui.fit import FitsWidth
 from simulator.ui.messages import text_of
 from simulator.ui.timeline_view import TimelineView, clock
 
 BAND_COLOUR = {"good": "#27ae60", "fair": "#e6a100", "poor": "#c0392b"}
 POLL_MS = 50
 MOMENT_SCHEME = "moment"
+LIST_MIN_LINES = 2          # the advice, praise and coping lists scroll below this many lines
 
 
 class ScorecardView(QWidget):
@@ -80,7 +83,6 @@ class ScorecardView(QWidget):
         self.play_button.clicked.connect(self.toggle_play)
         self.status_label = QLabel(wordWrap=True)
         self.timeline = TimelineView()
-        self.timeline.setMinimumHeight(220)
         self.timeline.setMaximumHeight(340)
         self.timeline.seekRequested.connect(self.play_from)
         self.timeline.playToggleRequested.connect(self.toggle_play)
@@ -94,6 +96,8 @@ class ScorecardView(QWidget):
         self._moments: list[float] = []
         self.coping_text = QTextBrowser()
         self.coping_text.setOpenLinks(False)
+        for browser in (self.findings_list, self.praise_list, self.coping_text):
+            browser.setMinimumHeight(LIST_MIN_LINES * browser.fontMetrics().lineSpacing() + 2 * browser.frameWidth())
         self._build_layout()
 
     # ------------------------------------------------------------ layout
@@ -129,7 +133,9 @@ class ScorecardView(QWidget):
         header.addWidget(self.persona_label, 1)
         header.addWidget(self.retry_button)
 
-        scores = QHBoxLayout()
+        scores_row = FitsWidth()   # the score bars beside the wrapped CLEAR notes keep their height
+        scores = QHBoxLayout(scores_row)
+        scores.setContentsMargins(0, 0, 0, 0)
         scores.addWidget(self.overall_label)
         criteria_column = QVBoxLayout()
         criteria_column.addWidget(self.criteria_box)
@@ -154,13 +160,20 @@ class ScorecardView(QWidget):
         lists.addLayout(advice_box, 3)
         lists.addLayout(praise_box, 2)
 
-        layout = QVBoxLayout(self)
+        card = FitsWidth()
+        layout = QVBoxLayout(card)
         layout.addLayout(header)
         layout.addWidget(self.corrected_label)
-        layout.addLayout(scores)
+        layout.addWidget(scores_row)
         layout.addLayout(playback)
         layout.addWidget(self.timeline, 3)
         layout.addLayout(lists, 4)
+        # On a small screen (or the review's detail pane) the card scrolls instead of squeezing or clipping.
+        self.scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        self.scroll.setWidget(card)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
         order = [self.play_button, self.timeline, self.findings_list, self.all_findings_button, self.praise_list, self.coping_text,
                  self.retry_button]
         for first, second in zip(order, order[1:]):

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsRectItem, QLabel, QVBoxLayout
 
 from simulator.core.review import Marker, envelope, next_marker, turns_at
 from simulator.core.timeline import Timeline
+from simulator.ui.fit import follow_width
 
 LANE_CENTER = {"customer": 2.0, "trainee": -2.0}
 LANE_HALF = 0.95
@@ -75,7 +76,7 @@ class TimelineView(QFrame):
         self.plot.setMouseEnabled(x=True, y=False)
         self.plot.setYRange(*Y_RANGE, padding=0)
         self.plot.setXRange(0.0, EMPTY_SECONDS, padding=0.01)
-        self.plot.setMinimumHeight(180)
+        self.plot.setMinimumHeight(100)
         left = self.plot.getAxis("left")
         left.setTicks([[(LANE_CENTER["customer"], self.tr("Customer")), (LANE_CENTER["trainee"], self.tr("Trainee"))]])
         for axis in ("left", "bottom"):
@@ -86,12 +87,19 @@ class TimelineView(QFrame):
 
         self.caption = QLabel(wordWrap=True)
         self.caption.setTextFormat(Qt.PlainText)
-        self.legend = QLabel(self._legend_html())
+        self.legend = QLabel(self._legend_html(), wordWrap=True)   # wraps in a narrow pane instead of widening it
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.legend)
         layout.addWidget(self.caption)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
+        return False   # the minimum height follows the width instead (simulator.ui.fit): see resizeEvent
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        follow_width(self, event.size().width())   # the plot's minimum and the legend as it wraps
 
     # ------------------------------------------------------------ drawing
 
@@ -106,7 +114,7 @@ class TimelineView(QFrame):
         return self.tr("Customer") if speaker == "customer" else self.tr("Trainee")
 
     def _legend_html(self) -> str:
-        return "&nbsp;&nbsp;".join(
+        return "&nbsp; ".join(   # a plain space between entries: the legend may wrap there
             f"<span style='color:{colour}'>&#9646;</span>&nbsp;{self.kind_label(kind)}"
             for kind, (colour, _) in MARKER_STYLE.items())
 

@@ -143,6 +143,8 @@ class AttemptsModel(QAbstractTableModel):
             return int(Qt.AlignRight | Qt.AlignVCenter)
         if role == Qt.ToolTipRole and column == "persona":
             return f"{row.persona_id} ({row.persona_type})"
+        if role == Qt.ToolTipRole and column == "scenario":   # the column gives way on a narrow screen
+            return self.scenario_label(row.persona_id, row.scenario_id)
         return None
 
 

@@ -10,13 +10,15 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QGridLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTextBrowser, QVBoxLayout, QWidget,
+    QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QTextBrowser,
+    QVBoxLayout, QWidget,
 )
 
 from simulator.core.review import call_markers, score_band
 from simulator.core.review.compare import ScoreDelta
 from simulator.core.review.stored import record_timeline
 from simulator.storage import AttemptRecord
+from simulator.ui.fit import FitsWidth
 from simulator.ui.review.attempt_detail import transcript_html
 from simulator.ui.scorecard_view import BAND_COLOUR
 from simulator.ui.timeline_view import TimelineView
@@ -47,7 +49,6 @@ class ComparePane(QWidget):
         self.play_button.clicked.connect(self._play_clicked)
         self.status = QLabel(wordWrap=True)
         self.timeline = TimelineView()
-        self.timeline.setMinimumHeight(200)
         self.timeline.seekRequested.connect(self.playRequested)
         self.timeline.playToggleRequested.connect(self._play_clicked)
         self.transcript = QTextBrowser()
@@ -59,13 +60,19 @@ class ComparePane(QWidget):
         playback = QHBoxLayout()
         playback.addWidget(self.play_button)
         playback.addWidget(self.status, 1)
-        layout = QVBoxLayout(self)
+        content = FitsWidth()
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
         layout.addLayout(scores)
         layout.addLayout(playback)
         layout.addWidget(self.timeline, 2)
         layout.addWidget(self.transcript, 2)
+        self.scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)   # a laptop screen
+        self.scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
 
     def fill(self, header: str, overall: ScoreDelta, rows: list[ScoreDelta], side: int) -> None:
         """Side 0 is the earlier attempt; the later one shows each change since the earlier."""

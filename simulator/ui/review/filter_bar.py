@@ -20,6 +20,10 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self.trainee = QComboBox(toolTip=self.tr("Show one trainee's attempts"))
         self.group = QComboBox(toolTip=self.tr("Show the attempts made in one group or class"))
+        # A long name does not widen the list's side beyond a laptop screen: the open list shows it whole.
+        for names in (self.trainee, self.group):
+            names.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            names.setMinimumContentsLength(12)
         self.persona = self._text_filter(personas, self.tr("Persona id or type, e.g. angry_threatening"))
         self.scenario = self._text_filter(scenarios, self.tr("Scenario id"))
         self.ending = QComboBox(toolTip=self.tr("How the call ended"))

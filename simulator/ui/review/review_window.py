@@ -12,13 +12,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
+    QAbstractItemView, QFileDialog, QHeaderView, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
     QTabWidget, QVBoxLayout, QWidget,
 )
 
 from simulator.core.private_files import private_file
 from simulator.core.review.compare import compare_attempts, ordered
 from simulator.core.review.trend import trend_series
+from simulator.memory import release_freed_memory
 from simulator.storage import AttemptStore, StorageError, open_store
 from simulator.ui.background_task import BackgroundTask
 from simulator.ui.review.attempt_detail import AttemptDetail
@@ -26,6 +27,9 @@ from simulator.ui.review.attempts_model import COLUMNS, AttemptsModel
 from simulator.ui.review.compare_view import CompareView
 from simulator.ui.review.filter_bar import FilterBar
 from simulator.ui.review.trend_chart import TrendChart
+
+SCENARIO_MIN_WIDTH = 120  # pixels the scenario column keeps when the list is fitted (it gives way, the full title
+                          # is in its tooltip): every other column is shown whole without scrolling sideways
 
 
 def load_persona_index() -> dict[str, Any]:
@@ -61,7 +65,10 @@ class ReviewWindow(QMainWindow):
         self.table.setAccessibleName(self.tr("Attempts"))
         self.table.setToolTip(self.tr("Select an attempt to review it; select two (Ctrl+click) to compare them"))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for column, name in enumerate(COLUMNS):
+            header.setSectionResizeMode(column, QHeaderView.Stretch if name == "scenario"
+                                        else QHeaderView.ResizeToContents)
         self.count_label = QLabel()
 
         self.detail = AttemptDetail(store, self.model)
@@ -80,12 +87,12 @@ class ReviewWindow(QMainWindow):
         left_layout.addWidget(self.filter_bar)
         left_layout.addWidget(self.count_label)
         left_layout.addWidget(self.table, 1)
-        split = QSplitter()
+        self.split = split = QSplitter()   # either side can be collapsed by dragging the handle to the edge
         split.addWidget(left)
         split.addWidget(self.tabs)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([700, 800])
+        split.setStretchFactor(0, 0)      # the list keeps its fitted width; the detail takes what the window gains
+        split.setStretchFactor(1, 1)
+        self._fitted = False
         self.setCentralWidget(split)
         self.actions = self._make_actions()
         delete = self.actions["delete_attempt"]
@@ -94,6 +101,30 @@ class ReviewWindow(QMainWindow):
         self._update_count()
         self._update_actions()
         self.resize(1500, 900)
+
+    def list_width(self) -> int:
+        """The width of the list's side that shows date, trainee, persona, score, ending and the rest whole,
+        without scrolling sideways, with SCENARIO_MIN_WIDTH for the scenario."""
+        header = self.table.horizontalHeader()
+        columns = sum(max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c))
+                      for c, name in enumerate(COLUMNS) if name != "scenario")
+        margins = self.split.widget(0).layout().contentsMargins()
+        return (columns + SCENARIO_MIN_WIDTH + self.table.verticalScrollBar().sizeHint().width()
+                + 2 * self.table.frameWidth() + margins.left() + margins.right())
+
+    def fit_list(self, shrink: bool = False) -> None:
+        """Give the list the width it needs (as far as the detail's minimum allows); `shrink` also narrows it."""
+        sizes = self.split.sizes()
+        total = sum(sizes)
+        wanted = min(self.list_width(), total - self.tabs.minimumSizeHint().width() - self.split.handleWidth())
+        if total > 0 and (sizes[0] < wanted or shrink):
+            self.split.setSizes([wanted, total - wanted])
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            self.fit_list(shrink=True)
 
     # ------------------------------------------------------------ actions and menus
 
@@ -152,6 +183,7 @@ class ReviewWindow(QMainWindow):
     def apply_filters(self, filters: dict[str, Any]) -> None:
         self._run(lambda: self.model.set_filters(filters))
         self._update_count()
+        self.fit_list()
 
     def refresh(self) -> None:
         trainees = self._run(self.store.trainees)
@@ -162,6 +194,7 @@ class ReviewWindow(QMainWindow):
             self.filter_bar.set_groups(groups)
         self._run(self.model.refresh)
         self._update_count()
+        self.fit_list()
 
     def _update_count(self) -> None:
         self.count_label.setText(self.tr("%s attempt(s)") % self.model.total)
@@ -182,6 +215,7 @@ class ReviewWindow(QMainWindow):
         if len(ids) == 1:
             self.tabs.setCurrentWidget(self.detail)
             self.detail.show_attempt(ids[0])
+            self.fit_list()
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -205,6 +239,9 @@ class ReviewWindow(QMainWindow):
             return
         self.detail.scorecard.stop()
         self.tabs.setCurrentWidget(self.compare_view)
+        total = sum(self.split.sizes())     # two attempts side by side: the list gives them its room
+        narrow = self.split.widget(0).minimumSizeHint().width()
+        self.split.setSizes([narrow, total - narrow])
         self.compare_view.set_comparison(first, second, compare_attempts(first, second), recordings)
 
     def show_trend(self) -> None:
@@ -358,6 +395,7 @@ class ReviewWindow(QMainWindow):
         for task in list(self._pdf_tasks):
             task.wait()
         super().closeEvent(event)
+        release_freed_memory()   # the attempts' recordings and analyses are let go with the window
 
 
 def _write_json(path: Path, data: Any) -> Path:
