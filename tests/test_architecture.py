@@ -1,4 +1,6 @@
-"""simulator.core stays pure: no Qt, no audio devices, no recogniser, no app adapters (also not by relative import)."""
+"""simulator.core stays pure: no Qt, no audio devices, no recogniser, no app adapters (also not by relative import).
+And the layers above it import only from below: core < speech, storage, settings < app < ui < commands; the
+widgets reach the store only through the application layer, and nothing under ui imports Qt-free layers' Qt."""
 
 import ast
 import subprocess
@@ -71,3 +73,55 @@ def test_core_import_loads_no_forbidden_module() -> None:
     loaded = out.stdout.split()
     assert "simulator.core.personas.loader" in loaded
     assert _forbidden(loaded) == []
+
+
+SIMULATOR = ROOT / "simulator"
+# rank of each top-level part of the package: a module imports only from lower ranks and its own part
+LAYERS = {"core": 0, "speech": 1, "storage": 1, "settings": 1, "app": 2, "ui": 3, "commands": 4, "cli": 4,
+          "__main__": 5}
+NOT_FROM = {"ui": {"storage"}}   # widgets read and change attempts through simulator.app only
+QT = ("PySide6", "PyQt5", "PyQt6", "pyqtgraph")
+QT_FREE = {"core", "speech", "storage", "settings", "app"}
+
+
+def _part(module: str) -> str:
+    return module.split(".")[1] if module.count(".") else ""
+
+
+def layer_violations(module: str, names: list[str]) -> list[str]:
+    """The imports of `module` (a simulator.* name) that break the layer table."""
+    own = _part(module)
+    bad = []
+    for name in names:
+        if name.split(".")[0] in QT and own in QT_FREE:
+            bad.append(name)
+        if not name.startswith("simulator.") or (part := _part(name)) == own:
+            continue
+        if part not in LAYERS:
+            continue   # a name imported from the package root, e.g. `from simulator import x` counted above
+        if LAYERS[part] >= LAYERS[own] or part in NOT_FROM.get(own, ()):
+            bad.append(name)
+    return bad
+
+
+@pytest.mark.parametrize("path", sorted(p for p in SIMULATOR.rglob("*.py") if "migrations" not in p.parts),
+                         ids=lambda p: str(p.relative_to(SIMULATOR)))
+def test_every_module_imports_only_from_the_layers_below(path: Path) -> None:
+    module = _module_name(path)
+    names = _imports(path.read_text(encoding="utf-8"), module, path.name == "__init__.py")
+    bad = layer_violations(module, names)
+    assert not bad, f"{module} ({_part(module)}) imports {bad}"
+
+
+def test_the_layer_scan_catches_upward_and_sideways_imports() -> None:
+    assert layer_violations("simulator.storage.db", ["simulator.ui.messages", "simulator.app", "simulator.core.x"]) == [
+        "simulator.ui.messages", "simulator.app"]
+    assert layer_violations("simulator.ui.review.notes_editor", ["simulator.storage", "simulator.app",
+                                                                  "simulator.speech.player", "PySide6.QtCore"]) == [
+        "simulator.storage"]
+    assert layer_violations("simulator.app.review", ["PySide6.QtCore", "simulator.storage.export",
+                                                     "simulator.ui.service_jobs", "simulator.commands"]) == [
+        "PySide6.QtCore", "simulator.ui.service_jobs", "simulator.commands"]
+    assert layer_violations("simulator.speech.tts", ["simulator.storage.db", "simulator.settings"]) == [
+        "simulator.storage.db", "simulator.settings"]
+    assert layer_violations("simulator.commands.attempts", ["simulator.ui.report_pdf", "simulator.storage"]) == []

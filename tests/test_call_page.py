@@ -229,9 +229,9 @@ def test_spoken_call_with_meters_pause_resume_and_push_to_talk(qtbot, tmp_path, 
 
 
 def test_review_attempts_opens_the_review_window_on_the_same_store(window, qtbot) -> None:
-    window.review_action.trigger()                                  # Ctrl+R
+    window.review_action.trigger()                                  # Ctrl+R: opens once the store answered
+    qtbot.waitUntil(lambda: window.review_window is not None and window.review_window.isVisible(), timeout=10000)
     review = window.review_window
-    qtbot.waitUntil(review.isVisible, timeout=10000)
     assert review.parent() is window
     review.close()
 

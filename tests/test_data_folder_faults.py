@@ -301,5 +301,6 @@ def test_review_on_a_damaged_attempts_table_says_so_in_the_window(tmp_path: Path
     window = build_window(Settings(db_url=url))
     qtbot.addWidget(window)
     window.open_review()  # Ctrl+R
+    window.jobs.settle()
     assert "attempts database" in window.problems.text()
     assert getattr(window, "review_window", None) is None

@@ -8,9 +8,10 @@ import pytest
 
 from simulator.core.facilitation import (
     BACKGROUND, MIN_CONTRAST, MOMENTS_KEY, MOOD_COLOURS, READING_ARCMIN, TEXT_COLOURS, TeachableMoment, context_note,
-    contrast_ratio, last_exchange, mark_moment, meter_state, moments_of, projector_font_px, projector_screen,
+    contrast_ratio, last_exchange, mark_moment, moments_of, projector_font_px, projector_screen,
     redact, screen_height_m, timeline_now, visual_arcmin,
 )
+from simulator.core.live_meters import Band
 from simulator.core.timeline import Timeline, Turn
 
 
@@ -100,10 +101,24 @@ def test_every_projector_colour_is_high_contrast_on_the_background(name: str, co
 
 
 def test_meter_state_against_a_band() -> None:
-    assert meter_state(None, 0, 1) is None
-    assert meter_state(-0.5, 0, 1) == "low"
-    assert meter_state(0.0, 0, 1) == "in" and meter_state(1.0, 0, 1) == "in"
-    assert meter_state(math.nextafter(1.0, 2.0), 0, 1) == "high"
+    band = Band(0, 1)
+    assert band.state(None) is None
+    assert band.state(-0.5) == "low"
+    assert band.state(0.0) == "in" and band.state(1.0) == "in"
+    assert band.state(math.nextafter(1.0, 2.0)) == "high"
+
+
+def test_one_meter_specification_names_formats_and_bands_every_meter() -> None:
+    from simulator.core.analysis.thresholds import load_thresholds
+    from simulator.core.live_meters import METER_BY_NAME, METER_SPECS, METERS, meter_bands
+
+    assert METERS == ("pace", "loudness", "pitch")
+    assert [METER_BY_NAME[n].format(v) for n, v in (("pace", 212.6), ("loudness", 3.04), ("pitch", -1.96))] == [
+        "213", "+3.0", "-2.0"]
+    thresholds = load_thresholds()
+    for language in ("zh", "en"):
+        assert {s.name: s.band(thresholds, language) for s in METER_SPECS} == meter_bands(thresholds, language)
+    assert METER_BY_NAME["pace"].band(thresholds, "zh") != METER_BY_NAME["pace"].band(thresholds, "en")
 
 
 def test_projector_goes_to_a_second_screen_when_there_is_one() -> None:

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QWidget
 
 from simulator.core.analysis.call import analyze_call
 from simulator.core.personas import default_personas_dir, load_personas
+from simulator.core.review.call_audio import CallAudio
+from simulator.app import ReviewService
 from simulator.settings import Settings
 from simulator.speech.models import korean_package_model
 from simulator.speech.tts import SpeechRenderer
@@ -163,7 +165,7 @@ def test_call_page_with_the_longest_customer_line(qtbot, main_window, personas, 
 def test_scorecard_of_a_spoken_call(qtbot, main_window, analysed, screen) -> None:
     analysis, persona, recording = analysed
     scorecard = main_window.result_page.scorecard
-    scorecard.set_result(analysis, persona, recording)
+    scorecard.set_result(analysis, persona, CallAudio.read(recording))
     main_window.stack.setCurrentWidget(main_window.result_page)
     assert len(scorecard.criterion_rows) >= 12 and scorecard.has_audio
     check_fits(qtbot, main_window, screen)
@@ -178,14 +180,14 @@ def test_scorecard_of_a_spoken_call(qtbot, main_window, analysed, screen) -> Non
 @pytest.fixture
 def review(qtbot, review_store, language):
     store, spoken = review_store
-    window = ReviewWindow(store, trainee=SPOKEN_TRAINEE)
+    window = ReviewWindow(ReviewService(store), trainee=SPOKEN_TRAINEE)
     qtbot.addWidget(window)
     window.resize(usable(SCREENS[0]))
     window.show()
     qtbot.waitExposed(window)
+    window.jobs.settle()
     yield window, spoken[language]
-    window.detail.wait()
-    window.compare_view.wait()
+    window.jobs.wait()
     window.close()
 
 

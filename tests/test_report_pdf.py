@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage
 
 from simulator.core.review.report import build_report
 from simulator.ui.report_pdf import ReportError, write_attempt_pdf, write_pdf
-from simulator.ui.review.review_window import load_persona_index
+from simulator.core.personas.index import load_persona_index
 from tests.missing import missing_part
 from tests.review_store import backend_url, new_store, spoken_attempts
 from tests.storage_fixtures import BACKENDS

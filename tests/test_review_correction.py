@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
+from simulator.app import ReviewService
 from simulator.settings import Settings, load_settings, save_settings
 from simulator.storage.export import export_attempt, import_attempt
 from simulator.ui.review import ReviewWindow
@@ -31,7 +32,7 @@ def spoken(request, tmp_path):
 
 
 def open_window(qtbot, store, attempt_id):
-    win = ReviewWindow(store)
+    win = ReviewWindow(ReviewService(store))
     qtbot.addWidget(win)
     win.show()
     with qtbot.waitSignal(win.detail.shown, timeout=30000):

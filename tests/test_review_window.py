@@ -14,6 +14,7 @@ from PySide6.QtCore import QDate, QItemSelectionModel, QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from simulator.core.review.filters import list_filters
+from simulator.app import ReviewService
 from simulator.storage import AttemptNotFound
 from simulator.storage.export import import_attempt
 from simulator.ui.review import ReviewWindow
@@ -38,17 +39,20 @@ def big(request, tmp_path_factory):
 
 @pytest.fixture
 def window(qtbot, big):
-    win = ReviewWindow(big[0])
+    win = ReviewWindow(ReviewService(big[0]))
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
+    win.jobs.settle()
     yield win
-    win.detail.wait()
+    win.jobs.wait()
 
 
 def all_ids(model) -> list[int]:
+    model.jobs.settle()
     while model.canFetchMore():
         model.fetchMore()
+        model.jobs.settle()
     return [r.id for r in model.loaded()]
 
 
@@ -72,6 +76,7 @@ def test_scrolling_to_the_bottom_fetches_more(window, qtbot):
 def test_each_filter_narrows_the_rows_to_the_stores_count(window, big):
     store, bar = big[0], window.filter_bar
     bar.trainee.setCurrentIndex(bar.trainee.findData("Li Na"))
+    window.jobs.settle()
     expected = {"trainee": "Li Na"}
     counts = [window.model.total]
     steps = [
@@ -87,6 +92,7 @@ def test_each_filter_narrows_the_rows_to_the_stores_count(window, big):
     assert window.model.total == store.count_attempts(**expected) < ATTEMPTS
     for act, added in steps:
         act()
+        window.jobs.settle()
         expected.update(added)
         assert window.model.filters == expected
         assert window.model.total == store.count_attempts(**expected)
@@ -116,6 +122,7 @@ def test_clicking_a_header_sorts_as_the_store_does(window, qtbot, big, column, o
     for _ in range(2):
         x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
         qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=QPoint(x, header.height() // 2))
+        window.jobs.settle()
         assert window.model.order_by == order_by
         seen.append(window.model.descending)
         assert [r.id for r in window.model.loaded()] == store_ids(
@@ -143,7 +150,7 @@ def test_persona_and_scenario_columns_sort_by_the_names_and_titles_shown(window,
 @pytest.mark.parametrize("store", BACKENDS, indirect=True)
 def test_scenarios_of_every_persona_sort_by_title_not_by_id(qapp, store):
     from simulator.ui.review.attempts_model import AttemptsModel
-    from simulator.ui.review.review_window import load_persona_index
+    from simulator.core.personas.index import load_persona_index
 
     personas = load_persona_index()
     records = generated(len(personas) * 3)
@@ -151,8 +158,9 @@ def test_scenarios_of_every_persona_sort_by_title_not_by_id(qapp, store):
     for record, (persona, scenario) in zip(records, pairs):
         record.persona_id, record.persona_type, record.scenario_id = persona.id, persona.type, scenario
     store.add_records(records[:len(pairs)])
-    model = AttemptsModel(store, None, personas)
+    model = AttemptsModel(ReviewService(store), None, personas)
     model.sort(COLUMNS.index("scenario"), Qt.AscendingOrder)
+    model.jobs.settle()
     shown = [model.data(model.index(row, COLUMNS.index("scenario"))) for row in range(model.rowCount())]
     titles = {s.title for persona in personas.values() for s in persona.scenarios}
     assert set(shown) == titles and shown == sorted(shown, key=str.casefold)
@@ -166,6 +174,7 @@ def test_scenarios_of_every_persona_sort_by_title_not_by_id(qapp, store):
 def test_the_ending_filter_finds_calls_ended_early_and_calls_cut_off_by_a_crash(window, big, ending, filters):
     bar = window.filter_bar
     bar.ending.setCurrentIndex(bar.ending.findData(ending))
+    window.jobs.settle()
     assert bar.ending.currentText() == {"ended_early": "Ended early", "recovered": "Recovered"}[ending]
     assert window.model.filters == filters
     assert 0 < window.model.total == big[0].count_attempts(**filters) < ATTEMPTS // 2
@@ -208,11 +217,13 @@ def test_selecting_an_attempt_shows_transcript_scorecard_and_timeline(window, qt
 def test_notes_are_saved_to_the_store(window, qtbot, big):
     store, spoken = big
     window.select_attempt(spoken["en"])
+    window.jobs.settle()
     window.detail.tabs.setCurrentWidget(window.detail.notes)
     editor = window.detail.notes
     editor.edit.setPlainText("Good recovery after the interruption; 道歉更早一些")
     assert editor.status.text() == "Not saved"
     qtbot.mouseClick(editor.save_button, Qt.LeftButton)
+    window.jobs.settle()
     assert store.get_attempt(spoken["en"]).notes == "Good recovery after the interruption; 道歉更早一些"
     assert editor.status.text() == "Saved"
 
@@ -222,6 +233,7 @@ def select_rows(window, ids: list[int]) -> None:
     selection = window.table.selectionModel()
     for attempt_id in ids:
         window.select_attempt(attempt_id)  # fetches its page
+        window.jobs.settle()
     for attempt_id in ids:
         index = window.model.index(window.model.row_of(attempt_id), 0)
         selection.select(index, QItemSelectionModel.Select | QItemSelectionModel.Rows)
@@ -261,10 +273,10 @@ def test_comparing_two_attempts_shows_them_side_by_side(window, qtbot, big):
 
     qtbot.mouseClick(right.timeline.plot.viewport(), Qt.LeftButton, pos=right.timeline.x_to_widget(3.0).toPoint())
     assert right.timeline.playhead_time == pytest.approx(3.0, abs=0.3) and left.timeline.playhead_time == 0.0
-    assert view.player.duration == pytest.approx(len(right.audio[1]) / right.audio[2], abs=0.01)
+    assert view.player.duration == pytest.approx(len(right.audio.trainee) / right.audio.rate, abs=0.01)
     qtbot.mouseClick(left.timeline.plot.viewport(), Qt.LeftButton, pos=left.timeline.x_to_widget(5.0).toPoint())
     assert left.timeline.playhead_time == pytest.approx(5.0, abs=0.3)
-    assert view.player.duration == pytest.approx(len(left.audio[1]) / left.audio[2], abs=0.01)
+    assert view.player.duration == pytest.approx(len(left.audio.trainee) / left.audio.rate, abs=0.01)
 
     view.hide_names.setChecked(True)
     for side in view.sides:
@@ -279,6 +291,7 @@ def test_the_trend_has_one_point_per_scored_attempt_in_date_order(window, big):
     store, spoken = big
     select_rows(window, [spoken["zh"]])
     window.actions["trend"].trigger()
+    window.jobs.settle()
     points = window.trend_chart.points()
     expected = store.trainee_trend("王小明")
     assert len(points) == len(expected) == store.count_attempts(trainee="王小明", min_score=0) > 100
@@ -289,10 +302,12 @@ def test_the_trend_has_one_point_per_scored_attempt_in_date_order(window, big):
 def test_export_buttons_write_csv_with_and_without_names_bundle_and_timeline(window, big, tmp_path, monkeypatch):
     store, spoken = big
     window.filter_bar.ending.setCurrentIndex(window.filter_bar.ending.findData("resolved"))
+    window.jobs.settle()
     monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(tmp_path / "named.csv"), ""))
     window.actions["csv"].trigger()
     window.export_csv(tmp_path / "anonymous.csv", anonymous=True)
+    window.jobs.settle()
     named = list(csv.DictReader((tmp_path / "named.csv").open(encoding="utf-8-sig")))
     anonymous = list(csv.DictReader((tmp_path / "anonymous.csv").open(encoding="utf-8-sig")))
     assert len(named) == len(anonymous) == store.count_attempts(ending="resolved")
@@ -304,6 +319,7 @@ def test_export_buttons_write_csv_with_and_without_names_bundle_and_timeline(win
     window.export_bundle(tmp_path / "named.zip")
     window.export_bundle(tmp_path / "anonymous.zip", anonymous=True)
     window.export_timeline(tmp_path / "timeline.json")
+    window.jobs.settle()
     original = store.get_attempt(spoken["zh"])
     assert json.loads((tmp_path / "timeline.json").read_text(encoding="utf-8")) == original.timeline
     other = new_store(tmp_path / "other")
@@ -322,12 +338,13 @@ def small(qtbot, tmp_path, monkeypatch):
     store.add_records(generated(60))
     ids = [spoken_attempt(store, tmp_path / "calls", "en", name, datetime(2026, 12, 31, h, tzinfo=UTC))
            for h, name in ((8, "Li Na"), (9, "Li Na"), (10, "Alice Smith"))]
-    win = ReviewWindow(store)
+    win = ReviewWindow(ReviewService(store))
     qtbot.addWidget(win)
+    win.jobs.settle()
     answers = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
     yield win, store, ids, answers
-    win.detail.wait()
+    win.jobs.wait()
     store.close()
 
 
@@ -336,12 +353,16 @@ def test_delete_attempt_asks_first_and_removes_the_row_and_recording(small):
     recording = store.recording_path(ids[2])
     total = win.model.total
     win.select_attempt(ids[2])
+    win.jobs.settle()
     answers.append(QMessageBox.Cancel)
     win.actions["delete_attempt"].trigger()
+    win.jobs.settle()
     assert recording.is_file() and win.model.total == total
     win.select_attempt(ids[2])
+    win.jobs.settle()
     answers.append(QMessageBox.Yes)
     win.actions["delete_attempt"].trigger()
+    win.jobs.settle()
     assert not recording.exists() and win.model.total == total - 1 == store.count_attempts()
     assert ids[2] not in all_ids(win.model)
     with pytest.raises(AttemptNotFound):
@@ -354,8 +375,10 @@ def test_delete_trainee_removes_all_their_rows_and_recordings(small):
     theirs = store.count_attempts(trainee="Li Na")
     total = win.model.total
     win.select_attempt(ids[0])
+    win.jobs.settle()
     answers.append(QMessageBox.Yes)
     win.actions["delete_trainee"].trigger()
+    win.jobs.settle()
     assert not any(p.exists() for p in recordings)
     assert win.model.total == total - theirs == store.count_attempts()
     assert "Li Na" not in store.trainees() and win.filter_bar.trainee.findData("Li Na") == -1
@@ -370,7 +393,8 @@ def test_import_adds_the_attempt_and_selects_it(small, tmp_path, qtbot):
 
     export_attempt(store, ids[2], tmp_path / "bundle.zip")
     with qtbot.waitSignal(win.detail.shown, timeout=30000):
-        new_id = win.import_bundle(tmp_path / "bundle.zip")
+        win.import_bundle(tmp_path / "bundle.zip")
+    new_id = win.selected_ids()[0]
     assert new_id not in ids and win.selected_ids() == [new_id]
     assert store.get_attempt(new_id).timeline == store.get_attempt(ids[2]).timeline
 
@@ -378,12 +402,12 @@ def test_import_adds_the_attempt_and_selects_it(small, tmp_path, qtbot):
 def test_pdf_export_prepares_in_the_background_and_writes_a_report(window, qtbot, big, tmp_path):
     _, spoken = big
     window.select_attempt(spoken["zh"])
+    window.jobs.settle()
     target = tmp_path / "report.pdf"
-    task = window.export_pdf("zh", target)
-    assert task is not None
+    assert window.export_pdf("zh", target)
     qtbot.waitUntil(lambda: target.exists() and target.stat().st_size > 0, timeout=60000)
     assert target.read_bytes().startswith(b"%PDF")
-    qtbot.waitUntil(lambda: not window._pdf_tasks, timeout=10000)
+    window.jobs.settle()
 
 
 @pytest.mark.parametrize("store", BACKENDS, indirect=True)
@@ -396,10 +420,12 @@ def test_rows_show_persona_names_scenario_titles_and_ending_words(qapp, store):
     attempt_id, _ = store.begin_attempt("赵六", persona.id, persona.type, scenario.id, "zh")
     store.finish_attempt(attempt_id, "ended_early", "ended by the trainee",
                          {"version": 1, "language": "zh", "persona": persona.id, "turns": []}, 40, {}, [])
-    model = AttemptsModel(store, None, {persona.id: persona})
+    model = AttemptsModel(ReviewService(store), None, {persona.id: persona})
+    model.jobs.settle()
     cell = {name: model.data(model.index(0, COLUMNS.index(name))) for name in COLUMNS}
     assert cell["persona"] == persona.display_name
     assert cell["scenario"] == scenario.title
     assert cell["ending"] == "Ended early" and cell["status"] == "Complete"
-    unknown = AttemptsModel(store, None, {})
+    unknown = AttemptsModel(ReviewService(store), None, {})
+    unknown.jobs.settle()
     assert unknown.data(unknown.index(0, COLUMNS.index("persona"))) == persona.id

@@ -12,6 +12,7 @@ from PySide6.QtGui import QTextCursor
 from simulator.core.analysis.call import analyze_call
 from simulator.core.personas import default_personas_dir, load_persona
 from simulator.core.review import next_time, split_findings
+from simulator.core.review.call_audio import CallAudio
 from simulator.ui.scorecard_view import ScorecardView
 from tests.review_call import review_timeline, speak_call
 
@@ -107,7 +108,7 @@ def test_retry_button_asks_for_another_go(view, qtbot, analysis, persona):
 
 def test_finding_plays_the_recording_from_its_moment(pulse, view, qtbot, analysis, persona, tmp_path):
     recording = speak_call(review_timeline(), tmp_path / "call.flac")
-    view.set_result(analysis, persona, recording)
+    view.set_result(analysis, persona, CallAudio.read(recording))
     assert view.play_button.isEnabled() and "Click a finding" in view.status_label.text()
     assert set(view.timeline.wave_items) == {"customer", "trainee"}
     finding = _first_timed_advice(analysis, view)

@@ -81,15 +81,21 @@ def test_the_trend_tab_shows_the_selected_or_current_trainee_without_a_button(qt
     for trainee, score in (("王五", 60), ("王五", 80), ("李四", 30)):
         attempt, _ = store.begin_attempt(trainee, "zh.insulting", "insulting", "s", "zh")
         store.finish_attempt(attempt, "resolved", "calm", {}, score, {"empathy": score}, [])
-    window = ReviewWindow(store, trainee="李四")
+    from simulator.app import ReviewService
+
+    window = ReviewWindow(ReviewService(store), trainee="李四")
     qtbot.addWidget(window)
     window.show()
+    window.jobs.settle()
     window.tabs.setCurrentWidget(window.trend_chart)                   # the tab itself, no Ctrl+T
+    window.jobs.settle()
     assert [s for _, s in window.trend_chart.points()] == [30.0]       # nothing selected: the app's trainee
     assert "李四" in window.trend_chart.title.text()
     window.tabs.setCurrentWidget(window.detail)
     window.select_attempt(store.list_attempts(trainee="王五")[0].id)
+    window.jobs.settle()
     window.tabs.setCurrentWidget(window.trend_chart)
+    window.jobs.settle()
     assert [s for _, s in window.trend_chart.points()] == [60.0, 80.0]
     assert "王五" in window.trend_chart.title.text()
 

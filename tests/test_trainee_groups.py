@@ -194,9 +194,12 @@ def review(qtbot, store):
 
     records = grouped_records(300)
     store.add_records(records)
-    window = ReviewWindow(store)
+    from simulator.app import ReviewService
+
+    window = ReviewWindow(ReviewService(store))
     qtbot.addWidget(window)
     window.show()
+    window.jobs.settle()
     yield window, store, records
     window.close()
 
@@ -208,6 +211,7 @@ def test_review_filters_by_trainee_and_group_and_lists_the_group(review) -> None
     bar = window.filter_bar
     assert [bar.group.itemText(i) for i in range(bar.group.count())] == ["All groups", "1班", "2班"]
     bar.group.setCurrentIndex(bar.group.findData("2班"))
+    window.jobs.settle()
     model = window.model
     expected = sum(r.group == "2班" for r in records)
     assert model.total == expected == store.count_attempts(group="2班") > 0
@@ -215,10 +219,12 @@ def test_review_filters_by_trainee_and_group_and_lists_the_group(review) -> None
     assert {model.index(row, column).data() for row in range(model.rowCount())} == {"2班"}
     assert model.headerData(column, Qt.Orientation.Horizontal) == "Group"
     bar.trainee.setCurrentIndex(bar.trainee.findData("张伟"))
+    window.jobs.settle()
     assert model.total == sum(r.group == "2班" and r.trainee == "张伟" for r in records) > 0
     assert {(model.attempt(row).trainee, model.attempt(row).group) for row in range(model.rowCount())} == {
         ("张伟", "2班")}
     bar.group.setCurrentIndex(0)
+    window.jobs.settle()
     assert model.total == sum(r.trainee == "张伟" for r in records)
 
 
@@ -229,11 +235,13 @@ def test_the_trend_of_a_trainee_stays_within_the_group_filtered_on(review) -> No
     bar.group.setCurrentIndex(bar.group.findData("1班"))
     window.table.clearSelection()
     window.show_trend()
+    window.jobs.settle()
     mine = sorted((r.started_at.timestamp(), float(r.overall)) for r in records
                   if r.trainee == "张伟" and r.group == "1班" and r.overall is not None)
     assert window.trend_chart.points() == mine and len(mine) > 5
     assert window.trend_chart.title.text().startswith("张伟 (1班): %d scored" % len(mine))
     bar.group.setCurrentIndex(0)                                  # every class: all of 张伟's attempts
     window.show_trend()
+    window.jobs.settle()
     assert len(window.trend_chart.points()) == sum(r.trainee == "张伟" and r.overall is not None for r in records)
     assert datetime.fromtimestamp(window.trend_chart.points()[0][0], UTC).year == 2026

@@ -235,7 +235,7 @@ def pdf_texts(store, attempt: int, folder: Path) -> list[tuple[str, str]]:
     import unicodedata
 
     from simulator.ui.report_pdf import write_attempt_pdf
-    from simulator.ui.review.review_window import load_persona_index
+    from simulator.core.personas.index import load_persona_index
 
     if shutil.which("pdftotext") is None:
         missing_part("poppler-utils (pdftotext) is not installed")

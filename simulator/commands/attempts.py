@@ -169,7 +169,7 @@ def report_command(store: AttemptStore, args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from simulator.ui.report_pdf import ReportError, write_attempt_pdf
-    from simulator.ui.review.review_window import load_persona_index
+    from simulator.core.personas.index import load_persona_index
 
     app = QApplication.instance() or QApplication([])  # noqa: F841 (kept alive while rendering)
     try:

@@ -146,13 +146,6 @@ def contrast_ratio(foreground: str, background: str) -> float:
     return (a + 0.05) / (b + 0.05)
 
 
-def meter_state(value: float | None, low: float, high: float) -> str | None:
-    """'low', 'in' or 'high' for a measured value against its band; None when not measured."""
-    if value is None:
-        return None
-    return "low" if value < low else "high" if value > high else "in"
-
-
 def projector_screen(screens: Sequence[T], primary: T | None) -> T | None:
     """The screen for the projector view: the first screen that is not the primary one (the laptop keeps its
     own) when there are several, else the primary (None only when there is no screen at all)."""

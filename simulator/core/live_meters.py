@@ -34,6 +34,37 @@ class Band:
     def contains(self, value: float) -> bool:
         return self.low <= value <= self.high
 
+    def state(self, value: float | None) -> str | None:
+        """'low', 'in' or 'high' for a measured value; None when not measured."""
+        if value is None:
+            return None
+        return "low" if value < self.low else "high" if value > self.high else "in"
+
+
+@dataclass(frozen=True)
+class MeterSpec:
+    """One live meter as every screen shows it: its name, its unit ("rate": characters per minute in
+    Chinese, words per minute in English; "db" against the trainee's normal level; "semitones" against their
+    usual pitch), how a reading is written, and its target band (meter_bands)."""
+
+    name: str
+    unit: str
+    decimals: int
+    signed: bool
+    criterion: str   # the scorecard criterion that judges the same measure over the call
+
+    def format(self, value: float) -> str:
+        return f"{value:{'+' if self.signed else ''}.{self.decimals}f}"
+
+    def band(self, thresholds: Thresholds, language: str) -> Band:
+        return meter_bands(thresholds, language)[self.name]
+
+
+METER_SPECS = (MeterSpec("pace", "rate", 0, False, "pace"), MeterSpec("loudness", "db", 1, True, "loudness"),
+               MeterSpec("pitch", "semitones", 1, True, "intonation"))
+METERS = tuple(spec.name for spec in METER_SPECS)
+METER_BY_NAME = {spec.name: spec for spec in METER_SPECS}
+
 
 def meter_bands(thresholds: Thresholds, language: str) -> dict[str, Band]:
     """Target bands: pace from the language's band; loudness within the shouting margin of the trainee's

@@ -11,8 +11,7 @@ from PySide6.QtWidgets import QApplication
 from simulator.core.messages import problem_of
 from simulator.memory import tune_allocator
 from simulator.settings import Settings, load_settings
-from simulator.storage.errors import StorageError
-from simulator.storage.repository import AttemptStore
+from simulator.app import AttemptStore, StorageError, open_attempts_store, recover_interrupted
 from simulator.ui.assets import app_icon
 from simulator.ui.background_task import BackgroundTask
 from simulator.ui.call_controller import CallController
@@ -22,12 +21,8 @@ from simulator.ui.main_window import MainWindow
 
 def open_attempts(settings: Settings) -> tuple[AttemptStore | None, list[str]]:
     """The store and what to tell the user about it; the app still opens when it cannot be reached."""
-    from simulator.settings import settings_path
-    from simulator.storage.db import chosen_database, open_store
-
     try:
-        store = open_store(chosen_database(setting=settings.db_url,
-                                           settings_unreadable=str(settings_path()) if settings.unreadable else None))
+        store = open_attempts_store(settings)
     except StorageError as exc:
         return None, [problem_of(exc)]
     if store.read_only:
@@ -40,7 +35,7 @@ def recover_calls(store: AttemptStore) -> list[str]:
     """Recover the calls a crash left running; what to tell the user (slow for long recordings: run it off
     the GUI thread, see recover_in_background)."""
     try:
-        count = len(store.recover_interrupted())  # a variable, not len() inside translate(): lupdate skips that
+        count = recover_interrupted(store)  # a variable, not len() inside translate(): lupdate skips that
     except StorageError as exc:  # a full disk: the app still runs, and says why the call was not recovered
         return [str(exc)]
     return [QCoreApplication.translate("App", "Recovered %n interrupted call(s); their recordings are kept.",

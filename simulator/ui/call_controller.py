@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from simulator.app import AttemptStore, AttemptSummary, StorageError
 from simulator.core.call_session import CallSession
 from simulator.core.live_meters import LiveMeters
 from simulator.core.messages import problem_of
@@ -24,8 +25,6 @@ from simulator.settings import Settings, set_trainee, tidy_name
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.live_call import LiveCall, LiveCallOptions
 from simulator.speech.tts import SpeechRenderer
-from simulator.storage.errors import StorageError
-from simulator.storage.repository import AttemptStore, AttemptSummary
 from simulator.ui.call_bridge import CallBridge
 
 log = logging.getLogger(__name__)
@@ -94,6 +93,7 @@ class CallOutcome:
     scenario_id: str
     recording: Path | None
     attempt_id: int | None
+    audio: object = None         # simulator.core.review.call_audio.CallAudio: the recording decoded once
 
 
 class CallController(QObject):
@@ -344,6 +344,7 @@ class CallController(QObject):
     def _finish(self, attempt: _Attempt, drain: bool) -> None:
         from simulator.core.analysis.call import analyze_call
         from simulator.core.analysis.scoring import ENDING_KEY
+        from simulator.core.review.call_audio import CallAudio
         from simulator.core.review.stored import stored_baseline
 
         self.analysis_threads.append(threading.current_thread().name)
@@ -356,7 +357,8 @@ class CallController(QObject):
         timeline = session.timeline
         timeline.extra.setdefault(ENDING_KEY, ENDED_EARLY)  # the session keeps the customer's ending; else the trainee's
         try:
-            analysis = analyze_call(timeline, audio=recording, language=timeline.language,
+            audio = CallAudio.read(recording) if recording is not None else None   # once: analysis, waveform, playback
+            analysis = analyze_call(timeline, audio=audio, language=timeline.language,
                                     persona_type=session.persona.type, baseline_db=stored_baseline(timeline))
         except (ValueError, OSError) as exc:   # AnalysisInputError is a ValueError
             self.bridge.problem(self.tr("The call could not be scored: %1").replace("%1", str(exc)))
@@ -365,7 +367,8 @@ class CallController(QObject):
         attempt_id = self._store_results(attempt, analysis) if self.store is not None else None
         release_freed_memory()
         self.analysisReady.emit(analysis)
-        self.callFinished.emit(CallOutcome(analysis, session.persona, session.scenario.id, recording, attempt_id))
+        self.callFinished.emit(CallOutcome(analysis, session.persona, session.scenario.id, recording, attempt_id,
+                                                 audio))
 
     def _store_results(self, attempt: _Attempt, analysis) -> int | None:
         """Store the finished attempt; if the database fails, write its timeline and results beside the

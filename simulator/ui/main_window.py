@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 from simulator.core.messages import problem_of
 from simulator.core.personas.picker import PickerEntry
 from simulator.settings import SettingsError, load_settings, save_settings
-from simulator.storage.errors import StorageError
+from simulator.app import ReviewService, StorageError
+from simulator.ui.service_jobs import ServiceJobs
 from simulator.ui.assets import app_icon
 from simulator.ui.call_controller import CallController, CallInProgress, CallOutcome, Capabilities
 from simulator.ui.call_page import CallPage
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.trainee_dialog: TraineeDialog | None = None  # "Who takes the next calls?" while it is open
         self._asked_at_start = False
         self._confirmed_close = False
+        self.jobs = ServiceJobs(self)   # the application layer's calls, off the GUI thread
         self.setWindowIcon(app_icon())
         self._build_ui(language)
         self.resize(1100, 760)
@@ -379,7 +381,7 @@ class MainWindow(QMainWindow):
         if outcome is None:
             self.show_picker()
             return
-        self.result_page.scorecard.set_result(outcome.analysis, outcome.persona, outcome.recording)
+        self.result_page.scorecard.set_result(outcome.analysis, outcome.persona, outcome.audio)
         self.stack.setCurrentWidget(self.result_page)
         self.result_page.scorecard.retry_button.setFocus()
 
@@ -446,10 +448,11 @@ class MainWindow(QMainWindow):
         if self.controller.store is None:
             self.show_problem(self.tr("The attempts database is not available, so there is nothing to review."))
             return
-        try:
-            self.review_window = open_review(parent=self, store=self.controller.store, trainee=self.controller.trainee())
-        except StorageError as exc:  # a damaged database: say so here rather than on stderr
-            self.show_problem(problem_of(exc))
+        service = ReviewService(self.controller.store)
+        # a first read in the background: a damaged database is said here, not in an empty review window
+        self.jobs.run("review", lambda _cancel: service.listing({}, "started_at", True, 1),
+                      lambda _count: setattr(self, "review_window", open_review(service, self, self.controller.trainee())),
+                      self.show_problem)
 
     def open_settings(self) -> None:
         from simulator.ui.setup_wizard import SetupWizard
@@ -491,6 +494,7 @@ class MainWindow(QMainWindow):
             event.ignore()      # closed again once the trainee confirms
             self.ask_end_early(self._close_now)
             return
+        self.jobs.wait()
         for task in self.background:
             task.wait()
         self.controller.end_call()

@@ -10,29 +10,17 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
-from simulator.core.live_meters import Band, LiveMeters
+from simulator.core.live_meters import METERS, Band, LiveMeters
+from simulator.ui.meter_text import meter_title
 from simulator.ui.timeline_view import MARKER_STYLE
 
 WINDOW_SECONDS = 30.0   # how much of the call a strip chart shows
 POINTS = 400            # readings kept: the window at the 10 Hz poll, with room to spare
 IN_BAND, OUT_OF_BAND, LINE = "#2f6fb7", "#c0392b", "#9aa7b8"
 BAND_FILL = (39, 174, 96, 60)
-METERS = ("pace", "loudness", "pitch")
 MAX_REACH = 1.5        # band widths the y axis may reach beyond the band
-
-
-def meter_title(name: str, language: str) -> str:
-    unit = {"pace": QCoreApplication.translate("Meters", "chars/min") if language == "zh"
-            else QCoreApplication.translate("Meters", "words/min"),
-            "loudness": QCoreApplication.translate("Meters", "dB vs. your normal level"),
-            "pitch": QCoreApplication.translate("Meters", "semitones vs. your usual pitch")}[name]
-    label = {"pace": QCoreApplication.translate("Meters", "Pace"),
-             "loudness": QCoreApplication.translate("Meters", "Loudness"),
-             "pitch": QCoreApplication.translate("Meters", "Pitch")}[name]
-    return f"{label} ({unit})"
 
 
 class Readings:

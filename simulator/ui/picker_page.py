@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from simulator.core.personas.loader import LoadResult, picker_entries
 from simulator.core.personas.model import Persona
 from simulator.core.personas.picker import PickerEntry, type_label
-from simulator.storage.repository import AttemptSummary
+from simulator.app import AttemptSummary
 
 COPING_GOALS = 3   # how many of the persona's "what works" lines the picker shows as the goal
 MAX_DIFFICULTY = 5  # persona.schema.json

@@ -25,15 +25,16 @@ from PySide6.QtWidgets import (
 
 from simulator.core.analysis.audio import AnalysisInputError
 from simulator.core.facilitation import (
-    BACKGROUND, MOOD_COLOURS, TEXT_COLOURS, TeachableMoment, last_exchange, mark_moment, meter_state,
+    BACKGROUND, MOOD_COLOURS, TEXT_COLOURS, TeachableMoment, last_exchange, mark_moment,
     projector_font_px, projector_screen, redact, timeline_now,
 )
-from simulator.core.live_meters import Band, LiveMeters
+from simulator.core.live_meters import METER_BY_NAME, METERS, Band, LiveMeters
 from simulator.core.personas.loader import PickerEntry, picker_entries
 from simulator.core.personas.model import band_of
 from simulator.ui.assets import app_icon
 from simulator.ui.call_controller import CallController, CallOutcome, Capabilities
 from simulator.ui.messages import text_of
+from simulator.ui.meter_text import meter_title
 from simulator.ui.meters import Readings
 from simulator.ui.timeline_view import clock
 
@@ -41,7 +42,6 @@ POLL_MS = 100
 TRANSCRIPT_LINES = 4
 MOMENTS_SHOWN = 3
 STRIP_SECONDS = 30.0
-METERS = ("pace", "loudness", "pitch")
 ARROWS = {"low": "▼", "high": "▲", "in": "✓"}
 
 
@@ -477,22 +477,15 @@ class ProjectorWindow(QWidget):
                 label.setStyleSheet(f"color: {TEXT_COLOURS['muted']};")
             else:
                 band = meters.bands[name]
-                state = meter_state(value, band.low, band.high)
-                label.setText(f"{self._format(name, value)} {ARROWS[state]}")
+                state = band.state(value)
+                label.setText(f"{METER_BY_NAME[name].format(value)} {ARROWS[state]}")
                 label.setStyleSheet(f"color: {TEXT_COLOURS['in_band' if state == 'in' else 'out_of_band']};")
             if meters is not None:
                 self.strips[name].add(meters.time, value, meters.bands[name])
 
-    def _format(self, name: str, value: float) -> str:
-        if name == "pace":
-            return f"{value:.0f}"
-        return f"{value:+.1f}"
-
     def _captions(self, language: str) -> None:
-        pace_unit = self.tr("chars/min") if language == "zh" else self.tr("words/min")
-        self.meter_captions["pace"].setText(self.tr("Pace (%1)").replace("%1", pace_unit))
-        self.meter_captions["loudness"].setText(self.tr("Loudness (dB)"))
-        self.meter_captions["pitch"].setText(self.tr("Pitch (semitones)"))
+        for name, caption in self.meter_captions.items():
+            caption.setText(meter_title(name, language, short=True))
 
     def _show_idle(self) -> None:
         self.status.setText(self.tr("Ready"))

@@ -4,8 +4,6 @@ simulator.core.review.report; this module only lays it out, with a CJK font so C
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -13,12 +11,11 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QMarginsF, Qt, QUrl
 from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from simulator.core.analysis.audio import AnalysisInputError, load_stereo
+from simulator.app import PreparedReport, ReviewService
 from simulator.core.private_files import private_file
 from simulator.core.review import call_markers
-from simulator.core.review.report import Report, build_report
-from simulator.core.review.stored import review_analysis
-from simulator.storage import AttemptStore
+from simulator.core.review.call_audio import CallAudio
+from simulator.core.review.report import Report
 from simulator.ui.timeline_view import TimelineView
 
 FONT_FAMILIES = ["Noto Sans CJK SC", "Noto Sans SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei", "sans-serif"]
@@ -32,14 +29,9 @@ class ReportError(Exception):
     """The report cannot be written; str() is the user-facing line."""
 
 
-def timeline_picture(analysis: Any, recording: Path | None, size: tuple[int, int] = TIMELINE_SIZE) -> QImage:
-    """The timeline widget rendered off screen: waveforms when the recording can be read, turns, markers."""
-    audio = None
-    if recording is not None:
-        try:
-            audio = load_stereo(recording)
-        except AnalysisInputError:
-            audio = None
+def timeline_picture(analysis: Any, audio: CallAudio | None, size: tuple[int, int] = TIMELINE_SIZE) -> QImage:
+    """The timeline widget rendered off screen: waveforms from the recording the analysis decoded (None: turns
+    and markers only)."""
     view = TimelineView()
     view.setAttribute(Qt.WA_DontShowOnScreen)  # laid out and painted like a shown window, never on screen
     view.caption.hide()
@@ -135,34 +127,14 @@ def write_pdf(report: Report, path: Path, picture: QImage | None = None) -> Path
     return path
 
 
-@dataclass
-class PreparedReport:
-    """Everything a report needs that is slow to get (the stored attempt, a fresh analysis for the
-    timeline's markers); made off the GUI thread, then drawn by write_prepared on it."""
-
-    report: Report
-    analysis: Any
-    recording: Path | None
-
-
-def prepare_report(store: AttemptStore, attempt_id: int, language: str,
-                   personas: dict[str, Any] | None = None, anonymous: bool = False) -> PreparedReport:
-    record = store.get_attempt(attempt_id)
-    recording = store.recording_path(attempt_id)
-    persona = (personas or {}).get(record.persona_id)
-    scenario = next((s for s in getattr(persona, "scenarios", ()) if s.id == record.scenario_id), None)
-    report = build_report(record, language, persona.display_name if persona else None, anonymous,
-                          scenario.title if scenario else None)
-    analysis = review_analysis(record, recording) if (record.timeline or recording is not None) else None
-    return PreparedReport(report, analysis, recording)
-
-
 def write_prepared(prepared: PreparedReport, path: Path) -> Path:
-    picture = timeline_picture(prepared.analysis, prepared.recording) if prepared.analysis is not None else None
+    """Draw a report the review service prepared off the GUI thread."""
+    call = prepared.call
+    picture = timeline_picture(call.analysis, call.audio) if call is not None else None
     return write_pdf(prepared.report, path, picture)
 
 
-def write_attempt_pdf(store: AttemptStore, attempt_id: int, path: Path, language: str,
+def write_attempt_pdf(store: Any, attempt_id: int, path: Path, language: str,
                       personas: dict[str, Any] | None = None, anonymous: bool = False) -> Path:
     """The whole job for one stored attempt, in one go (command line)."""
-    return write_prepared(prepare_report(store, attempt_id, language, personas, anonymous), path)
+    return write_prepared(ReviewService(store).report(attempt_id, language, personas, anonymous), path)

@@ -5,7 +5,6 @@ moments (activating one replays it), praise, the persona's coping notes, the tim
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, QTimer, QUrl, Signal
@@ -15,8 +14,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from simulator.core.analysis.audio import AnalysisInputError, load_stereo
 from simulator.core.review import call_markers, moment_window, next_time, score_band, split_findings
+from simulator.core.review.call_audio import CallAudio
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.clip_player import ClipPlayer, NoRecording
 from simulator.ui.heard_html import said_html
@@ -181,8 +180,9 @@ class ScorecardView(QWidget):
 
     # ------------------------------------------------------------ filling
 
-    def set_result(self, analysis: Any, persona: Any, recording: Path | None) -> None:
-        """Show one attempt: a CallAnalysis, its Persona, and the stereo recording (None: no playback)."""
+    def set_result(self, analysis: Any, persona: Any, audio: CallAudio | None, problem: str = "") -> None:
+        """Show one attempt: a CallAnalysis, its Persona, and the recording as the analysis decoded it (None:
+        no playback; `problem` says why a recording that exists cannot be played)."""
         self.stop()
         card = analysis.scorecard
         self._turns = list(analysis.timeline.turns)
@@ -199,7 +199,7 @@ class ScorecardView(QWidget):
         self._show_advice(False)
         self.praise_list.setHtml(self._findings_html(self.tr("What went well"), praise))
         self._show_coping(persona)
-        audio = self._load_audio(recording)
+        self._use_audio(audio, problem)
         self.timeline.set_call(analysis.timeline, audio, call_markers(analysis))
         self.call_seconds = self.timeline.duration
 
@@ -307,23 +307,17 @@ class ScorecardView(QWidget):
         self.coping_text.setHtml(bullets(self.tr("What works"), coping.works)
                                  + bullets(self.tr("What backfires"), coping.backfires) + notes)
 
-    def _load_audio(self, recording: Path | None):
-        """The recording's channels for waveform and playback, or None with the reason shown."""
-        self.has_audio = False
-        audio = None
-        if recording is None:
+    def _use_audio(self, audio: CallAudio | None, problem: str) -> None:
+        """Hand the decoded channels to the player, or say why there is nothing to play."""
+        self.has_audio = audio is not None
+        if problem:
+            self.status_label.setText(self.tr("The recording cannot be played: %s") % problem)
+        elif audio is None:
             self.status_label.setText(self.tr("No recording of this call: the timeline shows turns and markers only."))
         else:
-            try:
-                audio = load_stereo(recording)
-            except AnalysisInputError as exc:
-                self.status_label.setText(self.tr("The recording cannot be played: %s") % str(exc))
-            else:
-                self.player.set_audio(*audio)
-                self.has_audio = True
-                self.status_label.setText(self.tr("Click a finding or the timeline to hear that moment."))
+            self.player.set_audio(*audio.channels())
+            self.status_label.setText(self.tr("Click a finding or the timeline to hear that moment."))
         self.play_button.setEnabled(self.has_audio)
-        return audio
 
     # ------------------------------------------------------------ playback
 

@@ -10,7 +10,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPen
 from PySide6.QtWidgets import QFrame, QGraphicsRectItem, QLabel, QVBoxLayout
 
-from simulator.core.review import Marker, envelope, next_marker, turns_at
+from simulator.core.review import Envelope, Marker, next_marker, turns_at
+from simulator.core.review.call_audio import CallAudio
 from simulator.core.timeline import Timeline
 from simulator.ui.fit import follow_width
 
@@ -118,18 +119,21 @@ class TimelineView(QFrame):
             f"<span style='color:{colour}'>&#9646;</span>&nbsp;{self.kind_label(kind)}"
             for kind, (colour, _) in MARKER_STYLE.items())
 
-    def set_call(self, timeline: Timeline, audio: tuple[np.ndarray, np.ndarray, int] | None,
+    def set_call(self, timeline: Timeline, audio: CallAudio | tuple[np.ndarray, np.ndarray, int] | None,
                  markers: list[Marker]) -> None:
-        """Draw a call; audio is (customer, trainee, sample rate) or None (turns and markers only)."""
+        """Draw a call; audio is the decoded recording (its envelopes computed on a worker), (customer, trainee,
+        sample rate), or None (turns and markers only)."""
+        if audio is not None and not isinstance(audio, CallAudio):
+            audio = CallAudio.of(*audio)
         self.plot.clear()
         self._timeline = timeline
         self.markers = sorted(markers, key=lambda m: m.time)
-        audio_seconds = 0.0 if audio is None else max(len(audio[0]), len(audio[1])) / audio[2]
+        audio_seconds = 0.0 if audio is None else audio.seconds
         self.duration = max(timeline.duration, audio_seconds, max((m.end or m.time for m in markers), default=0.0))
         self.wave_items = {}
         if audio is not None:
-            for speaker, samples in zip(("customer", "trainee"), audio[:2]):
-                self.wave_items[speaker] = self._draw_wave(speaker, samples, audio[2])
+            for speaker, env in audio.envelopes.items():
+                self.wave_items[speaker] = self._draw_wave(speaker, env)
         self.turn_items = [self._draw_turn(t) for t in timeline.turns]
         self.marker_items = [self._draw_marker_line(m) for m in self.markers]
         self._draw_marker_symbols()
@@ -139,8 +143,7 @@ class TimelineView(QFrame):
         self.plot.setXRange(0.0, end, padding=0.01)
         self.set_playhead(0.0)
 
-    def _draw_wave(self, speaker: str, samples: np.ndarray, sample_rate: int) -> pg.PlotDataItem:
-        env = envelope(samples, sample_rate)
+    def _draw_wave(self, speaker: str, env: Envelope) -> pg.PlotDataItem:
         x, y = env.curve()
         scale = LANE_HALF / env.peak if env.peak > 0 else 0.0
         item = pg.PlotDataItem(x, LANE_CENTER[speaker] + y * scale, pen=pg.mkPen(SPEAKER_COLOUR[speaker], width=1))

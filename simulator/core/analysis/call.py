@@ -101,7 +101,7 @@ def _span(d: Interval) -> dict[str, float]:
 
 def analyze_call(
     timeline: Timeline | None,
-    audio: Path | None = None,
+    audio: Path | Any = None,
     text: str | None = None,
     language: str = "zh",
     persona_type: str | None = None,
@@ -112,7 +112,8 @@ def analyze_call(
     recording with its text. With audio, loudness and pitch are measured and silences inside turns come
     from voice activity; without a timeline, turns are the voice-activity spans of each channel.
     `baseline_db` is the trainee's calibrated speaking level (dBFS); without it loudness is judged
-    against the trainee's own median turn, which cannot catch a trainee loud all call long."""
+    against the trainee's own median turn, which cannot catch a trainee loud all call long. `audio` may also
+    be a recording already decoded (simulator.core.review.call_audio.CallAudio), so review decodes it once."""
     from simulator.core.analysis.phrases import filler_density, find_phrases, pronoun_use
     from simulator.core.analysis.scoring import score_call
 
@@ -126,7 +127,7 @@ def analyze_call(
     if audio is not None:
         with ThreadPoolExecutor(1) as pool:
             # libsndfile decodes without holding the GIL: match the words, when known, meanwhile
-            loading = pool.submit(_load_channels, Path(audio), text is not None)
+            loading = pool.submit(_load_channels, audio, text is not None)
             if timeline is not None and text is None:
                 hits = find_phrases(timeline)
             channels, sr = loading.result()
@@ -171,7 +172,9 @@ def measure_recording(
     return timeline, measures
 
 
-def _load_channels(path: Path, single: bool) -> tuple[dict[str, np.ndarray], int]:
+def _load_channels(path: Path | Any, single: bool) -> tuple[dict[str, np.ndarray], int]:
+    if not isinstance(path, (str, Path)):   # decoded already (CallAudio)
+        return {"customer": path.customer, "trainee": path.trainee}, path.rate
     if single:
         samples, sr = load_mono(path)
         return {"trainee": samples}, sr

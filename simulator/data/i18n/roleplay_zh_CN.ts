@@ -35,6 +35,10 @@
         <translation>在列表中选择一次练习进行回顾。</translation>
     </message>
     <message>
+        <source>Reading the attempt…</source>
+        <translation>正在读取该练习记录…</translation>
+    </message>
+    <message>
         <source>Analysing the call…</source>
         <translation>正在分析通话…</translation>
     </message>
@@ -1129,22 +1133,6 @@ Advice items: %3 → %4</source>
 <context>
     <name>Meters</name>
     <message>
-        <source>chars/min</source>
-        <translation>字/分钟</translation>
-    </message>
-    <message>
-        <source>words/min</source>
-        <translation>词/分钟</translation>
-    </message>
-    <message>
-        <source>dB vs. your normal level</source>
-        <translation>dB，相对平时音量</translation>
-    </message>
-    <message>
-        <source>semitones vs. your usual pitch</source>
-        <translation>半音，相对平时音高</translation>
-    </message>
-    <message>
         <source>Pace</source>
         <translation>语速</translation>
     </message>
@@ -1155,6 +1143,34 @@ Advice items: %3 → %4</source>
     <message>
         <source>Pitch</source>
         <translation>音高</translation>
+    </message>
+    <message>
+        <source>chars/min</source>
+        <translation>字/分钟</translation>
+    </message>
+    <message>
+        <source>words/min</source>
+        <translation>词/分钟</translation>
+    </message>
+    <message>
+        <source>dB</source>
+        <translation>dB</translation>
+    </message>
+    <message>
+        <source>semitones</source>
+        <translation>半音</translation>
+    </message>
+    <message>
+        <source>dB vs. your normal level</source>
+        <translation>dB，相对平时音量</translation>
+    </message>
+    <message>
+        <source>semitones vs. your usual pitch</source>
+        <translation>半音，相对平时音高</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
     </message>
 </context>
 <context>
@@ -1281,6 +1297,10 @@ Advice items: %3 → %4</source>
     <message>
         <source>Not saved</source>
         <translation>未保存</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
     </message>
     <message>
         <source>Saved</source>
@@ -1549,26 +1569,6 @@ Advice items: %3 → %4</source>
         <translation>通话中</translation>
     </message>
     <message>
-        <source>chars/min</source>
-        <translation>字/分钟</translation>
-    </message>
-    <message>
-        <source>words/min</source>
-        <translation>词/分钟</translation>
-    </message>
-    <message>
-        <source>Pace (%1)</source>
-        <translation>语速（%1）</translation>
-    </message>
-    <message>
-        <source>Loudness (dB)</source>
-        <translation>音量（dB）</translation>
-    </message>
-    <message>
-        <source>Pitch (semitones)</source>
-        <translation>音高（半音）</translation>
-    </message>
-    <message>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
@@ -1640,6 +1640,14 @@ Advice items: %3 → %4</source>
     <message>
         <source>Review attempts</source>
         <translation>回顾练习</translation>
+    </message>
+    <message>
+        <source>Working</source>
+        <translation>处理中</translation>
+    </message>
+    <message>
+        <source>Waiting for the attempts database</source>
+        <translation>正在等待练习记录数据库</translation>
     </message>
     <message>
         <source>Attempts</source>
@@ -1792,6 +1800,10 @@ Advice items: %3 → %4</source>
     <message>
         <source>Review</source>
         <translation>回顾</translation>
+    </message>
+    <message>
+        <source>Reading the attempts…</source>
+        <translation>正在读取练习记录…</translation>
     </message>
     <message>
         <source>%s attempt(s)</source>

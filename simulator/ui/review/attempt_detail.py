@@ -1,7 +1,8 @@
 """One attempt in review: a header, the scorecard with the timeline of both voices (click to play from
 there), the transcript (with its correction: play a turn, edit, save, revert) and the manager's notes. The
 call is analysed again in the background for its markers; the scores shown are the stored ones
-(simulator.core.review.stored.review_analysis), re-scored when the transcript is corrected."""
+(simulator.core.review.stored.review_analysis), re-scored when the transcript is corrected. Every read and
+change goes through the review service on a worker thread (simulator.ui.service_jobs)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,8 @@ from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QTextBrowser, QVBox
 
 from simulator.core.review.report import clock
 from simulator.core.review.correction import latest
-from simulator.core.review.stored import StandInPersona, recognised_timeline, record_timeline, review_analysis
-from simulator.storage import AttemptRecord, AttemptStore, StorageError
-from simulator.storage.corrections import correct_turn, revert_turn
-from simulator.ui.background_task import RunningTasks
+from simulator.core.review.stored import StandInPersona, recognised_timeline, record_timeline
+from simulator.app import AttemptRecord, ReviewedCall, ReviewService
 from simulator.ui.heard_html import said_html
 from simulator.ui.recording_problem import shown_problem
 from simulator.ui.review.attempts_model import AttemptsModel
@@ -25,6 +24,7 @@ from simulator.ui.review.correction_editor import CorrectionEditor
 from simulator.ui.review.notes_editor import NotesEditor
 from simulator.ui.review.reviewer import ask_reviewer
 from simulator.ui.scorecard_view import ScorecardView
+from simulator.ui.service_jobs import ServiceJobs
 
 
 class AttemptDetail(QWidget):
@@ -34,14 +34,15 @@ class AttemptDetail(QWidget):
     corrected = Signal(int, object)   # id and new overall score of an attempt whose transcript was corrected
 
 
-    def __init__(self, store: AttemptStore, labels: AttemptsModel, parent=None) -> None:
+    def __init__(self, service: ReviewService, labels: AttemptsModel, jobs: ServiceJobs, parent=None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.service = service
+        self.jobs = jobs
         self.labels = labels   # names, titles and words as the attempts list shows them
         self.personas = labels.personas
         self.record: AttemptRecord | None = None
         self.analysis: Any = None
-        self._tasks = RunningTasks(self)
+        self.wanted: int | None = None   # the attempt asked for last
 
         self.header = QLabel(wordWrap=True)
         self.header.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -62,7 +63,8 @@ class AttemptDetail(QWidget):
         transcript_layout.setContentsMargins(0, 0, 0, 0)
         transcript_layout.addWidget(self.transcript, 1)
         transcript_layout.addWidget(self.corrector)
-        self.notes = NotesEditor(store)
+        self.notes = NotesEditor()
+        self.notes.saveRequested.connect(self._save_notes)
         tabs = QTabWidget()
         tabs.addTab(transcript_pane, self.tr("Tra&nscript"))
         tabs.addTab(self.notes, self.tr("N&otes"))
@@ -83,7 +85,9 @@ class AttemptDetail(QWidget):
         return self.personas.get(record.persona_id) or StandInPersona(record.persona_id)
 
     def clear(self) -> None:
-        self.record, self.analysis = None, None
+        self.record, self.analysis, self.wanted = None, None, None
+        self.jobs.cancel("attempt")
+        self.jobs.cancel("analysis")
         self.scorecard.stop()
         self.header.setText(self.tr("Select an attempt in the list to review it."))
         self.message.setText("")
@@ -94,14 +98,21 @@ class AttemptDetail(QWidget):
         self.scorecard.setEnabled(False)
 
     def show_attempt(self, attempt_id: int) -> None:
-        try:
-            record = self.store.get_attempt(attempt_id)
-            recording = self.store.recording_path(attempt_id)
-        except StorageError as exc:
-            self.clear()
-            self.message.setText(str(exc))
-            return
+        """Read the attempt in the background; it is shown when it arrives, then analysed with its recording."""
         self.scorecard.stop()
+        self.wanted = attempt_id
+        self.message.setText(self.tr("Reading the attempt…"))
+        self.jobs.run("attempt", lambda _cancel: self.service.attempt(attempt_id), self._read,
+                      lambda text: self._not_read(attempt_id, text))
+
+    def _not_read(self, attempt_id: int, text: str) -> None:
+        if attempt_id == self.wanted:
+            self.clear()
+            self.message.setText(text)
+
+    def _read(self, record: AttemptRecord) -> None:
+        if record.id != self.wanted:
+            return
         self.record, self.analysis = record, None
         self.header.setText(self._header_html(record))
         self.transcript.setHtml(self._transcript_html(record))
@@ -112,16 +123,16 @@ class AttemptDetail(QWidget):
         self.scorecard.set_corrected(last.reviewer if last else None, last.corrected_at if last else None)
         self.notes.set_attempt(record.id, record.notes)
         self.message.setText(self.tr("Analysing the call…"))
-        self._tasks.start(lambda: review_analysis(record, recording),
-                          lambda analysis, r=record, p=recording: self._analysed(r, analysis, p),
-                          lambda text, r=record: self._failed(r, text))
+        self.jobs.run("analysis", lambda cancel: self.service.reviewed_call(record, cancel), self._analysed,
+                      lambda text, r=record: self._failed(r, text))
 
-    def _analysed(self, record: AttemptRecord, analysis: Any, recording) -> None:
+    def _analysed(self, call: ReviewedCall) -> None:
+        record = call.record
         if self.record is None or record.id != self.record.id:
             return  # the manager moved on to another attempt meanwhile
-        self.analysis = analysis
+        self.analysis = call.analysis
         self.scorecard.setEnabled(True)
-        self.scorecard.set_result(analysis, self.persona_for(record), recording)
+        self.scorecard.set_result(call.analysis, self.persona_for(record), call.audio, call.problem)
         self.message.setText(shown_problem(record.recording_error) if record.recording_error else "")
         self.shown.emit(record.id)
 
@@ -129,9 +140,10 @@ class AttemptDetail(QWidget):
         if self.record is not None and record.id == self.record.id:
             self.message.setText(self.tr("This call cannot be analysed: %s") % text)
 
-    def wait(self) -> None:
-        """Block until background analyses are done (closing the window, tests)."""
-        self._tasks.wait()
+    def _save_notes(self, attempt_id: int, text: str) -> None:
+        self.jobs.run(None, lambda _cancel: self.service.save_notes(attempt_id, text),
+                      lambda _: self.notes.saved_as(attempt_id, text),
+                      lambda problem: self.notes.not_saved(attempt_id, problem))
 
     def _header_html(self, r: AttemptRecord) -> str:
         score = self.tr("not scored") if r.overall is None else str(r.overall)
@@ -163,33 +175,23 @@ class AttemptDetail(QWidget):
     def _save_correction(self, turn: int, text: str) -> None:
         if self.record is None or (reviewer := self.reviewer()) is None:
             return
-        self._change(lambda store, attempt_id: correct_turn(store, attempt_id, turn, text, reviewer))
+        self._change(lambda attempt_id: self.service.correct(attempt_id, turn, text, reviewer))
 
     def _revert_correction(self, turn: int) -> None:
         if self.record is not None:
-            self._change(lambda store, attempt_id: revert_turn(store, attempt_id, turn))
+            self._change(lambda attempt_id: self.service.revert(attempt_id, turn))
 
-    def _change(self, job: Callable[[AttemptStore, int], AttemptRecord]) -> None:
+    def _change(self, job: Callable[[int], AttemptRecord]) -> None:
         """Store the change and score the call again in the background (with its recording: seconds), then
         show the attempt as it now is."""
         attempt_id = self.record.id
         self.scorecard.stop()
         self.corrector.set_busy(True)
         self.message.setText(self.tr("Scoring the call again with the corrected transcript…"))
+        self.jobs.run(None, lambda _cancel: job(attempt_id), lambda outcome: self._changed(attempt_id, outcome),
+                      lambda text: self._not_changed(attempt_id, text))
 
-        def run() -> AttemptRecord | str:
-            try:
-                return job(self.store, attempt_id)
-            except StorageError as exc:   # a database problem is said, not logged as a bug
-                return str(exc)
-
-        self._tasks.start(run, lambda outcome: self._changed(attempt_id, outcome),
-                          lambda text: self._not_changed(attempt_id, text))
-
-    def _changed(self, attempt_id: int, outcome: AttemptRecord | str) -> None:
-        if isinstance(outcome, str):
-            self._not_changed(attempt_id, outcome)
-            return
+    def _changed(self, attempt_id: int, outcome: AttemptRecord) -> None:
         self.corrected.emit(attempt_id, outcome.overall)
         if self.record is not None and self.record.id == attempt_id:
             self.show_attempt(attempt_id)

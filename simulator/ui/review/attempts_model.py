@@ -2,16 +2,18 @@
 once and scroll smoothly: only the rows the view has reached are fetched (canFetchMore/fetchMore), and a
 click on a header re-sorts in the database (order_by), never in Python. Persona and scenario columns show
 names and titles from the persona files, so they are sorted by those: the model ranks the few distinct
-(persona, scenario) pairs by their shown text and the database orders rows by that rank."""
+(persona, scenario) pairs by their shown text and the database orders rows by that rank. Every read runs
+through the review service on a worker thread; the rows arrive by signal, the GUI thread never waits."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 
-from simulator.storage import AttemptStore, AttemptSummary
+from simulator.app import AttemptPage, AttemptSummary, ReviewService
+from simulator.ui.service_jobs import ServiceJobs
 
 PAGE = 200
 COLUMNS = ("started_at", "trainee", "group", "persona", "scenario", "overall", "ending", "duration", "status")
@@ -22,10 +24,18 @@ ID_ROLE = Qt.UserRole + 1
 
 
 class AttemptsModel(QAbstractTableModel):
-    def __init__(self, store: AttemptStore, parent: QObject | None = None,
-                 personas: dict[str, Any] | None = None) -> None:
+    """`listed` once a refresh's count and first page are shown, `failed(text)` when the store refused."""
+
+    listed = Signal()
+    failed = Signal(str)
+
+    def __init__(self, service: ReviewService, parent: QObject | None = None,
+                 personas: dict[str, Any] | None = None, jobs: ServiceJobs | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.service = service
+        self.jobs = jobs or ServiceJobs(self)
+        self._generation = 0   # a page asked before the last refresh belongs to an older list
+        self._fetching = False
         self.personas = personas or {}  # persona files by id: rows show names and titles, not ids
         self.filters: dict[str, Any] = {}
         self.order_by, self.descending = "started_at", True
@@ -41,21 +51,30 @@ class AttemptsModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Count again and show the first page (after a filter, sort, delete or import)."""
+        """Count again and show the first page (after a filter, sort, delete or import), in the background."""
+        self._generation += 1
+        generation, filters, order_by, descending = self._generation, dict(self.filters), self.order_by, self.descending
+        shown_key = (lambda pairs: self._shown_order(pairs, order_by)) if order_by in ("persona", "scenario") else None
+        self._fetching = True
+        self.jobs.run("list", lambda _cancel: self.service.listing(filters, order_by, descending, PAGE, shown_key),
+                      lambda page: self._listed(generation, page), self._failed)
+
+    def _listed(self, generation: int, page: AttemptPage) -> None:
+        if generation != self._generation:
+            return
         self.beginResetModel()
-        self.shown_order = self._shown_order() if self.order_by in ("persona", "scenario") else None
-        self.total = self.store.count_attempts(**self.filters)
-        self._rows = self._page(0)
+        self.shown_order, self.total, self._rows = page.shown_order, page.total, list(page.rows)
+        self._fetching = False
         self.endResetModel()
+        self.listed.emit()
 
-    def _page(self, offset: int) -> list[AttemptSummary]:
-        return self.store.list_attempts(**self.filters, order_by=self.order_by, descending=self.descending,
-                                        limit=PAGE, offset=offset, shown_order=self.shown_order)
+    def _failed(self, text: str) -> None:
+        self._fetching = False
+        self.failed.emit(text)
 
-    def _shown_order(self) -> dict[Any, int]:
+    def _shown_order(self, pairs: list[tuple[str, str]], order_by: str) -> dict[Any, int]:
         """Position of each persona id (or persona/scenario pair) when sorted by the text its cell shows."""
-        pairs = self.store.persona_scenarios()
-        if self.order_by == "persona":
+        if order_by == "persona":
             keys = sorted({p for p, _ in pairs}, key=lambda p: (self.persona_label(p).casefold(), p))
         else:
             keys = sorted(set(pairs), key=lambda k: (self.scenario_label(*k).casefold(), k))
@@ -71,18 +90,29 @@ class AttemptsModel(QAbstractTableModel):
         return next((s.title for s in scenarios if s.id == scenario_id), scenario_id)
 
     def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: N802 (Qt naming)
-        return not parent.isValid() and len(self._rows) < self.total
+        return not parent.isValid() and not self._fetching and len(self._rows) < self.total
 
     def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: N802 (Qt naming)
-        if parent.isValid():
+        """Ask for the next page; it is appended when it arrives (`listed` is emitted then too)."""
+        if parent.isValid() or self._fetching:
             return
-        page = self._page(len(self._rows))
+        self._fetching = True
+        generation, offset = self._generation, len(self._rows)
+        filters, order_by, descending, shown = dict(self.filters), self.order_by, self.descending, self.shown_order
+        self.jobs.run("page", lambda _cancel: self.service.page(filters, order_by, descending, offset, PAGE, shown),
+                      lambda page: self._fetched(generation, offset, page), self._failed)
+
+    def _fetched(self, generation: int, offset: int, page: list[AttemptSummary]) -> None:
+        if generation != self._generation or offset != len(self._rows):
+            return
+        self._fetching = False
         if not page:
             self.total = len(self._rows)  # someone deleted attempts meanwhile
-            return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
+        else:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+        self.listed.emit()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
         key = SORTABLE.get(COLUMNS[column])

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from simulator.core.review import call_markers, score_band
 from simulator.core.review.compare import ScoreDelta
 from simulator.core.review.stored import record_timeline
-from simulator.storage import AttemptRecord
+from simulator.app import AttemptRecord
 from simulator.ui.fit import FitsWidth
 from simulator.ui.review.attempt_detail import transcript_html
 from simulator.ui.scorecard_view import BAND_COLOUR
@@ -85,7 +85,7 @@ class ComparePane(QWidget):
         self.transcript.setHtml(transcript_html(record_timeline(record).turns, names, empty, hide))
 
     def set_call(self, analysis: Any, audio: Any) -> None:
-        """Draw the analysed call: audio is (customer, trainee, rate) or None (turns and markers only)."""
+        """Draw the analysed call: audio is the decoded recording (CallAudio) or None (turns and markers only)."""
         self.audio = audio
         self.timeline.set_call(analysis.timeline, audio, call_markers(analysis))
         self.play_button.setEnabled(audio is not None)

@@ -6,22 +6,20 @@ again in the background for their markers, as in the attempt view."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from simulator.core.analysis.audio import AnalysisInputError, load_stereo
 from simulator.core.review.compare import Comparison, hidden_name, trainee_numbers
 from simulator.core.review.report import clock
-from simulator.core.review.stored import record_timeline, review_analysis
+from simulator.core.review.stored import record_timeline
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.clip_player import ClipPlayer, NoRecording
-from simulator.storage import AttemptRecord
-from simulator.ui.background_task import RunningTasks
+from simulator.app import AttemptRecord, ReviewedCall, ReviewService
 from simulator.ui.messages import text_of
 from simulator.ui.review.compare_pane import ComparePane, header_html
+from simulator.ui.service_jobs import ServiceJobs
 
 POLL_MS = 50
 
@@ -32,9 +30,10 @@ class CompareView(QWidget):
 
     shown = Signal()
 
-    def __init__(self, labels: Any, criterion_label: Callable[[str], str], player: ClipPlayer | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, labels: Any, criterion_label: Callable[[str], str], service: ReviewService,
+                 jobs: ServiceJobs, player: ClipPlayer | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.service, self.jobs = service, jobs
         self.labels = labels
         self.criterion_label = criterion_label
         self.player = player or ClipPlayer()
@@ -60,15 +59,13 @@ class CompareView(QWidget):
         self.playing: ComparePane | None = None
         self._poll = QTimer(self, interval=POLL_MS)
         self._poll.timeout.connect(self._follow_playback)
-        self._tasks = RunningTasks(self)
         self._round = 0
         self._waiting = 0
 
     # ------------------------------------------------------------ filling
 
-    def set_comparison(self, first: AttemptRecord, second: AttemptRecord, comparison: Comparison,
-                       recordings: tuple[Path | None, Path | None]) -> None:
-        """`first` is the earlier attempt; recordings are the two stereo files (None: turns and markers only)."""
+    def set_comparison(self, first: AttemptRecord, second: AttemptRecord, comparison: Comparison) -> None:
+        """`first` is the earlier attempt; each call's recording is decoded and analysed in the background."""
         self.stop()
         self.comparison, self.records = comparison, (first, second)
         self.title.setText(self.tr("Attempt %1 (%2) compared with attempt %3 (%4)")
@@ -87,8 +84,8 @@ class CompareView(QWidget):
                              .replace("%3", str(comparison.findings[0])).replace("%4", str(comparison.findings[1])))
         self._round += 1
         self._waiting = 2
-        for side, record, recording in zip(self.sides, self.records, recordings):
-            self._analyse(side, record, recording)
+        for index, (side, record) in enumerate(zip(self.sides, self.records)):
+            self._analyse(index, side, record)
 
     def _fill(self) -> None:
         """Headers, scores and transcripts (again when names are hidden or shown)."""
@@ -113,26 +110,21 @@ class CompareView(QWidget):
             side.show_transcript(record, {"customer": persona, "trainee": trainee},
                                  self.tr("No turns were saved for this attempt."), hide)
 
-    def _analyse(self, side: ComparePane, record: AttemptRecord, recording: Path | None) -> None:
-        self._tasks.start(lambda: _analysed_call(record, recording),
-                          lambda result, s=side, n=self._round: self._analysed(s, n, *result),
-                          lambda text, s=side, n=self._round: self._analysed(s, n, None, None, text))
+    def _analyse(self, index: int, side: ComparePane, record: AttemptRecord) -> None:
+        self.jobs.run(f"compare{index}", lambda cancel: self.service.reviewed_call(record, cancel),
+                      lambda call, s=side, n=self._round: self._analysed(s, n, call),
+                      lambda text, s=side, n=self._round: self._analysed(s, n, None, text))
 
-    def _analysed(self, side: ComparePane, round_: int, analysis: Any, audio: Any, problem: str) -> None:
+    def _analysed(self, side: ComparePane, round_: int, call: ReviewedCall | None, problem: str = "") -> None:
         if round_ != self._round:
             return  # another pair was chosen meanwhile
-        if analysis is not None:
-            side.set_call(analysis, audio)
-        if audio is None and not problem:
-            problem = self.tr("No recording of this call.")
+        if call is not None:
+            side.set_call(call.analysis, call.audio)
+            problem = call.problem or ("" if call.audio is not None else self.tr("No recording of this call."))
         side.status.setText(problem)
         self._waiting -= 1
         if self._waiting == 0:
             self.shown.emit()
-
-    def wait(self) -> None:
-        """Block until the background analyses are done (closing the window, tests)."""
-        self._tasks.wait()
 
     # ------------------------------------------------------------ playback
 
@@ -142,7 +134,7 @@ class CompareView(QWidget):
         side.timeline.set_playhead(seconds)
         if side.audio is None:
             return
-        self.player.set_audio(*side.audio)
+        self.player.set_audio(*side.audio.channels())
         try:
             self.player.play_from(side.timeline.playhead_time)
         except (AudioUnavailable, NoRecording) as exc:
@@ -174,13 +166,3 @@ class CompareView(QWidget):
         self.release_audio()
         super().hideEvent(event)
 
-
-def _analysed_call(record: AttemptRecord, recording: Path | None) -> tuple[Any, Any, str]:
-    """(analysis, audio or None, problem text): both slow, so off the GUI thread."""
-    analysis = review_analysis(record, recording)
-    if recording is None:
-        return analysis, None, ""
-    try:
-        return analysis, load_stereo(recording), ""
-    except AnalysisInputError as exc:
-        return analysis, None, str(exc)

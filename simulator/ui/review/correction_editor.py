@@ -1,6 +1,6 @@
 """Correcting the transcript while listening: pick a turn (or click its time in the transcript), play it, edit
 what was said, save; or revert a corrected turn to what the recogniser heard. The widget only edits and asks;
-AttemptDetail stores the correction and re-scores (simulator.storage.corrections)."""
+AttemptDetail stores the correction and re-scores through the review service (simulator.app)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The manager's notes on one attempt, saved to the store with the button or Ctrl+S."""
+"""The manager's notes on one attempt, saved with the button or Ctrl+S: the editor asks (saveRequested), the
+attempt view stores them through the review service and answers with saved_as() or not_saved()."""
 
 from __future__ import annotations
 
@@ -6,15 +7,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
-from simulator.storage import AttemptStore, StorageError
-
 
 class NotesEditor(QWidget):
     saved = Signal(int)
+    saveRequested = Signal(int, str)
 
-    def __init__(self, store: AttemptStore, parent=None) -> None:
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.store = store
         self.attempt_id: int | None = None
         self.edit = QPlainTextEdit(placeholderText=self.tr("Notes for this attempt (seen by managers only)"))
         self.edit.setTabChangesFocus(True)
@@ -41,10 +40,18 @@ class NotesEditor(QWidget):
     def save(self) -> None:
         if self.attempt_id is None:
             return
-        try:
-            self.store.set_notes(self.attempt_id, self.edit.toPlainText())
-        except StorageError as exc:
-            self.status.setText(str(exc))
-            return
-        self.status.setText(self.tr("Saved"))
-        self.saved.emit(self.attempt_id)
+        self.status.setText(self.tr("Saving…"))
+        self.save_button.setEnabled(False)
+        self.saveRequested.emit(self.attempt_id, self.edit.toPlainText())
+
+    def saved_as(self, attempt_id: int, text: str) -> None:
+        """The store has the notes; "Saved" unless they were edited again meanwhile."""
+        self.save_button.setEnabled(True)
+        if attempt_id == self.attempt_id and text == self.edit.toPlainText():
+            self.status.setText(self.tr("Saved"))
+        self.saved.emit(attempt_id)
+
+    def not_saved(self, attempt_id: int, problem: str) -> None:
+        self.save_button.setEnabled(True)
+        if attempt_id == self.attempt_id:
+            self.status.setText(problem)

@@ -1,10 +1,11 @@
 """The manager's review screen: filters and the attempts list on the left; the selected attempt (scorecard,
 timeline, transcript, notes), a comparison of two attempts and a trainee's trend on the right; exports,
-import and deletion in the Attempts menu. Every action has a shortcut and a tooltip."""
+import and deletion in the Attempts menu. Every action has a shortcut and a tooltip. Every read and change of
+the store runs through the review service on a worker thread (a team database across a network never
+freezes the window); the status bar shows a busy indicator while one is under way."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,48 +13,49 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHeaderView, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
-    QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView, QFileDialog, QHeaderView, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter,
+    QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from simulator.core.private_files import private_file
-from simulator.core.review.compare import compare_attempts, ordered
+from simulator.app import ReviewService
+from simulator.core.personas.index import load_persona_index
 from simulator.core.review.trend import trend_series
 from simulator.memory import release_freed_memory
-from simulator.storage import AttemptStore, StorageError, open_store
-from simulator.ui.background_task import BackgroundTask
 from simulator.ui.review.attempt_detail import AttemptDetail
 from simulator.ui.review.attempts_model import COLUMNS, AttemptsModel
 from simulator.ui.review.compare_view import CompareView
 from simulator.ui.review.filter_bar import FilterBar
 from simulator.ui.review.trend_chart import TrendChart
+from simulator.ui.service_jobs import ServiceJobs
 
 SCENARIO_MIN_WIDTH = 120  # pixels the scenario column keeps when the list is fitted (it gives way, the full title
                           # is in its tooltip): every other column is shown whole without scrolling sideways
 
 
-def load_persona_index() -> dict[str, Any]:
-    """Persona id -> Persona from the persona files (names and coping notes); broken files are skipped."""
-    from simulator.core.personas import default_personas_dir, load_personas
-
-    return {p.id: p for p in load_personas(default_personas_dir()).personas}
-
-
 class ReviewWindow(QMainWindow):
-    def __init__(self, store: AttemptStore, parent: QWidget | None = None, trainee: str | None = None) -> None:
+    def __init__(self, service: ReviewService, parent: QWidget | None = None, trainee: str | None = None) -> None:
         """`trainee`: whose trend the Trend tab shows while no attempt is selected (the app's current one)."""
         super().__init__(parent)
-        self._pdf_tasks: list[BackgroundTask] = []
-        self.store = store
+        self.service = service
+        self.jobs = ServiceJobs(self)
         self.current_trainee = trainee
+        self._select: int | None = None   # an attempt to select once its page has arrived
         self.setWindowTitle(self.tr("Review attempts"))
         self.personas = load_persona_index()
         persona_keys = sorted({*self.personas, *(p.type for p in self.personas.values())})
         scenarios = sorted({s.id for p in self.personas.values() for s in p.scenarios})
 
-        self.filter_bar = FilterBar(store.trainees(), persona_keys, scenarios, groups=store.groups())
+        self.filter_bar = FilterBar([], persona_keys, scenarios, groups=[])
         self.filter_bar.changed.connect(self.apply_filters)
-        self.model = AttemptsModel(store, self, self.personas)
+        self.busy = QProgressBar(minimum=0, maximum=0, maximumWidth=120, textVisible=False)
+        self.busy.setAccessibleName(self.tr("Working"))
+        self.busy.setToolTip(self.tr("Waiting for the attempts database"))
+        self.busy.hide()
+        self.statusBar().addPermanentWidget(self.busy)
+        self.jobs.busyChanged.connect(self._busy_changed)
+        self.model = AttemptsModel(service, self, self.personas, self.jobs)
+        self.model.listed.connect(self._listed)
+        self.model.failed.connect(self._warn)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -71,10 +73,10 @@ class ReviewWindow(QMainWindow):
                                         else QHeaderView.ResizeToContents)
         self.count_label = QLabel()
 
-        self.detail = AttemptDetail(store, self.model)
+        self.detail = AttemptDetail(service, self.model, self.jobs)
         self.detail.corrected.connect(self.model.rescored)
         self.detail.notes.saved.connect(lambda _: self.statusBar().showMessage(self.tr("Notes saved"), 3000))
-        self.compare_view = CompareView(self.model, self.detail.scorecard.criterion_label)
+        self.compare_view = CompareView(self.model, self.detail.scorecard.criterion_label, service, self.jobs)
         self.trend_chart = TrendChart()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.detail, self.tr("&Attempt"))
@@ -100,6 +102,7 @@ class ReviewWindow(QMainWindow):
         self.table.addAction(delete)
         self._update_count()
         self._update_actions()
+        self._read_choices()
         self.resize(1500, 900)
 
     def list_width(self) -> int:
@@ -181,34 +184,54 @@ class ReviewWindow(QMainWindow):
     # ------------------------------------------------------------ list
 
     def apply_filters(self, filters: dict[str, Any]) -> None:
-        self._run(lambda: self.model.set_filters(filters))
+        self.model.set_filters(filters)
         self._update_count()
         self.fit_list()
 
     def refresh(self) -> None:
-        trainees = self._run(self.store.trainees)
-        if trainees is not None:
-            self.filter_bar.set_trainees(trainees)
-        groups = self._run(self.store.groups)
-        if groups is not None:
-            self.filter_bar.set_groups(groups)
-        self._run(self.model.refresh)
+        self._read_choices()
+        self.model.refresh()
         self._update_count()
         self.fit_list()
 
+    def _read_choices(self) -> None:
+        """The trainees and groups the filters offer, read in the background."""
+        self.jobs.run("choices", lambda _cancel: self.service.choices(), self._chosen, self._warn)
+
+    def _chosen(self, choices: tuple[list[str], list[str]]) -> None:
+        trainees, groups = choices
+        self.filter_bar.set_trainees(trainees)
+        self.filter_bar.set_groups(groups)
+
+    def _busy_changed(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+
+    def _listed(self) -> None:
+        self._update_count()
+        if self._select is not None:
+            self.select_attempt(self._select)
+
     def _update_count(self) -> None:
-        self.count_label.setText(self.tr("%s attempt(s)") % self.model.total)
+        if self.model._fetching and not self.model.rowCount():
+            self.count_label.setText(self.tr("Reading the attempts…"))
+        else:
+            self.count_label.setText(self.tr("%s attempt(s)") % self.model.total)
 
     def selected_ids(self) -> list[int]:
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
         return [self.model.attempt(r).id for r in rows]
 
     def select_attempt(self, attempt_id: int) -> None:
-        """Select an attempt by id, fetching pages until it is in the list (for tests and links)."""
-        while (row := self.model.row_of(attempt_id)) is None and self.model.canFetchMore():
-            self.model.fetchMore()
+        """Select an attempt by id, asking for pages until it is in the list (for tests and links)."""
+        self._select = attempt_id
+        row = self.model.row_of(attempt_id)
         if row is not None:
+            self._select = None
             self.table.selectRow(row)
+        elif self.model.canFetchMore():
+            self.model.fetchMore()
+        elif not self.model._fetching:
+            self._select = None   # not in this list
 
     def _selection_changed(self, *_: Any) -> None:
         ids = self.selected_ids()
@@ -231,18 +254,13 @@ class ReviewWindow(QMainWindow):
         ids = self.selected_ids()
         if len(ids) != 2:
             return
-        try:
-            first, second = ordered(*(self.store.get_attempt(i) for i in ids))
-            recordings = (self.store.recording_path(first.id), self.store.recording_path(second.id))
-        except StorageError as exc:
-            QMessageBox.warning(self, self.tr("Review"), str(exc))
-            return
         self.detail.scorecard.stop()
         self.tabs.setCurrentWidget(self.compare_view)
         total = sum(self.split.sizes())     # two attempts side by side: the list gives them its room
         narrow = self.split.widget(0).minimumSizeHint().width()
         self.split.setSizes([narrow, total - narrow])
-        self.compare_view.set_comparison(first, second, compare_attempts(first, second), recordings)
+        self.jobs.run("comparison", lambda _cancel: self.service.comparison(*ids),
+                      lambda found: self.compare_view.set_comparison(*found), self._warn)
 
     def show_trend(self) -> None:
         trainee = self.trend_trainee()
@@ -250,8 +268,10 @@ class ReviewWindow(QMainWindow):
             return
         group = self.filter_bar.group.currentData()   # one class's namesake is not another's
         shown = f"{trainee} ({group})" if group else trainee
-        self.trend_chart.set_trend(shown, trend_series(self.store.trainee_trend(trainee, group)))
-        self.tabs.setCurrentWidget(self.trend_chart)
+        self.jobs.run("trend", lambda _cancel: trend_series(self.service.trend(trainee, group)),
+                      lambda series: self.trend_chart.set_trend(shown, series), self._warn)
+        if self.tabs.currentWidget() is not self.trend_chart:
+            self.tabs.setCurrentWidget(self.trend_chart)
 
     def trend_trainee(self) -> str | None:
         """Whose trend the Trend tab shows: the selected attempt's trainee, else the trainee filtered on,
@@ -268,24 +288,21 @@ class ReviewWindow(QMainWindow):
     # ------------------------------------------------------------ export and import
 
     def export_csv(self, path: Path | None = None, anonymous: bool = False) -> None:
-        from simulator.storage.export import export_csv
-
         path = path or self._save_path(self.tr("Export attempts list"), "attempts.csv", self.tr("CSV files (*.csv)"))
         if path is not None:
-            self._run(lambda: export_csv(self.store, path, anonymous=anonymous, **self.model.filters),
+            filters = dict(self.model.filters)
+            self._run(lambda: self.service.export_csv(path, anonymous, filters),
                       lambda count: self.tr("Wrote %1 attempt(s) to %2").replace("%1", str(count))
                       .replace("%2", str(path)))
 
     def export_bundle(self, path: Path | None = None, anonymous: bool = False) -> None:
-        from simulator.storage.export import export_attempt
-
         attempt_id = self._one_selected()
         if attempt_id is None:
             return
         path = path or self._save_path(self.tr("Export attempt"), f"attempt-{attempt_id}.zip",
                                        self.tr("Attempt bundles (*.zip)"))
         if path is not None:
-            self._run(lambda: export_attempt(self.store, attempt_id, path, anonymous=anonymous), self._wrote)
+            self._run(lambda: self.service.export_bundle(attempt_id, path, anonymous), self._wrote)
 
     def export_timeline(self, path: Path | None = None) -> None:
         attempt_id = self._one_selected()
@@ -294,43 +311,41 @@ class ReviewWindow(QMainWindow):
         path = path or self._save_path(self.tr("Export timeline"), f"attempt-{attempt_id}-timeline.json",
                                        self.tr("JSON files (*.json)"))
         if path is not None:
-            self._run(lambda: _write_json(path, self.store.get_attempt(attempt_id).timeline), self._wrote)
+            self._run(lambda: self.service.export_timeline(attempt_id, path), self._wrote)
 
-    def export_pdf(self, language: str, path: Path | None = None, anonymous: bool = False) -> BackgroundTask | None:
-        """The analysis behind the report runs in the background; only drawing the PDF uses the GUI thread."""
-        from simulator.ui.report_pdf import prepare_report, write_prepared
+    def export_pdf(self, language: str, path: Path | None = None, anonymous: bool = False) -> bool:
+        """The report is prepared in the background (the attempt, its recording decoded once, the analysis);
+        only drawing the PDF uses the GUI thread. False when nothing was asked."""
+        from simulator.ui.report_pdf import write_prepared
 
         attempt_id = self._one_selected()
         if attempt_id is None:
-            return None
+            return False
         path = path or self._save_path(self.tr("Export PDF report"), f"attempt-{attempt_id}-{language}.pdf",
                                        self.tr("PDF files (*.pdf)"))
         if path is None:
-            return None
-        task = BackgroundTask(lambda progress, cancel: prepare_report(self.store, attempt_id, language, self.personas,
-                                                                       anonymous), self)
-        task.succeeded.connect(lambda prepared: self._run(lambda: write_prepared(prepared, path), self._wrote))
-        task.failed.connect(lambda message: QMessageBox.warning(self, self.tr("Review"), message))
+            return False
         self.statusBar().showMessage(self.tr("Preparing the report…"))
-        task.start()
-        self._pdf_tasks.append(task)
-        task.finished.connect(lambda: self._pdf_tasks.remove(task))
-        return task
+        personas = self.personas
+        self.jobs.run(None, lambda cancel: self.service.report(attempt_id, language, personas, anonymous, cancel),
+                      lambda prepared: self._draw(lambda: write_prepared(prepared, path), self._wrote), self._warn)
+        return True
 
-    def import_bundle(self, path: Path | None = None) -> int | None:
-        from simulator.storage.export import import_attempt
-
+    def import_bundle(self, path: Path | None = None) -> None:
+        """Import in the background; the new attempt is selected once the list has it."""
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(self, self.tr("Import attempt"), "",
                                                     self.tr("Attempt bundles (*.zip)"))
             path = Path(chosen) if chosen else None
         if path is None:
-            return None
-        new_id = self._run(lambda: import_attempt(self.store, path), lambda new: self.tr("Imported as attempt %s") % new)
-        if new_id is not None:
+            return
+
+        def imported(new_id: int) -> str:
             self.refresh()
             self.select_attempt(new_id)
-        return new_id
+            return self.tr("Imported as attempt %s") % new_id
+
+        self._run(lambda: self.service.import_bundle(path), imported)
 
     # ------------------------------------------------------------ deleting
 
@@ -340,21 +355,29 @@ class ReviewWindow(QMainWindow):
                 self.tr("Delete attempt %s and its recording? This cannot be undone.") % attempt_id):
             return
         self.detail.clear()
-        self._run(lambda: self.store.delete_attempt(attempt_id), lambda _: self.tr("Deleted attempt %s") % attempt_id)
-        self.refresh()
+        self._run(lambda: self.service.delete_attempt(attempt_id), lambda _: self._deleted(
+            self.tr("Deleted attempt %s") % attempt_id))
 
     def delete_trainee(self) -> None:
+        """Count the trainee's attempts in the background, then ask, then delete."""
         attempt_id = self._one_selected()
         if attempt_id is None:
             return
         trainee = self.model.attempt(self.model.row_of(attempt_id)).trainee
-        total = self.store.count_attempts(trainee=trainee)
+        self.jobs.run("count", lambda _cancel: self.service.count(trainee=trainee),
+                      lambda total: self._delete_trainee(trainee, total), self._warn)
+
+    def _delete_trainee(self, trainee: str, total: int) -> None:
         if not self.confirm(self.tr("Delete trainee %1 with all %2 attempt(s) and their recordings? This cannot be "
                                     "undone.").replace("%1", trainee).replace("%2", str(total))):
             return
         self.detail.clear()
-        self._run(lambda: self.store.delete_trainee(trainee), lambda n: self.tr("Deleted %s attempt(s)") % n)
+        self._run(lambda: self.service.delete_trainee(trainee),
+                  lambda n: self._deleted(self.tr("Deleted %s attempt(s)") % n))
+
+    def _deleted(self, message: str) -> str:
         self.refresh()
+        return message
 
     def confirm(self, question: str) -> bool:
         answer = QMessageBox.question(self, self.tr("Please confirm"), question,
@@ -374,43 +397,40 @@ class ReviewWindow(QMainWindow):
     def _wrote(self, path: Path) -> str:
         return self.tr("Wrote %s") % path
 
-    def _run(self, job: Callable[[], Any], done: Callable[[Any], str] | None = None) -> Any:
-        """Run a store or file job; a user-facing error goes to a message box, `done(result)` to the status bar."""
+    def _run(self, job: Callable[[], Any], done: Callable[[Any], str] | None = None) -> None:
+        """Run a store or file job in the background; a user-facing error goes to a message box, `done(result)`
+        to the status bar."""
+        self.jobs.run(None, lambda _cancel: job(), lambda result: self._done(result, done), self._warn)
+
+    def _draw(self, job: Callable[[], Any], done: Callable[[Any], str]) -> None:
+        """A job that must run on the GUI thread (drawing with Qt), its error said like a store's."""
         from simulator.ui.report_pdf import ReportError
 
         try:
             result = job()
-        except (StorageError, ReportError) as exc:
-            QMessageBox.warning(self, self.tr("Review"), str(exc))
-            return None
+        except ReportError as exc:
+            self._warn(str(exc))
+            return
+        self._done(result, done)
+
+    def _done(self, result: Any, done: Callable[[Any], str] | None) -> None:
         if done:
             self.statusBar().showMessage(done(result), 5000)
-        return result
+
+    def _warn(self, text: str) -> None:
+        QMessageBox.warning(self, self.tr("Review"), text)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         self.detail.scorecard.release_audio()
         self.compare_view.release_audio()
-        self.detail.wait()
-        self.compare_view.wait()
-        for task in list(self._pdf_tasks):
-            task.wait()
+        self.jobs.wait()
         super().closeEvent(event)
         release_freed_memory()   # the attempts' recordings and analyses are let go with the window
 
 
-def _write_json(path: Path, data: Any) -> Path:
-    try:
-        with private_file(Path(path), "w", encoding="utf-8") as f:
-            f.write(json.dumps(data, ensure_ascii=False, indent=1))
-    except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
-    return Path(path)
-
-
-def open_review(parent: QWidget | None = None, store: AttemptStore | None = None,
-                trainee: str | None = None) -> ReviewWindow:
-    """Open the review screen on `store` (default: the configured attempts database) and show it."""
-    window = ReviewWindow(store or open_store(), parent, trainee)
+def open_review(service: ReviewService, parent: QWidget | None = None, trainee: str | None = None) -> ReviewWindow:
+    """Open the review screen on the attempts the service reads, and show it."""
+    window = ReviewWindow(service, parent, trainee)
     window.setAttribute(Qt.WA_DeleteOnClose)
     window.show()
     return window

@@ -1,0 +1,113 @@
+"""The Qt side of the application layer: each service call runs on a worker thread (BackgroundTask) and its
+result comes back to the GUI thread by signal. A newer job under the same key cancels the older one and its
+result is dropped (the manager clicked on); `busyChanged` drives the window's busy indicator."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from time import monotonic
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, Signal
+
+from simulator.app import Cancelled, StoreProblem
+from simulator.ui.background_task import BackgroundTask
+
+Job = Callable[[threading.Event], Any]
+
+
+@dataclass(frozen=True)
+class _Failure:
+    text: str
+
+
+class _Dropped:
+    """A cancelled job's outcome: delivered to nobody."""
+
+
+def _outcome(job: Job, cancel: threading.Event) -> Any:
+    from simulator.ui.report_pdf import ReportError
+
+    try:
+        return job(cancel)
+    except Cancelled:
+        return _Dropped()
+    except (StoreProblem, ReportError) as exc:   # said to the user, not logged as a bug
+        return _Failure(str(exc))
+
+
+class ServiceJobs(QObject):
+    busyChanged = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._running: list[BackgroundTask] = []
+        self._latest: dict[str, BackgroundTask] = {}
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def run(self, key: str | None, job: Job, done: Callable[[Any], None],
+            failed: Callable[[str], None] | None = None) -> BackgroundTask:
+        """Start `job(cancel)` on a worker; `done(result)` or `failed(text)` on the GUI thread, unless a newer
+        job with the same `key` was started meanwhile (None: never superseded)."""
+        if key is not None and (older := self._latest.get(key)) is not None:
+            older.cancel()
+        task = BackgroundTask(lambda _progress, cancel: _outcome(job, cancel), self)
+        if key is not None:
+            self._latest[key] = task
+        task.succeeded.connect(lambda outcome, t=task: self._deliver(key, t, outcome, done, failed))
+        task.failed.connect(lambda text, t=task: self._deliver(key, t, _Failure(text), done, failed))
+        task.finished.connect(lambda t=task: self._forget(key, t))
+        self._running.append(task)
+        if len(self._running) == 1:
+            self.busyChanged.emit(True)
+        task.start()
+        return task
+
+    def cancel(self, key: str) -> None:
+        if (task := self._latest.pop(key, None)) is not None:
+            task.cancel()
+
+    def _deliver(self, key: str | None, task: BackgroundTask, outcome: Any, done: Callable[[Any], None],
+                 failed: Callable[[str], None] | None) -> None:
+        if isinstance(outcome, _Dropped) or task.cancel_event.is_set():
+            return
+        if key is not None and self._latest.get(key) is not task:
+            return
+        if isinstance(outcome, _Failure):
+            if failed is not None:
+                failed(outcome.text)
+            return
+        done(outcome)
+
+    def _forget(self, key: str | None, task: BackgroundTask) -> None:
+        self._running.remove(task)
+        if key is not None and self._latest.get(key) is task:
+            del self._latest[key]
+        task.deleteLater()
+        if not self._running:
+            self.busyChanged.emit(False)
+
+    def settle(self, timeout: float = 120.0) -> None:
+        """Run the event loop until no job is running and every result was delivered (closing, tests)."""
+        loop = QEventLoop()
+        deadline = monotonic() + timeout
+        while monotonic() < deadline:
+            for task in list(self._running):
+                task.wait(20)
+            loop.processEvents(QEventLoop.AllEvents, 20)
+            if not self._running:
+                loop.processEvents(QEventLoop.AllEvents, 20)
+                if not self._running:
+                    return
+        raise TimeoutError("service jobs still running")
+
+    def wait(self) -> None:
+        """Block until the running jobs end, without delivering their results (closing a window)."""
+        for task in list(self._running):
+            task.cancel()
+            task.wait()
