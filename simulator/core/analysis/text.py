@@ -6,6 +6,7 @@ width; matching has to see one canonical form, and a pinyin form that survives h
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import unicodedata
@@ -15,6 +16,9 @@ from typing import Any
 from opencc import OpenCC
 
 _T2S = OpenCC("t2s")
+# pypinyin copies its two dictionaries on import unless this is set, so that its load_*_dict functions could
+# change the copies; nothing here changes them, and the copies would only take memory (~2 MiB).
+os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
 # NFKC already turns full-width ，！？；：（） and digits into ASCII; these are the marks it leaves alone.
 _PUNCT = str.maketrans({"。": ".", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'", "…": "...", "—": "-", "～": "~"})
 _SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff])\s+(?=[\u3400-\u4dbf\u4e00-\u9fff])")
