@@ -6,7 +6,6 @@ width; matching has to see one canonical form, and a pinyin form that survives h
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import unicodedata
@@ -16,9 +15,6 @@ from typing import Any
 from opencc import OpenCC
 
 _T2S = OpenCC("t2s")
-# pypinyin copies its two dictionaries on import unless this is set, so that its load_*_dict functions could
-# change the copies; nothing here changes them, and the copies would only take memory (~2 MiB).
-os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
 # NFKC already turns full-width ，！？；：（） and digits into ASCII; these are the marks it leaves alone.
 _PUNCT = str.maketrans({"。": ".", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'", "…": "...", "—": "-", "～": "~"})
 _SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff])\s+(?=[\u3400-\u4dbf\u4e00-\u9fff])")
@@ -124,7 +120,9 @@ def normalise(text: str, language: str) -> str:
 def to_pinyin(text: str, tones: bool = False) -> list[str]:
     """Pinyin (toneless, or with tone numbers: bao4), one item per Chinese character; runs of other characters kept as one item.
 
-    pypinyin loads its phrase dictionary on import (a quarter of a second), so only Chinese text pays for it."""
+    pypinyin loads its phrase dictionary on import (about half a second, held compactly by pinyin_data), so only
+    Chinese text pays for it."""
+    import simulator.core.analysis.pinyin_data  # noqa: F401  (before pypinyin: it loads pypinyin's data compactly)
     from pypinyin import Style, lazy_pinyin
 
     return lazy_pinyin(text, style=Style.TONE3 if tones else Style.NORMAL)
