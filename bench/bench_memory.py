@@ -167,6 +167,8 @@ def run() -> list[Row]:
     result = measure()
     for name, memory in result["stages"].items():
         print(f"{name}: resident {memory['rss']:.0f} MiB, peak {memory['peak']:.0f} MiB", file=sys.stderr)
+    print("peak after each call (MiB): " + ", ".join(f"{call['peak']:.0f}" for call in result["calls"]),
+          file=sys.stderr)
     first, last, review = result["calls"][0], result["calls"][-1], result["after_review"]
     return [
         Row("peak memory after the first spoken call (Korean model)", first["peak"], "MiB"),

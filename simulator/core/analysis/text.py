@@ -120,7 +120,9 @@ def normalise(text: str, language: str) -> str:
 def to_pinyin(text: str, tones: bool = False) -> list[str]:
     """Pinyin (toneless, or with tone numbers: bao4), one item per Chinese character; runs of other characters kept as one item.
 
-    pypinyin loads its phrase dictionary on import (a quarter of a second), so only Chinese text pays for it."""
+    pypinyin loads its phrase dictionary on import (about half a second, held compactly by pinyin_data), so only
+    Chinese text pays for it."""
+    import simulator.core.analysis.pinyin_data  # noqa: F401  (before pypinyin: it loads pypinyin's data compactly)
     from pypinyin import Style, lazy_pinyin
 
     return lazy_pinyin(text, style=Style.TONE3 if tones else Style.NORMAL)
