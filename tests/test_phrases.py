@@ -351,3 +351,26 @@ def test_customer_lists_find_insults_and_dwelling(language: str, text: str, cate
 
     lists = load_customer_lists(language)
     assert bool(match_patterns(normalise(text, language), lists[category], lists)) is expected
+
+
+@pytest.mark.parametrize(("language", "text", "explained"), [
+    ("en", "Let me check the policy on that with my team.", False),
+    ("en", "I'm not going to hide behind the policy.", False),
+    ("en", "Your contract says the minimum term is eighteen months.", True),
+    ("en", "The contract ends on the fourth of June, so there's no fee after that.", True),
+    ("en", "You can either keep the contract at a lower speed or leave without the fee.", False),
+    ("zh", "合同里的内容我们一起来看看。", False),
+    ("zh", "您提到合同第五条，我马上核对一下。", False),
+    ("zh", "合同约定的是三年期，现在才过了一年半。", True),
+])
+def test_a_rule_only_named_explains_nothing_without_what_it_says(language: str, text: str, explained: bool) -> None:
+    assert ("explain_rule" in cats(text, language)) is explained
+
+
+def test_a_named_rule_needs_content_beside_it_in_its_own_sentence() -> None:
+    lists = parse_phrase_lists({"meta": {"gap": 20}, "explain_rule": {
+        "named": ["policy"], "content": ["re:\\d+"], "phrases": ["the rule is"]}}, "en")
+    assert [c for c, _, _ in find_in_text("The policy gives you 14 days.", "en", lists)] == ["explain_rule"]
+    assert find_in_text("About the policy. You have 14 days.", "en", lists) == []
+    assert find_in_text("I read the policy.", "en", lists) == []
+    assert [c for c, _, _ in find_in_text("The rule is simple.", "en", lists)] == ["explain_rule"]

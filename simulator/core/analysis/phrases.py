@@ -116,6 +116,14 @@ class Category:
             found = self._tagged[tag] = Patterns(p for p in self.patterns if p.tag == tag)
         return found
 
+    def untagged(self, tag: str) -> Patterns:
+        """Every pattern but those of one tag (a tag that qualifies the others rather than counting itself)."""
+        key = "-" + tag
+        found = self._tagged.get(key)
+        if found is None:
+            found = self._tagged[key] = Patterns(p for p in self.patterns if p.tag != tag)
+        return found
+
 
 class PartIndex:
     """Every part of one language's lists, so that a text is asked once which of them it holds, by its
@@ -608,7 +616,9 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
     said = Said(norm)
     out: list[Match] = []
     for name, category in lists.categories.items():
-        if name not in DERIVED:
+        if name == "explain_rule":
+            out += _explained(said, category, lists, dropped)
+        elif name not in DERIVED:
             out += match_patterns(said, category, lists, dropped=dropped)
     apologies = [m for m in out if m.category == "apology"]
     sincere, cancelled = _cancelled(apologies, lists, said)
@@ -643,6 +653,35 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
     return norm, out
 
 
+def _explained(said: Said, cat: Category, lists: PhraseLists, dropped: list[NearMiss] | None) -> list[Match]:
+    """Rules explained. A rule only named (tag `named`: "policy", "the terms", 合同里, 规定) explains nothing by
+    itself: asked about, checked, blamed or quoted back it is only the topic. It counts when its sentence also
+    says what the rule holds (tag `content`: a number, a condition, a standard, what it covers, means or says)."""
+    found = match_patterns(said, cat, lists, cat.untagged("content"), dropped)
+    if not any(m.tag == "named" for m in found):
+        return found
+    content = match_patterns(said, cat, lists, cat.tagged("content"))
+    starts = [m.start for m in content]
+    stops = Stops(said.text)
+    kept = []
+    for m in found:
+        if m.tag != "named" or _said_of(m, content, starts, stops, lists.gap):
+            kept.append(m)
+    _tell(dropped, found, kept, "a rule only named, with nothing it says")
+    return kept
+
+
+def _said_of(named: Match, content: list[Match], starts: list[int], stops: Stops, gap: int) -> bool:
+    """Content beside the named rule (not inside it), in its sentence and within twice `gap` characters: the nearest
+    one after it, or one of the two before it (kept matches do not overlap, so only those can end before it)."""
+    s, e = max(stops.sentence_start(named.start), named.start - 2 * gap), min(stops.sentence_end(named.end), named.end + 2 * gap)
+    after = bisect_left(starts, named.end)
+    if after < len(content) and content[after].start < e:
+        return True
+    before = bisect_left(starts, named.start)
+    return any(content[j].start >= s and content[j].end <= named.start for j in range(max(before - 2, 0), before))
+
+
 def _one_verdict(out: list[Match], stops: Stops, dropped: list[NearMiss] | None) -> list[Match]:
     """Where two verdicts describe one act, keep the one that says what it was: a rule quoted after "sorry,
     but" or in a sentence with a taboo phrase ("我也没办法，这是公司规定") is an excuse, not an explanation; a
@@ -663,12 +702,16 @@ def _one_verdict(out: list[Match], stops: Stops, dropped: list[NearMiss] | None)
 
 def _offered(out: list[Match], stops: Stops, dropped: list[NearMiss] | None) -> list[Match]:
     """A time or a refund inside a choice offered ("today at three or tomorrow at ten?", "rebook, or take a full
-    refund?") is an option, not yet a commitment or a promise."""
+    refund?") is an option, not yet a commitment or a promise; a contract only named in the clause of one ("or
+    wait until the contract ends") explains no rule."""
     choices = _Cover((s, e) for m in out if m.category == "options"
                      for s, e in [(stops.sentence_start(m.start), stops.sentence_end(m.end))] if s < e)
+    offered = [stops.clause(m.start, m.end) for m in out if m.category == "options"]
+    chosen = _Cover((s, e) for s, e in offered if s < e)
     kept = [m for m in out if not ((m.tag == "commitment" or m.category == "over_promise")
-                                   and choices.overlaps((m.start, m.start + 1)))]
-    _tell(dropped, out, kept, "a time offered as one of several choices")
+                                   and choices.overlaps((m.start, m.start + 1))
+                                   or m.tag == "named" and chosen.overlaps((m.start, m.start + 1)))]
+    _tell(dropped, out, kept, "a time, a refund or a contract offered as one of several choices")
     return kept
 
 
