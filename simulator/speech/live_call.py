@@ -5,6 +5,12 @@ microphone blocks to the recorder and the recogniser; a meter tap measures pace,
 one dialogue thread owns the CallSession, so the session needs no locks. Results go to a CallListener
 (the Qt bridge turns them into signals).
 
+Speech onset and offset come from voice activity on the microphone blocks (simulator.speech.vad), not from the
+recogniser: the trainee's turn starts at the onset (the moment the live dead-air marker, the latency and the
+scorecard all measure from), and at each offset the recogniser is asked for its words at once; the turn then ends
+after a short silence when they form a complete reply, a longer one when they stop mid-phrase, and always within
+the cap (simulator.core.turn_taking).
+
 A pause stops playback and listening. So that the pause is not the trainee's dead air, the customer
 repeats its last line on resume (the reply is timed from that line), and the paused spans are kept in
 the timeline's extra["pauses"] for review.
@@ -27,12 +33,17 @@ from simulator.core.live_meters import LiveMarker, LiveMarkers, LiveMeters, Live
 from simulator.core.messages import Message, problem_of
 from simulator.core.personas.model import band_of
 from simulator.core.timeline import Word
+from simulator.core.turn_taking import EndOfTurnSettings, turn_over
 from simulator.speech.audio_io import CallClock, Microphone, Player
 from simulator.speech.meter_tap import MeterTap
 from simulator.speech.models import ModelError
 from simulator.speech.recognizer import RecognizedWords, StreamingRecognizer, load_model
 from simulator.speech.recorder import CallRecorder
 from simulator.speech.tts import SpeechRenderer, load_audio
+from simulator.speech.vad import MicrophoneVad, rises_before
+
+
+TICK = 0.1   # seconds between the dialogue thread's checks of silences and monologues
 
 
 class CallListener(Protocol):
@@ -46,10 +57,16 @@ class CallListener(Protocol):
 
 @dataclass
 class LiveCallOptions:
-    end_of_turn_silence: float = 1.2     # seconds of silence that end the trainee's turn
+    end_of_turn_silence: float = 1.6     # seconds of silence that end a turn whose words stop mid-phrase
     push_to_talk: bool = False           # the turn ends on release instead of on silence
     recording: Path | None = None
     baseline_loudness_db: float | None = None  # the trainee's calibrated level (dBFS); None: measured live
+    end_of_turn_short: float = 0.65      # ... and a turn whose words form a complete reply
+    end_of_turn_cap: float = 2.0         # no turn stays open longer after the voice stopped
+
+    def end_of_turn(self) -> EndOfTurnSettings:
+        long = min(self.end_of_turn_silence, self.end_of_turn_cap)
+        return EndOfTurnSettings(min(self.end_of_turn_short, long), long, self.end_of_turn_cap)
 
 
 @dataclass
@@ -59,8 +76,11 @@ class _Pending:
     words: list[Word]
     texts: list[str]
     start: float
-    last_voice: float
+    last_voice: float                     # where the silence that may end the turn is timed from
     cut_in: CustomerLine | None = None    # the customer cut into this turn before any of it was recognised
+    onset: float | None = None            # voice activity: the turn's first speech onset
+    speaking: bool = False                # voice activity: speech under way now
+    rising: bool = False                  # the pitch rose at the latest offset
 
 
 class LiveCall:
@@ -89,6 +109,8 @@ class LiveCall:
         self._paused = threading.Event()
         self._utterances: list[str] = []       # listen thread: finals of the turn in progress, for the meters
         self._prefetched: set[str] = set()     # mood bands whose voice the persona's lines were queued in
+        self._heard_until: float | None = None # listen thread: call time up to which voice activity was judged
+        self.turn_ends: list[tuple[float, float]] = []  # (voice offset, audio time the turn was ended at) per turn
         self.markers = LiveMarkers(session.thresholds, listening=microphone is not None and model_path is not None)
         self.meter_tap: MeterTap | None = None
         if microphone is not None:
@@ -205,6 +227,8 @@ class LiveCall:
         blocks = self.microphone.subscribe()
         self._load_model()
         recognizer: StreamingRecognizer | None = None
+        vad = MicrophoneVad(self.microphone.sample_rate, self.options.baseline_loudness_db)
+        recent: list[tuple[float, np.ndarray]] = []     # the last second of audio, for the pitch at an offset
         while not self._stopping.is_set():
             if self._flush.is_set():
                 self._flush.clear()
@@ -223,18 +247,36 @@ class LiveCall:
                 self.recorder.add_trainee(call_time, block)
                 self._report(self.recorder.error)
             if self._model_path is None or (self.options.push_to_talk and not self._talk_held):
+                self._heard_until = call_time + len(block) / self.microphone.sample_rate
                 continue
             if recognizer is None:
                 recognizer = StreamingRecognizer(self._model_path, time_offset=call_time)
+            edges = vad.block(call_time, block)
+            recent = [*recent[-9:], (call_time, block)]
             partial, final = recognizer.accept(_shift(block))
             if partial:
-                self._commands.put(("voice", self.clock.now()))
                 self.listener.partial(partial)
             if final is not None and final.text:
                 self._commands.put(("final", final))
                 self._utterances.append(final.text)
+            for edge in edges:
+                if edge.kind == "onset":
+                    self._commands.put(("onset", edge.time))
+                else:       # the words now, not at the recogniser's own endpoint; then the offset they end at
+                    self._flush_words(recognizer)
+                    self._commands.put(("offset", (edge.time, rises_before(recent, edge.time, vad.sample_rate))))
+            self._heard_until = vad.heard_until
+            self._commands.put(("heard", vad.heard_until))
             if self.meter_tap is not None:
                 self.meter_tap.heard(self._utterances, partial)
+
+    def _flush_words(self, recognizer: StreamingRecognizer) -> None:
+        """The recogniser's words up to a voice offset, as a final utterance; it goes on with the same stream
+        (its word times run on), so the turn's next words need no new recogniser."""
+        final = recognizer.finish()
+        if final is not None and final.text:
+            self._commands.put(("final", final))
+            self._utterances.append(final.text)
 
     def _end_utterance(self, recognizer: StreamingRecognizer | None, then: str | None) -> StreamingRecognizer | None:
         """Flush what the recogniser still holds as a final utterance, then queue `then`; a new recogniser
@@ -249,12 +291,15 @@ class LiveCall:
         return None
 
     def _dialogue_loop(self) -> None:
+        ticked = self.clock.now()
         while True:
             try:
-                kind, payload = self._commands.get(timeout=0.1)
+                kind, payload = self._commands.get(timeout=TICK)
             except queue.Empty:
+                kind, payload = "tick", None
+            if self.clock.now() - ticked >= TICK:      # also while commands keep coming (every audio block)
+                ticked = self.clock.now()
                 self._tick()
-                continue
             if kind == "stop":
                 return
             if self.session.ending is not None:
@@ -269,8 +314,14 @@ class LiveCall:
                 self._say(self.session.opening())
             elif kind == "typed":
                 self._reply(*self.session.typed_reply(str(payload), self.clock.now()))
-            elif kind == "voice":
-                self._heard(float(payload))
+            elif kind == "onset":
+                self._onset(float(payload))  # type: ignore[arg-type]
+            elif kind == "offset":
+                self._offset(*payload)  # type: ignore[misc]
+            elif kind == "heard":
+                self._end_of_turn_check(float(payload))  # type: ignore[arg-type]
+            elif kind == "tick":
+                continue
             elif kind == "final":
                 self._utterance(payload)  # type: ignore[arg-type]
             elif kind == "turn_end":
@@ -298,24 +349,75 @@ class LiveCall:
             mood = self.session.mood
             self._say(CustomerLine(last.text, mood, band_of(mood), "resume"))
 
-    def _heard(self, when: float) -> None:
+    def _heard(self, when: float) -> _Pending:
         self.markers.trainee_speaking(when)
         if self._pending is None:
             self._pending = _Pending([], [], when, when)
-        self._pending.last_voice = when
+        return self._pending
+
+    def _onset(self, when: float) -> None:
+        """Voice activity: the trainee started speaking at `when` (the turn's start, if it is a new turn)."""
+        pending = self._pending
+        if pending is not None and pending.texts and not pending.speaking and not self._customer_talking(when):
+            cue = self._reply_of(pending)
+            if self.session.is_listening_cue(cue):
+                self._pending = None        # a 嗯 near the end of the line, then the reply: two things
+                self.listener.trainee_turn(self.session.listening_cue(cue))
+        pending = self._heard(when)
+        if pending.onset is None:
+            pending.onset = pending.start = when
+        pending.speaking = True
+
+    def _offset(self, when: float, rising: bool) -> None:
+        """Voice activity: speech stopped at `when`; the recogniser's words up to it came just before."""
+        pending = self._pending
+        if pending is not None:
+            pending.speaking = False
+            pending.last_voice = when
+            pending.rising = rising
 
     def _utterance(self, utt: RecognizedWords) -> None:
         pending = self._pending
-        if pending is not None and pending.texts and not self._customer_talking(utt.start):
+        if pending is not None and pending.texts and pending.onset is None and not self._customer_talking(utt.start):
             cue = self._reply_of(pending)
             if self.session.is_listening_cue(cue):   # a 嗯 near the end of the line, then the reply: two things
                 self._pending = None
                 self.listener.trainee_turn(self.session.listening_cue(cue))
-        self._heard(utt.end)
-        assert self._pending is not None
-        self._pending.start = min(self._pending.start, utt.start)
-        self._pending.words += utt.words
-        self._pending.texts.append(utt.text)
+        pending = self._heard(utt.start)
+        if pending.onset is None:                    # no voice activity (typed test input, a voice under the gate)
+            pending.start = min(pending.start, utt.start)
+            pending.last_voice = max(pending.last_voice, utt.end)
+        pending.words += utt.words
+        pending.texts.append(utt.text)
+
+    def _audio_now(self) -> float:
+        """The call time the microphone has been judged up to (the clock without one): silences are timed on
+        the audio, so a late block never makes a silence look longer than it was."""
+        now = self.clock.now()
+        if not self._listening():
+            return now
+        return min(now, self._heard_until or 0.0)
+
+    def _listening(self) -> bool:
+        """Speech reaches the call through the microphone and the recogniser (not typed only)."""
+        return self.microphone is not None and self._model_path is not None
+
+    def _end_of_turn_check(self, heard_until: float) -> None:
+        pending = self._pending
+        if pending is None or pending.speaking or self.options.push_to_talk or self._paused.is_set():
+            return
+        silent_for = heard_until - pending.last_voice
+        settings = self.options.end_of_turn()
+        if self._listening_cue(pending):             # a 嗯 under the customer's line: no reply to wait for
+            over = silent_for >= settings.short
+        elif not pending.texts:                      # a noise with no words: nothing to answer, nothing kept open
+            over = pending.onset is not None and silent_for >= settings.cap
+        else:
+            over = turn_over(silent_for, " ".join(pending.texts), self.session.persona.language, pending.rising,
+                             settings)
+        if over:
+            self.turn_ends.append((pending.last_voice, heard_until))
+            self._finish_turn()
 
     def _report(self, problem: str | None) -> None:
         """Tell the user once about a device or disk problem; the call goes on (typing still works)."""
@@ -328,13 +430,13 @@ class LiveCall:
             self._report(self.player.error)
         now = self.clock.now()
         if self.session.ending is None and not self._paused.is_set():
-            marker = self.markers.silence(now)
+            marker = self.markers.silence(self._audio_now())
             if marker is not None:
                 self.listener.marker(marker)
         pending = self._pending
         if pending is None:
             return
-        cut_in = self.session.monologue_check(now - pending.start)
+        cut_in = self.session.monologue_check(self._audio_now() - pending.start)
         if cut_in is not None:
             if pending.texts or self.microphone is None or self._model_path is None:
                 self._finish_turn(cut_in)
@@ -342,8 +444,8 @@ class LiveCall:
                 pending.cut_in = cut_in
                 self._flush.set()
             return
-        if not self.options.push_to_talk and pending.texts and now - pending.last_voice >= self.options.end_of_turn_silence:
-            self._finish_turn()
+        if not self._listening():              # no microphone: the words' own times and the clock
+            self._end_of_turn_check(now)
 
     def _finish_turn(self, cut_in: CustomerLine | None = None) -> None:
         """End the trainee's turn; `cut_in` is what the customer says to stop a monologue, before answering."""
@@ -351,7 +453,7 @@ class LiveCall:
         cut_in = cut_in or (pending.cut_in if pending is not None else None)
         self._utterances = []
         reading = self.meter_tap.finish_turn() if self.meter_tap is not None else None
-        if pending is None or not pending.texts:
+        if pending is None or not (pending.texts or cut_in is None and self._listening_cue(pending)):
             if cut_in is not None:
                 self._say(cut_in)
             return
@@ -364,6 +466,11 @@ class LiveCall:
             self.listener.trainee_turn(self.session.listening_cue(reply))
             return
         self._reply(reply, cut_in)
+
+    def _listening_cue(self, pending: _Pending) -> bool:
+        """A listening sound: short speech under the customer's line, of listener tokens or of no words at all
+        (a hum is in few recognisers' vocabularies)."""
+        return (pending.texts or pending.onset is not None) and self.session.is_listening_cue(self._reply_of(pending))
 
     @staticmethod
     def _reply_of(pending: _Pending, measured: frozenset[Event] = frozenset()) -> TraineeReply:

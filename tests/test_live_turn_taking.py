@@ -1,0 +1,152 @@
+"""Turn-taking on the real stack: espeak-ng speech played into the PulseAudio virtual microphone, voice activity
+on the microphone blocks, the Korean Vosk model for the words, the customer played through the virtual speaker.
+The live call and the scorecard measure the same moments; no turn stays open past the cap."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from simulator.core.analysis.call import analyze_call
+from simulator.core.call_session import CallSession
+from simulator.core.personas.loader import default_personas_dir, load_persona
+from simulator.core.personas.model import Persona
+from simulator.speech.audio_io import CallClock, Microphone, Player
+from simulator.speech.live_call import LiveCall, LiveCallOptions
+from simulator.speech.resample import resample
+from simulator.speech.tts import SpeechRenderer
+from tests.call_listener import Collector
+from tests.missing import missing_part
+
+RATE = 16000
+REPLY = "여보세요. 제가 확인해 보겠습니다."
+
+
+def speak(tmp_path: Path, name: str, text: str, voice: str = "ko", rate: int = 150, gain: float = 0.3) -> Path:
+    """espeak-ng speech as a 16 kHz WAV (what the virtual microphone is given)."""
+    if shutil.which("espeak-ng") is None:
+        missing_part("espeak-ng is not installed")
+    raw = tmp_path / f"{name}.raw.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(raw), text], check=True, timeout=30)
+    samples, source_rate = soundfile.read(raw, dtype="float32")
+    wav = tmp_path / f"{name}.wav"
+    soundfile.write(wav, resample(samples, source_rate, RATE) * gain, RATE, subtype="PCM_16")
+    return wav
+
+
+def calm_persona() -> Persona:
+    """The stubborn caller, starting calm enough that three turns never end the call."""
+    persona = load_persona(default_personas_dir() / "zh" / "stubborn.toml")
+    return dataclasses.replace(persona, mood=dataclasses.replace(persona.mood, initial=45.0, escalate_at=100.0))
+
+
+def wait_until(clock: CallClock, moment: float) -> None:
+    while clock.now() < moment:
+        time.sleep(0.01)
+
+
+def speech_spans(channel: np.ndarray, rate: int, threshold: float = 0.01, join: float = 0.8) -> list[tuple[float, float]]:
+    """Where the signal is above `threshold` in 10 ms steps, joined over gaps shorter than `join` s (the pause
+    between the reply's two sentences)."""
+    step = rate // 100
+    loud = [float(np.abs(channel[i:i + step]).max()) > threshold for i in range(0, channel.size - step, step)]
+    spans: list[list[float]] = []
+    for n, on in enumerate(loud):
+        if not on:
+            continue
+        t = n / 100
+        if spans and t - spans[-1][1] < join:
+            spans[-1][1] = t + 0.01
+        else:
+            spans.append([t, t + 0.01])
+    return [(a, b) for a, b in spans]
+
+
+def test_live_latency_and_dead_air_are_the_scorecards(pulse, ko_model, tmp_path):
+    """One reply ~2.4 s after the customer stops (a late reply, no dead air), one ~3.6 s after (dead air): the
+    live marker, the latency the customer reacted to and the scorecard of the recording agree within 0.1 s,
+    and the turns start where the speech starts in the microphone signal."""
+    reply = speak(tmp_path, "reply", REPLY)
+    clock, heard = CallClock(), Collector()
+    session = CallSession(calm_persona(), seed=3)
+    call = LiveCall(session, SpeechRenderer(tmp_path / "tts"), heard,
+                    LiveCallOptions(recording=tmp_path / "call.flac"), clock=clock,
+                    player=Player(clock), microphone=Microphone(clock), model_path=ko_model)
+    waits = (2.2, 3.5)
+    call.start()
+    try:
+        for n, wait in enumerate(waits, start=1):
+            heard.wait(lambda: len(heard.customer) >= n, 60)
+            wait_until(clock, heard.customer[-1][3] + wait)
+            pulse.play_into_mic(reply)
+            heard.wait(lambda: len(heard.trainee) >= n and len(heard.customer) > n, 30)
+        call.wait_for_playback()
+    finally:
+        recording = call.stop()
+    assert not heard.problems
+    analysis = analyze_call(session.timeline, audio=recording, language="zh", persona_type=session.persona.type)
+    turns = session.timeline.turns
+    customer_ends = [t.end for t in turns if t.speaker == "customer"]
+
+    live = [a.latency for a in heard.trainee]
+    assert live == pytest.approx(analysis.measures.latencies, abs=0.1)
+    assert live[0] < session.thresholds.dead_air < live[1]     # paplay starts a little after it is asked to
+
+    # Marked while it lasted: the silence of 3.5 s only (the dead-air threshold is 3 s), where the scorecard has it.
+    silences = [m for m in heard.markers if m.kind == "dead_air" and min(abs(m.time - e) for e in customer_ends) < 0.01]
+    scorecard_dead = [d for d in analysis.measures.dead_air if d.duration >= session.thresholds.dead_air]
+    assert len(silences) == len(scorecard_dead) == 1, heard.markers
+    assert silences[0].time == pytest.approx(scorecard_dead[0].start, abs=0.1)
+    assert silences[0].time == pytest.approx(customer_ends[1], abs=0.01)
+    # The first reply is slow (over max_latency) on both sides: marked at its start once assessed, not as a silence.
+    slow = session.thresholds.max_latency
+    assert live[0] > slow and analysis.measures.latencies[0] > slow
+    assert [m.time for m in heard.markers if m not in silences] == pytest.approx([heard.trainee[0].start])
+
+    # The turns start at the voice onset: where the trainee's speech starts in the recording's right channel.
+    audio, rate = soundfile.read(recording, dtype="float32")
+    spoken = speech_spans(audio[:, 1], rate)
+    trainee = [t for t in turns if t.speaker == "trainee"]
+    assert len(spoken) == len(trainee) == 2
+    for turn, (start, end) in zip(trainee, spoken):
+        assert turn.start == pytest.approx(start, abs=0.1)
+
+
+def test_a_turn_never_stays_open_past_the_cap_after_the_voice_stops(pulse, ko_model, tmp_path):
+    """Both end-of-turn silences set far above the cap: every turn still ends 2 s after the voice offset (in
+    audio time; on the wall clock within the recogniser's flush and a block), and the offset is where the
+    speech ends in the microphone signal."""
+    reply = speak(tmp_path, "reply", REPLY)
+    clock, heard = CallClock(), Collector()
+    session = CallSession(calm_persona(), seed=3)
+    call = LiveCall(session, SpeechRenderer(tmp_path / "tts"), heard,
+                    LiveCallOptions(end_of_turn_silence=5.0, end_of_turn_short=5.0, recording=tmp_path / "call.flac"),
+                    clock=clock, player=Player(clock), microphone=Microphone(clock), model_path=ko_model)
+    decided: list[float] = []
+    call.start()
+    try:
+        for n in (1, 2):
+            heard.wait(lambda: len(heard.customer) >= n, 60)
+            wait_until(clock, heard.customer[-1][3] + 0.5)
+            pulse.play_into_mic(reply)
+            heard.wait(lambda: len(heard.trainee) >= n, 30)
+            decided.append(clock.now())
+            heard.wait(lambda: len(heard.customer) > n, 30)
+        call.wait_for_playback()
+    finally:
+        recording = call.stop()
+    assert not heard.problems
+    audio, rate = soundfile.read(recording, dtype="float32")
+    spoken = speech_spans(audio[:, 1], rate)
+    assert len(call.turn_ends) == len(spoken) == 2
+    for (offset, ended), at, (_, speech_end) in zip(call.turn_ends, decided, spoken):
+        assert offset == pytest.approx(speech_end, abs=0.15)
+        assert 2.0 <= ended - offset <= 2.1 + 1e-6        # judged at the end of each 0.1 s block
+        assert at - offset < 2.6
