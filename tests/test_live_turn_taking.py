@@ -17,7 +17,8 @@ import soundfile
 from simulator.core.analysis.call import analyze_call
 from simulator.core.call_session import CallSession
 from simulator.core.personas.loader import default_personas_dir, load_persona
-from simulator.core.personas.model import Persona
+from simulator.core.events import Event
+from simulator.core.personas.model import Persona, band_of
 from simulator.speech.audio_io import CallClock, Microphone, Player
 from simulator.speech.live_call import LiveCall, LiveCallOptions
 from simulator.speech.resample import resample
@@ -150,3 +151,94 @@ def test_a_turn_never_stays_open_past_the_cap_after_the_voice_stops(pulse, ko_mo
         assert offset == pytest.approx(speech_end, abs=0.15)
         assert 2.0 <= ended - offset <= 2.1 + 1e-6        # judged at the end of each 0.1 s block
         assert at - offset < 2.6
+
+
+class TimedCollector(Collector):
+    """Also notes the call time at which each marker was raised."""
+
+    def __init__(self, clock: CallClock) -> None:
+        super().__init__()
+        self.clock = clock
+        self.marked_at: list[float] = []
+
+    def marker(self, marker) -> None:
+        self.marked_at.append(self.clock.now())
+        super().marker(marker)
+
+
+def angry_at(mood: float) -> Persona:
+    """The angry caller in the mood band of `mood`, opening with its longest line (room to be talked over)."""
+    persona = load_persona(default_personas_dir() / "zh" / "angry_threatening.toml")
+    scenario = persona.scenarios[0]
+    longest = max(scenario.opening, key=len)
+    return dataclasses.replace(persona, mood=dataclasses.replace(persona.mood, initial=mood),
+                               scenarios=(dataclasses.replace(scenario, opening=(longest,)),))
+
+
+def level_db(samples: np.ndarray) -> float:
+    return 10 * np.log10(float(np.mean(np.square(samples, dtype=np.float64))) + 1e-12)
+
+
+@pytest.mark.parametrize(("mood", "behaviour"), [(10.0, "yield"), (60.0, "finish"), (85.0, "snap_back")])
+def test_talking_over_the_customer_raises_the_marker_and_the_personas_barge_in(pulse, ko_model, tmp_path, mood,
+                                                                                behaviour):
+    persona = angry_at(mood)
+    assert persona.barge_in.behaviour(band_of(mood)) == behaviour
+    talk = speak(tmp_path, "talk", "안녕하세요 저는 고객센터 상담원입니다 잠시만요", rate=140)
+    clock = CallClock()
+    heard = TimedCollector(clock)
+    session = CallSession(persona, persona.scenarios[0].id, seed=4)
+    call = LiveCall(session, SpeechRenderer(tmp_path / "tts"), heard, LiveCallOptions(recording=tmp_path / "call.flac"),
+                    clock=clock, player=Player(clock), microphone=Microphone(clock), model_path=ko_model)
+    call.start()
+    try:
+        heard.wait(lambda: heard.customer, 60)
+        _, _, line_start, line_end = heard.customer[0]
+        assert line_end - line_start > 3.5
+        wait_until(clock, line_start + 0.6)
+        pulse.play_into_mic(talk)
+        heard.wait(lambda: heard.trainee, 30)
+        call.wait_for_playback()
+    finally:
+        recording = call.stop()
+    assert not heard.problems
+    turns = session.timeline.turns
+    (trainee,) = [t for t in turns if t.speaker == "trainee"]
+    opening = turns[0]
+
+    # The interruption is marked live, once, at the turn's start, within 0.3 s of its becoming one (its words
+    # or the backchannel limit, whichever came first); the scorecard's rule agrees.
+    interruptions = [m for m in heard.markers if m.kind == "interruption"]
+    assert len(interruptions) == 1, (heard.markers, session.timeline.turns)
+    marker = interruptions[0]
+    marked_at = heard.marked_at[heard.markers.index(marker)]
+    assert marker.time == pytest.approx(trainee.start)
+    assert marked_at - trainee.start <= session.thresholds.backchannel_max + 0.3
+    assert Event.INTERRUPTION in heard.trainee[0].events
+
+    audio, rate = soundfile.read(recording, dtype="float32")
+    left = audio[:, 0]
+    full = line_end - line_start
+    assert opening.end < line_end - 0.5, "the line was not played to its end"
+    # The recording holds what was played: sound up to where the timeline says the opening stopped, then none
+    # until the customer's next line.
+    following = next(t for t in turns if t.speaker == "customer" and t.start > opening.start)
+    loud = lambda a, b: float(np.abs(left[int(a * rate):int(b * rate)]).max())   # noqa: E731
+    assert loud(opening.end - 0.35, opening.end - 0.05) > 0.05
+    assert following.start >= opening.end - 0.05
+    if following.start - opening.end > 0.3:
+        assert loud(opening.end + 0.1, following.start - 0.02) < 0.01, (turns, marked_at)
+    assert loud(following.start + 0.05, following.start + 0.4) > 0.05
+    if behaviour == "yield":
+        assert opening.end - marked_at < 0.4          # stopped at once (what the speaker had queued plays out)
+        assert [t.extra.get("trigger") for t in turns if t.speaker == "customer"][1] != "barge_in"
+    elif behaviour == "finish":
+        assert opening.end - marked_at > 0.25          # to the end of the clause ...
+        before = left[int((marked_at - 0.6) * rate):int((marked_at - 0.05) * rate)]
+        after = left[int((marked_at + 0.3) * rate):int((opening.end - 0.05) * rate)]
+        assert level_db(after) - level_db(before) > 2.0   # ... louder
+    else:
+        snap = next(t for t in turns if t.speaker == "customer" and t.extra.get("trigger") == "barge_in")
+        assert snap.text in persona.barge_in.lines
+        assert snap.start - marked_at < 0.6 and snap.start < trainee.end   # said over the trainee
+        assert opening.end - marked_at < 0.4

@@ -155,3 +155,71 @@ def test_a_rising_pitch_is_told_from_a_falling_or_level_one() -> None:
     assert not pitch_rises_at_end(times, falling)
     assert not pitch_rises_at_end(times, level)
     assert not pitch_rises_at_end(times[:3], rising[:3])                            # too little voiced pitch
+
+
+# -- barge-in: the rule, the persona setting and the live marker ----------------------------------------------
+
+def test_what_bids_for_the_turn_over_the_customer() -> None:
+    from simulator.core.analysis.thresholds import load_thresholds
+    from simulator.core.turn_taking import is_barge_in
+
+    thr = load_thresholds()
+    assert not is_barge_in("", 0.4, thr)                    # a hum with no words yet
+    assert not is_barge_in("嗯嗯，对", 0.8, thr)            # listener tokens within the backchannel limit
+    assert not is_barge_in("이", 0.3, thr)                  # one short word: a hum the recogniser named
+    assert is_barge_in("", thr.backchannel_max + 0.05, thr)   # longer than any backchannel, words or not
+    assert is_barge_in("不是这样的", 0.6, thr)              # words that are no backchannel
+    assert is_barge_in("喂", 0.7, thr)                      # one word, longer than a hum
+
+
+def _persona_text(replace: tuple[str, str]) -> str:
+    text = (Path(__file__).resolve().parents[1] / "personas" / "zh" / "angry_threatening.toml").read_text(encoding="utf-8")
+    assert replace[0] in text
+    return text.replace(*replace)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (('furious = "snap_back"\nlines = ["你让我说完！", "我话还没说完呢！", "你先听我说完！"]', 'furious = "snap_back"'),
+     "barge_in.lines: required when a band snaps back (furious)"),
+    (('angry = "finish"', 'angry = "shout"'), "barge_in.angry: 'shout' is not one of: yield, finish, snap_back"),
+    (('calm = "yield"\nannoyed = "yield"\nangry', 'clam = "yield"\nannoyed = "yield"\nangry'), "barge_in.clam: unknown field"),
+])
+def test_a_wrong_barge_in_setting_is_named_with_its_line(tmp_path: Path, change, message: str) -> None:
+    from simulator.core.personas.errors import PersonaFileError
+    from simulator.core.personas.loader import load_persona
+
+    path = tmp_path / "p.toml"
+    text = _persona_text(change)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PersonaFileError) as caught:
+        load_persona(path)
+    (error,) = caught.value.errors
+    assert message in str(error)
+    section = text.splitlines().index("[barge_in]") + 1
+    assert error.line is not None and section <= error.line <= section + 5      # a line of the [barge_in] table
+
+
+def test_the_shipped_personas_barge_in_by_band() -> None:
+    from simulator.core.personas.loader import default_personas_dir, load_persona
+
+    angry = load_persona(default_personas_dir() / "zh" / "angry_threatening.toml").barge_in
+    assert [angry.behaviour(b) for b in ("calm", "annoyed", "angry", "furious")] == ["yield", "yield", "finish", "snap_back"]
+    assert "你让我说完！" in angry.lines
+    en = load_persona(default_personas_dir() / "en" / "angry_threatening.toml").barge_in
+    assert "Let me finish!" in en.lines
+    stubborn = load_persona(default_personas_dir() / "zh" / "stubborn.toml").barge_in
+    assert stubborn.behaviour("furious") == "finish" and not stubborn.lines
+
+
+def test_an_interruption_marked_live_is_not_marked_again_by_the_turns_assessment() -> None:
+    from simulator.core.analysis.thresholds import load_thresholds
+    from simulator.core.events import Event, TurnAssessment
+    from simulator.core.live_meters import LiveMarkers
+
+    markers = LiveMarkers(load_thresholds(), listening=True)
+    live = markers.interrupted(5.0, "不是这样的")
+    assert (live.kind, live.time) == ("interruption", 5.0)
+    assessed = TurnAssessment("不是这样的", events=frozenset({Event.INTERRUPTION, Event.TABOO}), start=5.0, end=6.0)
+    assert [m.kind for m in markers.turn(assessed)] == ["taboo"]
+    later = TurnAssessment("等一下", events=frozenset({Event.INTERRUPTION}), start=9.0, end=9.8)
+    assert [m.kind for m in markers.turn(later)] == ["interruption"]

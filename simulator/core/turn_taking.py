@@ -17,6 +17,9 @@ from typing import Literal
 
 import numpy as np
 
+from simulator.core.analysis.thresholds import Thresholds
+from simulator.core.analysis.timing import is_listening_cue
+
 FRAME_SECONDS = 0.02        # webrtcvad takes 10, 20 or 30 ms frames; 20 ms is its usual compromise
 
 # Frames below this level are never speech, whatever the frame classifier says (digital silence, hiss).
@@ -185,3 +188,12 @@ def frame_dbfs(samples: np.ndarray) -> float:
     x = np.asarray(samples, dtype=np.float64) / 32768.0
     power = float(np.mean(x * x)) if x.size else 0.0
     return 10.0 * math.log10(power) if power > 1e-12 else -120.0
+
+
+def is_barge_in(text: str, speaking_for: float, thresholds: Thresholds) -> bool:
+    """Speech over the customer's line that bids for the turn: longer than a backchannel can be, or words
+    that are no backchannel (嗯 / 对 / "right", or one short word a hum was recognised as). Decided while the
+    trainee still speaks, from the words recognised so far."""
+    if speaking_for > thresholds.backchannel_max:
+        return True
+    return bool(text.strip()) and not is_listening_cue(text, speaking_for, thresholds)

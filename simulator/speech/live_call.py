@@ -33,7 +33,8 @@ from simulator.core.live_meters import LiveMarker, LiveMarkers, LiveMeters, Live
 from simulator.core.messages import Message, problem_of
 from simulator.core.personas.model import band_of
 from simulator.core.timeline import Word
-from simulator.core.turn_taking import EndOfTurnSettings, turn_over
+from simulator.core.analysis.timing import customer_talking_at
+from simulator.core.turn_taking import EndOfTurnSettings, is_barge_in, turn_over
 from simulator.speech.audio_io import CallClock, Microphone, Player
 from simulator.speech.meter_tap import MeterTap
 from simulator.speech.models import ModelError
@@ -44,6 +45,7 @@ from simulator.speech.vad import MicrophoneVad, rises_before
 
 
 TICK = 0.1   # seconds between the dialogue thread's checks of silences and monologues
+FINISH_GAIN = 1.6   # about 4 dB: a customer who finishes the clause it was talked over in raises its voice
 
 
 class CallListener(Protocol):
@@ -81,6 +83,8 @@ class _Pending:
     onset: float | None = None            # voice activity: the turn's first speech onset
     speaking: bool = False                # voice activity: speech under way now
     rising: bool = False                  # the pitch rose at the latest offset
+    partial: str = ""                     # the words being recognised now
+    barged: bool = False                  # started over the customer's line and bid for the turn
 
 
 class LiveCall:
@@ -110,6 +114,10 @@ class LiveCall:
         self._utterances: list[str] = []       # listen thread: finals of the turn in progress, for the meters
         self._prefetched: set[str] = set()     # mood bands whose voice the persona's lines were queued in
         self._heard_until: float | None = None # listen thread: call time up to which voice activity was judged
+        self._to_recogniser: queue.Queue[tuple[str, object]] = queue.Queue()   # listen -> recognise thread
+        self._words_until = float("-inf")      # dialogue thread: the voice offset the recogniser's words reach
+        self._closed_until = float("-inf")     # dialogue thread: the voice offset of the last turn ended on silence
+        self.late_words: list[RecognizedWords] = []   # words that came after the cap had ended their turn
         self.turn_ends: list[tuple[float, float]] = []  # (voice offset, audio time the turn was ended at) per turn
         self.markers = LiveMarkers(session.thresholds, listening=microphone is not None and model_path is not None)
         self.meter_tap: MeterTap | None = None
@@ -133,8 +141,10 @@ class LiveCall:
                 self.player.on_played = self.recorder.add_customer
             self.player.start()
         if self.microphone is not None:
+            self._load_model()              # before listening: words that come seconds late would miss their turn
             self.microphone.start()
             self._spawn(self._listen_loop, "listen")
+            self._spawn(self._recognise_loop, "recognise")
             assert self.meter_tap is not None
             self.meter_tap.start()
         self._spawn(self._dialogue_loop, "dialogue")
@@ -223,16 +233,16 @@ class LiveCall:
             self._report(Message("model.recognition_off", problem=exc.args[0]))
 
     def _listen_loop(self) -> None:
+        """Voice activity in step with the microphone; the recogniser gets the blocks on its own thread, so a
+        slow recogniser delays the words, never an onset, an offset or a marker."""
         assert self.microphone is not None
         blocks = self.microphone.subscribe()
-        self._load_model()
-        recognizer: StreamingRecognizer | None = None
         vad = MicrophoneVad(self.microphone.sample_rate, self.options.baseline_loudness_db)
         recent: list[tuple[float, np.ndarray]] = []     # the last second of audio, for the pitch at an offset
         while not self._stopping.is_set():
             if self._flush.is_set():
                 self._flush.clear()
-                recognizer = self._end_utterance(recognizer, "turn_end")
+                self._to_recogniser.put(("end", "turn_end"))
             try:
                 call_time, block = blocks.get(timeout=0.1)
             except queue.Empty:
@@ -241,7 +251,7 @@ class LiveCall:
                     return
                 continue
             if self._paused.is_set():
-                recognizer = self._end_utterance(recognizer, None)
+                self._to_recogniser.put(("end", None))
                 continue
             if self.recorder is not None:
                 self.recorder.add_trainee(call_time, block)
@@ -249,24 +259,49 @@ class LiveCall:
             if self._model_path is None or (self.options.push_to_talk and not self._talk_held):
                 self._heard_until = call_time + len(block) / self.microphone.sample_rate
                 continue
-            if recognizer is None:
-                recognizer = StreamingRecognizer(self._model_path, time_offset=call_time)
+            self._to_recogniser.put(("block", (call_time, block)))
             edges = vad.block(call_time, block)
             recent = [*recent[-9:], (call_time, block)]
-            partial, final = recognizer.accept(_shift(block))
-            if partial:
-                self.listener.partial(partial)
-            if final is not None and final.text:
-                self._commands.put(("final", final))
-                self._utterances.append(final.text)
             for edge in edges:
                 if edge.kind == "onset":
                     self._commands.put(("onset", edge.time))
                 else:       # the words now, not at the recogniser's own endpoint; then the offset they end at
-                    self._flush_words(recognizer)
+                    self._to_recogniser.put(("flush", edge.time))
                     self._commands.put(("offset", (edge.time, rises_before(recent, edge.time, vad.sample_rate))))
             self._heard_until = vad.heard_until
             self._commands.put(("heard", vad.heard_until))
+
+    def _recognise_loop(self) -> None:
+        """The recogniser's thread: words and partial text from the blocks the listening thread passes on; at
+        each voice offset ("flush") the words up to it, then ("words", offset) to say they are all in."""
+        recognizer: StreamingRecognizer | None = None
+        while not self._stopping.is_set():
+            try:
+                kind, payload = self._to_recogniser.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if kind == "end":
+                recognizer = self._end_utterance(recognizer, payload)  # type: ignore[arg-type]
+                continue
+            if self._model_path is None:
+                if kind == "flush":
+                    self._commands.put(("words", payload))
+                continue
+            if kind == "flush":
+                if recognizer is not None:
+                    self._flush_words(recognizer)
+                self._commands.put(("words", payload))
+                continue
+            call_time, block = payload  # type: ignore[misc]
+            if recognizer is None:
+                recognizer = StreamingRecognizer(self._model_path, time_offset=call_time)
+            partial, final = recognizer.accept(_shift(block))
+            if partial:
+                self.listener.partial(partial)
+                self._commands.put(("partial", partial))
+            if final is not None and final.text:
+                self._commands.put(("final", final))
+                self._utterances.append(final.text)
             if self.meter_tap is not None:
                 self.meter_tap.heard(self._utterances, partial)
 
@@ -319,7 +354,14 @@ class LiveCall:
             elif kind == "offset":
                 self._offset(*payload)  # type: ignore[misc]
             elif kind == "heard":
+                self._barge_in_check(float(payload))  # type: ignore[arg-type]
                 self._end_of_turn_check(float(payload))  # type: ignore[arg-type]
+            elif kind == "words":
+                self._words_until = max(self._words_until, float(payload))  # type: ignore[arg-type]
+            elif kind == "partial":
+                if self._pending is not None:
+                    self._pending.partial = str(payload)
+                    self._barge_in_check(self._audio_now())
             elif kind == "tick":
                 continue
             elif kind == "final":
@@ -377,6 +419,9 @@ class LiveCall:
             pending.rising = rising
 
     def _utterance(self, utt: RecognizedWords) -> None:
+        if utt.end <= self._closed_until:     # words of a turn the cap ended before the recogniser caught up
+            self.late_words.append(utt)
+            return
         pending = self._pending
         if pending is not None and pending.texts and pending.onset is None and not self._customer_talking(utt.start):
             cue = self._reply_of(pending)
@@ -389,6 +434,38 @@ class LiveCall:
             pending.last_voice = max(pending.last_voice, utt.end)
         pending.words += utt.words
         pending.texts.append(utt.text)
+        pending.partial = ""
+
+    def _barge_in_check(self, heard_until: float) -> None:
+        """Speech that started over the customer's line and is no backchannel: the interruption marker at once,
+        and the customer reacts as the persona does in its mood band (persona file [barge_in])."""
+        pending = self._pending
+        if pending is None or pending.barged or pending.onset is None or self.player is None:
+            return
+        customer = [t for t in self.session.timeline.turns if t.speaker == "customer"]
+        if not self.player.is_playing() or customer_talking_at(pending.onset, customer,
+                                                               self.session.thresholds.min_overlap) is None:
+            return
+        speaking_for = (heard_until if pending.speaking else pending.last_voice) - pending.onset
+        text = " ".join([*pending.texts, pending.partial]).strip()
+        if not is_barge_in(text, speaking_for, self.session.thresholds):
+            return
+        pending.barged = True
+        self.listener.marker(self.markers.interrupted(pending.onset, text or "…"))
+        band = band_of(self.session.mood)
+        behaviour = self.session.persona.barge_in.behaviour(band)
+        if behaviour == "finish":
+            self._trim_customer(self.player.finish_clause(FINISH_GAIN), at_least=pending.onset)
+            return
+        self.player.stop_playback()
+        self._trim_customer(self.player.audible_until, at_least=pending.onset)
+        lines = self.session.persona.barge_in.lines
+        if behaviour == "snap_back" and lines:
+            said = sum(1 for t in customer if t.extra.get("trigger") == "barge_in")
+            self._say(CustomerLine(lines[said % len(lines)], self.session.mood, band, "barge_in"))
+            snapped = self.session.timeline.last("customer")
+            if snapped is not None:          # said over the trainee, who is still talking: no silence follows
+                self.markers.trainee_speaking(snapped.end)
 
     def _audio_now(self) -> float:
         """The call time the microphone has been judged up to (the clock without one): silences are timed on
@@ -408,7 +485,10 @@ class LiveCall:
             return
         silent_for = heard_until - pending.last_voice
         settings = self.options.end_of_turn()
-        if self._listening_cue(pending):             # a 嗯 under the customer's line: no reply to wait for
+        if pending.onset is not None and self._words_until < pending.last_voice - 1e-6:
+            # the recogniser has not given the words up to the offset yet: only the cap ends the turn now
+            over = silent_for >= settings.cap
+        elif self._listening_cue(pending):             # a 嗯 under the customer's line: no reply to wait for
             over = silent_for >= settings.short
         elif not pending.texts:                      # a noise with no words: nothing to answer, nothing kept open
             over = pending.onset is not None and silent_for >= settings.cap
@@ -417,6 +497,7 @@ class LiveCall:
                              settings)
         if over:
             self.turn_ends.append((pending.last_voice, heard_until))
+            self._closed_until = pending.last_voice
             self._finish_turn()
 
     def _report(self, problem: str | None) -> None:
@@ -465,7 +546,7 @@ class LiveCall:
         if cut_in is None and self.session.is_listening_cue(reply):
             self.listener.trainee_turn(self.session.listening_cue(reply))
             return
-        self._reply(reply, cut_in)
+        self._reply(reply, cut_in, barged=pending.barged)
 
     def _listening_cue(self, pending: _Pending) -> bool:
         """A listening sound: short speech under the customer's line, of listener tokens or of no words at all
@@ -481,8 +562,8 @@ class LiveCall:
         last = self.session.timeline.last("customer")
         return last is not None and last.start <= when < last.end
 
-    def _reply(self, reply: TraineeReply, cut_in: CustomerLine | None = None) -> None:
-        if not reply.typed and self.player is not None and self.player.is_playing():
+    def _reply(self, reply: TraineeReply, cut_in: CustomerLine | None = None, barged: bool = False) -> None:
+        if not reply.typed and not barged and self.player is not None and self.player.is_playing():
             self.player.stop_playback()
             self._trim_customer(reply.start)
         if cut_in is not None:
@@ -495,8 +576,11 @@ class LiveCall:
         if self.session.ending is not None:
             self.listener.ended(self.session.ending)
 
-    def _trim_customer(self, cut: float) -> None:
+    def _trim_customer(self, cut: float, at_least: float | None = None) -> None:
+        """The customer's line ends at `cut` (no earlier than `at_least`): it was stopped there."""
         last = self.session.timeline.last("customer")
+        if at_least is not None:
+            cut = max(cut, at_least)
         if last is not None and last.end > cut:
             last.end = max(last.start, cut)
 

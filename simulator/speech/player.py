@@ -30,6 +30,30 @@ START_TIMEOUT = 5.0
 OUTPUT_LATENCY = 0.2
 
 
+CLAUSE_PAUSE = 0.12  # seconds of near-silence inside a rendered line that end a clause (espeak-ng: 0.2+ at a comma)
+QUIET = 10 ** (-45 / 20)
+
+
+def _next_pause(audio: np.ndarray, start: int, rate: int, pause: float) -> int:
+    """The first sample at or after `start` that begins a run of `pause` s below -45 dBFS (the line's end if none)."""
+    step = rate // 100
+    need = max(1, int(round(pause * 100)))
+    quiet = 0
+    for at in range(start, audio.size - step + 1, step):
+        if float(np.sqrt(np.mean(np.square(audio[at:at + step], dtype=np.float64)))) < QUIET:
+            quiet += 1
+            if quiet >= need:
+                return at - (need - 1) * step
+        else:
+            quiet = 0
+    return audio.size
+
+
+def _louder(samples: np.ndarray, gain: float) -> np.ndarray:
+    """`gain` times louder at low levels, soft-limited so that full scale stays full scale (tanh)."""
+    return (np.tanh(gain * np.asarray(samples, dtype=np.float64)) / np.tanh(gain)).astype(np.float32)
+
+
 @dataclass
 class _Clip:
     """One queued line: the samples at the output rate, a 16 kHz copy for on_played, and the read position."""
@@ -133,6 +157,35 @@ class Player:
         with self._lock:
             self._clips.clear()
             self._queued_until = 0.0
+
+    def finish_clause(self, gain: float, pause: float = CLAUSE_PAUSE) -> float:
+        """Play the current line only to the end of its clause (its next pause of `pause` s, else its end),
+        louder from here on, and drop the lines queued after it (the persona was talked over and finishes its
+        clause, raising its voice). A voice rendered near full scale has no room for a plain gain, so the rest
+        is soft-limited: `gain` times louder at low levels, peaks kept within full scale. Returns the call time
+        at which the clause ends."""
+        with self._lock:
+            if not self._clips:
+                return max(self._audible_until, self._clock.now())
+            clip = self._clips[0]
+            ahead = max(clip.position, clip.position + int(0.05 * self.sample_rate))
+            cut = _next_pause(clip.audio, ahead, self.sample_rate, pause)
+            clip.audio = np.concatenate([clip.audio[:clip.position], _louder(clip.audio[clip.position:cut], gain)])
+            ratio = PLAYED_RATE / self.sample_rate
+            copy_at, copy_cut = round(clip.position * ratio), round(cut * ratio)
+            clip.played_copy = np.concatenate([clip.played_copy[:copy_at], _louder(clip.played_copy[copy_at:copy_cut], gain)])
+            while len(self._clips) > 1:
+                self._clips.pop()
+            now = self._clock.now()
+            start = self._next_block_at if self._next_block_at > now else now + self._fallback_latency
+            self._queued_until = start + (cut - clip.position) / self.sample_rate
+            return self._queued_until
+
+    @property
+    def audible_until(self) -> float:
+        """Call time at which the audio handed to the speaker so far stops sounding."""
+        with self._lock:
+            return self._audible_until
 
     def is_playing(self) -> bool:
         """True while queued audio remains or the last played block has not yet left the speaker."""
