@@ -22,9 +22,10 @@ from simulator.core.personas.model import Persona, band_of
 from simulator.speech.audio_io import CallClock, Microphone, Player
 from simulator.speech.live_call import LiveCall, LiveCallOptions
 from simulator.speech.resample import resample
-from simulator.speech.tts import SpeechRenderer
+from simulator.speech.tts import SpeechRenderer, load_audio
 from tests.call_listener import Collector
 from tests.missing import missing_part
+from tests.pulse import best_lag
 
 RATE = 16000
 REPLY = "여보세요. 제가 확인해 보겠습니다."
@@ -234,11 +235,62 @@ def test_talking_over_the_customer_raises_the_marker_and_the_personas_barge_in(p
         assert [t.extra.get("trigger") for t in turns if t.speaker == "customer"][1] != "barge_in"
     elif behaviour == "finish":
         assert opening.end - marked_at > 0.25          # to the end of the clause ...
-        before = left[int((marked_at - 0.6) * rate):int((marked_at - 0.05) * rate)]
-        after = left[int((marked_at + 0.3) * rate):int((opening.end - 0.05) * rate)]
-        assert level_db(after) - level_db(before) > 2.0   # ... louder
+        # ... louder: against the rendered line at the same moments, the rest of the clause is played >2 dB up.
+        rendered = SpeechRenderer(tmp_path / "tts").render(opening.text, persona.voice.for_band(band_of(mood)))
+        original, original_rate = load_audio(rendered.path)
+        original = resample(original, original_rate, rate)
+        lag, match = best_lag(original[:int(1.0 * rate)], left[int((line_start - 0.3) * rate):int((line_start + 1.5) * rate)])
+        assert match > 0.9
+        first = int((line_start - 0.3) * rate) + lag          # the recording's sample of the line's first sample
+
+        def gain(a: float, b: float) -> float:
+            lo, hi = int(a * rate), int(b * rate)
+            return level_db(left[lo:hi]) - level_db(original[lo - first:hi - first])
+        assert abs(gain(line_start + 0.1, marked_at - 0.05)) < 0.5           # as rendered until talked over
+        assert gain(marked_at + 0.3, opening.end - 0.05) > 2.0
     else:
         snap = next(t for t in turns if t.speaker == "customer" and t.extra.get("trigger") == "barge_in")
         assert snap.text in persona.barge_in.lines
         assert snap.start - marked_at < 0.6 and snap.start < trainee.end   # said over the trainee
         assert opening.end - marked_at < 0.4
+
+
+def pause_reply(tmp_path: Path, name: str, first: str, second: str, pause: float, voice: str = "ko") -> Path:
+    """Two espeak-ng phrases joined by `pause` s of silence: one reply with a pause inside it."""
+    a, _ = soundfile.read(speak(tmp_path, f"{name}-a", first, voice), dtype="float32")
+    b, _ = soundfile.read(speak(tmp_path, f"{name}-b", second, voice), dtype="float32")
+    wav = tmp_path / f"{name}.wav"
+    soundfile.write(wav, np.concatenate([_trim(a), np.zeros(int(pause * RATE), np.float32), _trim(b)]), RATE,
+                    subtype="PCM_16")
+    return wav
+
+
+def _trim(samples: np.ndarray, threshold: float = 0.005) -> np.ndarray:
+    loud = np.flatnonzero(np.abs(samples) > threshold)
+    return samples[loud[0]:loud[-1] + 1] if loud.size else samples
+
+
+def test_a_pause_after_a_rising_pitch_keeps_the_turn_and_the_answer_prepared_in_it_is_thrown_away(
+        pulse, ko_model, tmp_path):
+    """고객님, (espeak-ng's comma intonation rises) … 1.0 s … 제가 확인해 보겠습니다: one turn, not cut at the
+    pause (a rising pitch waits the long silence); the answer prepared while the pause ran is dropped when the
+    trainee speaks on, and the one prepared after the whole reply is the one said."""
+    reply = pause_reply(tmp_path, "paused", "고객님,", "제가 확인해 보겠습니다.", 1.0)
+    clock, heard = CallClock(), Collector()
+    session = CallSession(calm_persona(), seed=3)
+    call = LiveCall(session, SpeechRenderer(tmp_path / "tts"), heard, LiveCallOptions(), clock=clock,
+                    player=Player(clock), microphone=Microphone(clock), model_path=ko_model)
+    call.start()
+    try:
+        heard.wait(lambda: heard.customer, 60)
+        wait_until(clock, heard.customer[-1][3] + 0.5)
+        pulse.play_into_mic(reply)
+        heard.wait(lambda: len(heard.trainee) >= 1 and len(heard.customer) > 1, 30)
+        time.sleep(1.0)
+    finally:
+        call.stop()
+    assert not heard.problems
+    trainee = [t for t in session.timeline.turns if t.speaker == "trainee"]
+    assert len(trainee) == 1, (trainee, call.turn_ends)
+    assert trainee[0].end - trainee[0].start > 2.0                      # both phrases, one turn
+    assert call.prepared_dropped >= 1 and call.prepared_used == 1

@@ -18,6 +18,7 @@ the timeline's extra["pauses"] for review.
 
 from __future__ import annotations
 
+import copy
 import queue
 import threading
 from dataclasses import dataclass
@@ -87,6 +88,17 @@ class _Pending:
     barged: bool = False                  # started over the customer's line and bid for the turn
 
 
+@dataclass
+class _Prepared:
+    """The customer's answer to the turn as it stands, chosen on a copy of the session and rendered during the
+    end-of-turn silence; used if the turn ends as it stood, thrown away if the trainee speaks on."""
+
+    key: tuple
+    line: CustomerLine
+    clip: object | None          # the Player's prepared clip (None: no speaker)
+    duration: float
+
+
 class LiveCall:
     def __init__(self, session: CallSession, renderer: SpeechRenderer, listener: CallListener,
                  options: LiveCallOptions | None = None, clock: CallClock | None = None,
@@ -116,6 +128,9 @@ class LiveCall:
         self._heard_until: float | None = None # listen thread: call time up to which voice activity was judged
         self._to_recogniser: queue.Queue[tuple[str, object]] = queue.Queue()   # listen -> recognise thread
         self._words_until = float("-inf")      # dialogue thread: the voice offset the recogniser's words reach
+        self._prepared: _Prepared | None = None
+        self.prepared_used = 0                 # answers that were ready when the turn ended ...
+        self.prepared_dropped = 0              # ... and answers thrown away because the trainee spoke on
         self._closed_until = float("-inf")     # dialogue thread: the voice offset of the last turn ended on silence
         self.late_words: list[RecognizedWords] = []   # words that came after the cap had ended their turn
         self.turn_ends: list[tuple[float, float]] = []  # (voice offset, audio time the turn was ended at) per turn
@@ -405,6 +420,9 @@ class LiveCall:
             if self.session.is_listening_cue(cue):
                 self._pending = None        # a 嗯 near the end of the line, then the reply: two things
                 self.listener.trainee_turn(self.session.listening_cue(cue))
+        if self._prepared is not None:        # the trainee speaks on: the answer prepared in the silence is stale
+            self._prepared = None
+            self.prepared_dropped += 1
         pending = self._heard(when)
         if pending.onset is None:
             pending.onset = pending.start = when
@@ -499,6 +517,35 @@ class LiveCall:
             self.turn_ends.append((pending.last_voice, heard_until))
             self._closed_until = pending.last_voice
             self._finish_turn()
+        elif pending.texts and (pending.onset is None or self._words_until >= pending.last_voice - 1e-6):
+            self._prepare(pending)
+
+    def _prepare(self, pending: _Pending) -> None:
+        """While the silence runs: assess the words so far on a copy of the session, pick the customer's answer
+        and render it, so that the end of the turn only has to queue it."""
+        key = self._prepared_key(pending)
+        if self._prepared is not None and self._prepared.key == key:
+            return
+        reading = self.meter_tap.reading() if self.meter_tap is not None else None
+        measured = turn_events(reading, self.session.thresholds, self.session.persona.language) if reading else frozenset()
+        reply = self._reply_of(pending, measured)
+        if self.session.is_listening_cue(reply) or reply.end - reply.start > self.session.persona.mood.monologue_seconds:
+            return                                 # no answer, or the customer cuts in first
+        shared = {id(self.session.persona): self.session.persona, id(self.session.thresholds): self.session.thresholds}
+        _, line = copy.deepcopy(self.session, shared).trainee_replied(reply)
+        try:
+            rendered = self.renderer.render(line.text, self.session.persona.voice.for_band(line.band))
+        except RuntimeError:
+            return                             # said again, and reported, when the turn ends
+        clip = None
+        if self.player is not None:
+            samples, rate = load_audio(rendered.path)
+            clip = self.player.prepare(samples, rate)
+        self._prepared = _Prepared(key, line, clip, rendered.duration)
+
+    def _prepared_key(self, pending: _Pending) -> tuple:
+        return (tuple(pending.texts), round(pending.last_voice, 3), len(self.session.timeline.turns),
+                self.session.engine.turns)
 
     def _report(self, problem: str | None) -> None:
         """Tell the user once about a device or disk problem; the call goes on (typing still works)."""
@@ -546,7 +593,10 @@ class LiveCall:
         if cut_in is None and self.session.is_listening_cue(reply):
             self.listener.trainee_turn(self.session.listening_cue(reply))
             return
-        self._reply(reply, cut_in, barged=pending.barged)
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and (prepared.key != self._prepared_key(pending) or cut_in is not None):
+            prepared = None
+        self._reply(reply, cut_in, barged=pending.barged, prepared=prepared)
 
     def _listening_cue(self, pending: _Pending) -> bool:
         """A listening sound: short speech under the customer's line, of listener tokens or of no words at all
@@ -562,7 +612,8 @@ class LiveCall:
         last = self.session.timeline.last("customer")
         return last is not None and last.start <= when < last.end
 
-    def _reply(self, reply: TraineeReply, cut_in: CustomerLine | None = None, barged: bool = False) -> None:
+    def _reply(self, reply: TraineeReply, cut_in: CustomerLine | None = None, barged: bool = False,
+               prepared: _Prepared | None = None) -> None:
         if not reply.typed and not barged and self.player is not None and self.player.is_playing():
             self.player.stop_playback()
             self._trim_customer(reply.start)
@@ -572,7 +623,11 @@ class LiveCall:
         self.listener.trainee_turn(assessment)
         for marker in self.markers.turn(assessment):
             self.listener.marker(marker)
-        self._say(line)
+        if prepared is not None and prepared.line == line:
+            self.prepared_used += 1
+            self._say(line, prepared)
+        else:
+            self._say(line)
         if self.session.ending is not None:
             self.listener.ended(self.session.ending)
 
@@ -594,8 +649,29 @@ class LiveCall:
             voice = self.session.persona.voice.for_band(band)
             self.renderer.prefetch((text, voice) for text in sorted(self.session.persona.all_lines()))
 
-    def _say(self, line: CustomerLine) -> None:
-        """Speak the line in the voice of the mood band it was chosen in (faster, higher, louder when angrier)."""
+    def _say(self, line: CustomerLine, prepared: _Prepared | None = None) -> None:
+        """Speak the line in the voice of the mood band it was chosen in (faster, higher, louder when angrier);
+        `prepared`: already rendered and made ready for the speaker during the trainee's silence."""
+        if prepared is not None:
+            duration = prepared.duration
+            start = max([self.clock.now()] + [t.end for t in self.session.timeline.turns])
+            if self.player is not None and prepared.clip is not None:
+                start = self.player.play_prepared(prepared.clip)  # type: ignore[arg-type]
+        else:
+            start, duration = self._render_and_play(line)
+        self.session.customer_spoke(line, start, start + duration)
+        self.markers.customer_spoke(start + duration)
+        self.listener.customer_line(line, start, start + duration)
+        if self._on_progress is not None:
+            self._on_progress(self.session.timeline.to_json())
+        try:
+            self._prefetch_band(line.band)     # once the line plays: a new band's lookups never delay it
+        except RuntimeError as exc:
+            self._report(problem_of(exc))
+
+
+    def _render_and_play(self, line: CustomerLine) -> tuple[float, float]:
+        """Render the line and queue it; returns its start (call time) and duration (0 when it failed)."""
         try:
             rendered = self.renderer.render(line.text, self.session.persona.voice.for_band(line.band))
         except RuntimeError as exc:
@@ -606,15 +682,7 @@ class LiveCall:
         if self.player is not None and rendered is not None:
             samples, rate = load_audio(rendered.path)
             start = self.player.play(samples, rate)
-        self.session.customer_spoke(line, start, start + duration)
-        self.markers.customer_spoke(start + duration)
-        self.listener.customer_line(line, start, start + duration)
-        if self._on_progress is not None:
-            self._on_progress(self.session.timeline.to_json())
-        try:
-            self._prefetch_band(line.band)     # once the line plays: a new band's lookups never delay it
-        except RuntimeError as exc:
-            self._report(problem_of(exc))
+        return start, duration
 
 
 def _shift(block: np.ndarray) -> bytes:

@@ -145,7 +145,15 @@ class Player:
 
     def play(self, samples: np.ndarray, sample_rate: int) -> float:
         """Queue a line after whatever is already queued; returns the call time at which it will start."""
-        clip = _Clip(resample(samples, sample_rate, self.sample_rate), resample(samples, sample_rate, PLAYED_RATE))
+        return self.play_prepared(self.prepare(samples, sample_rate))
+
+    def prepare(self, samples: np.ndarray, sample_rate: int) -> _Clip:
+        """A line made ready to queue (resampled to the output and recording rates), e.g. while the trainee's
+        end-of-turn silence runs; the same clip may be queued once."""
+        return _Clip(resample(samples, sample_rate, self.sample_rate), resample(samples, sample_rate, PLAYED_RATE))
+
+    def play_prepared(self, clip: _Clip) -> float:
+        """Queue a prepared line after whatever is already queued; returns the call time at which it will start."""
         with self._lock:
             start = max(self._queued_until, self._next_block_at, self._clock.now() + self._fallback_latency)
             self._queued_until = start + clip.audio.size / self.sample_rate
