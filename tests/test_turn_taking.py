@@ -148,7 +148,7 @@ def test_the_silence_that_ends_a_turn_and_the_cap() -> None:
 
 def test_a_rising_pitch_is_told_from_a_falling_or_level_one() -> None:
     times = np.arange(0, 0.6, 0.01)
-    rising = 150 * 2 ** ((times / 0.6) * 4 / 12)        # +4 semitones over the end
+    rising = 150 * 2 ** ((times / 0.6) * 1.5 / 12)      # +1.5 semitones over 0.6 s: +0.75 over the last 0.3 s
     falling = 150 * 2 ** (-(times / 0.6) * 4 / 12)
     level = 150 + 3 * np.sin(times * 40)
     assert pitch_rises_at_end(times, rising)

@@ -46,6 +46,7 @@ MID_PHRASE_WORDS: dict[str, tuple[str, ...]] = {
            "five", "six", "seven", "eight", "nine"),
     "ko": ("그리고", "그래서", "그런데", "근데", "왜냐하면", "그러니까", "그러면", "그럼", "하지만", "음", "어", "저기"),
 }
+_NOISE_TOKEN = re.compile(r"\[[^\]]*\]")   # a recogniser's tag for a sound it has no word for ("[2]")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 
@@ -136,17 +137,18 @@ def ends_mid_phrase(text: str, language: str) -> bool:
     """The words stop on a conjunction, filler or digit that promises more (然后 / 因为 / 就是 / "and" /
     "because"). Every language's list is tried, whatever the call's language: trainees mix languages, and a
     recogniser may be of another language than the call."""
-    words = _WORD.findall(text.lower())
+    words = _WORD.findall(_NOISE_TOKEN.sub(" ", text.lower()))
     if not words:
         return False
     last = words[-1]
     if last in MID_PHRASE_WORDS["en"] or last in MID_PHRASE_WORDS["ko"] or last[-1:].isdigit():
         return True
-    tail = re.sub(r"[\s\W_]+", "", text)
+    tail = re.sub(r"[\s\W_]+", "", _NOISE_TOKEN.sub(" ", text))
     return any(tail.endswith(word) for word in MID_PHRASE_WORDS["zh"])
 
 
-RISE_SEMITONES = 1.5        # a rise at least this large over the end of the speech reads as "not finished"
+RISE_SEMITONES = 0.4        # a rise this large over the end reads as "not finished": continuation intonation
+# rises or stays up, a statement falls (espeak-ng Korean: commas end +0.5..+2.5 st, full stops -0.3..-1.0 st)
 RISE_SPAN = 0.3             # seconds of voiced pitch at the end that the rise is measured over
 MIN_PITCH_FRAMES = 5
 

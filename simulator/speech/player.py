@@ -26,8 +26,9 @@ FLOWING_SECONDS = 0.1  # audio pulled beyond the initial buffer fill before the 
 START_TIMEOUT = 5.0
 # Audio queued ahead of the speaker. PortAudio's default for PulseAudio (~35 ms) underruns whenever a busy
 # laptop delays the callback that long, and PulseAudio then holds the stream for 1-2 s: the customer falls
-# silent mid-sentence. A fifth of a second more before a line starts is not heard as a delay.
-OUTPUT_LATENCY = 0.2
+# silent mid-sentence. bench/bench_turn_taking.py plays a tone on a 2-core machine kept busy by three spinning
+# processes: 0.03-0.1 s underran (2-6 times in 20 s), 0.15 s and 0.2 s did not. Every reply starts this late.
+OUTPUT_LATENCY = 0.15
 
 
 CLAUSE_PAUSE = 0.12  # seconds of near-silence inside a rendered line that end a clause (espeak-ng: 0.2+ at a comma)
@@ -74,8 +75,10 @@ class _Played:
 class Player:
     """Queues persona lines for playback and reports when each block actually reaches the speaker."""
 
-    def __init__(self, clock: CallClock, device: int | str | None = None, sample_rate: int = 48000) -> None:
+    def __init__(self, clock: CallClock, device: int | str | None = None, sample_rate: int = 48000,
+                 latency: float | None = None) -> None:
         self._clock = clock
+        self.latency = OUTPUT_LATENCY if latency is None else latency   # bench/bench_turn_taking.py measures it
         self.device = device
         self.sample_rate = sample_rate
         self.on_played: Callable[[float, np.ndarray], None] | None = None
@@ -100,7 +103,7 @@ class Player:
         sd = device_for_call("output", self.device, self._clock)
         try:
             stream = sd.OutputStream(samplerate=self.sample_rate, device=self.device, channels=1,
-                                     latency=OUTPUT_LATENCY, dtype="float32", callback=self._callback,
+                                     latency=self.latency, dtype="float32", callback=self._callback,
                                      finished_callback=self._finished)
             self._fallback_latency = stream.latency
             self._frames_pulled = 0
