@@ -103,8 +103,9 @@ def _clip(path: Path) -> np.ndarray:
 
 def _persona():
     persona = load_persona(default_personas_dir() / "zh" / "stubborn.toml")
-    return dataclasses.replace(persona, mood=dataclasses.replace(persona.mood, initial=45.0, escalate_at=100.0,
-                                                                max_turns=200, monologue_seconds=60.0))
+    return dataclasses.replace(persona, mood=dataclasses.replace(persona.mood, initial=45.0, escalate_at=101.0,
+                                                                resolve_below=-1.0, max_turns=200,
+                                                                monologue_seconds=60.0))
 
 
 def _run_call(server: PulseServer, folder: Path, wavs: list[Path], model: Path) -> tuple[list[int], Path]:
@@ -124,6 +125,8 @@ def _run_call(server: PulseServer, folder: Path, wavs: list[Path], model: Path) 
                 time.sleep(0.01)
             before, lines = heard.trainee, len(heard.customer)
             server.play_into_mic(wav)
+            if call.session.ending is not None:
+                raise RuntimeError(f"the call ended ({call.session.ending.kind}) before every reply was said")
             heard.wait(lambda: len(heard.customer) > lines and heard.trainee > before, 20)
             time.sleep(2.5)                  # a cut-off shows as a second turn within the cap
             turns.append(heard.trainee - before)
