@@ -43,7 +43,8 @@ class Settings:
     model_dirs: dict[str, str] = field(default_factory=dict)  # language -> model folder
     input_device: str | None = None  # PortAudio device name; None = the system default
     output_device: str | None = None
-    end_of_turn_silence: float = 1.2
+    end_of_turn_silence: float = 1.6   # silence after words that stop mid-phrase (simulator.core.turn_taking)
+    end_of_turn_short: float = 0.65   # silence after a complete reply
     push_to_talk: bool = False
     baseline_loudness_db: float | None = None
     trainee_name: str = ""     # who takes the next call, as they gave it (never the computer's user name)
@@ -63,7 +64,7 @@ class Settings:
 
 
 _NOT_SAVED = {"load_warnings", "unreadable"}
-_FLOATS = {"end_of_turn_silence", "baseline_loudness_db"}  # JSON may hold them as ints
+_FLOATS = {"end_of_turn_silence", "end_of_turn_short", "baseline_loudness_db"}  # JSON may hold them as ints
 
 
 def settings_path() -> Path:
@@ -88,6 +89,7 @@ _VALID: dict[str, Callable[[Any], bool]] = {
     "input_device": _is_optional_str,
     "output_device": _is_optional_str,
     "end_of_turn_silence": lambda v: _is_number(v) and SILENCE_RANGE[0] <= v <= SILENCE_RANGE[1],
+    "end_of_turn_short": lambda v: _is_number(v) and SILENCE_RANGE[0] <= v <= SILENCE_RANGE[1],
     "push_to_talk": lambda v: isinstance(v, bool),
     "baseline_loudness_db": lambda v: v is None or _is_number(v),
     "trainee_name": lambda v: isinstance(v, str),

@@ -6,12 +6,14 @@ import threading
 
 
 class Collector:
-    """customer: (text, trigger, start, end) per line said; trainee: the assessed turns; problems: messages."""
+    """customer: (text, trigger, start, end) per line said; trainee: the assessed turns; problems: messages;
+    markers: the live markers raised."""
 
     def __init__(self) -> None:
         self.customer: list[tuple[str, str, float, float]] = []
         self.trainee: list = []
         self.problems: list[str] = []
+        self.markers: list = []
         self.changed = threading.Condition()
 
     def _add(self, items: list, item) -> None:
@@ -23,8 +25,10 @@ class Collector:
         self._add(self.customer, (line.text, line.trigger, start, end))
 
     def partial(self, text: str) -> None: ...
-    def marker(self, marker) -> None: ...
     def ended(self, ending) -> None: ...
+
+    def marker(self, marker) -> None:
+        self._add(self.markers, marker)
 
     def trainee_turn(self, assessment) -> None:
         self._add(self.trainee, assessment)

@@ -115,6 +115,7 @@ def test_a_backchannel_during_the_customers_line_is_heard_as_listening_not_as_a_
     delta = persona.mood.deltas["backchannel"] * persona.mood.sensitivity
     assert session.mood == pytest.approx(mood_before + delta) and delta < 0
     assert session.engine.turns == 0 and session.ending is None
+    assert not [m for m in heard.markers if m.kind == "interruption"], "a backchannel is no barge-in"
 
     # The timeline keeps it as the timing measures count a backchannel: not an interruption, not a reply.
     (index,) = [i for i, t in enumerate(turns) if t.speaker == "trainee"]

@@ -263,6 +263,7 @@ class LiveMarkers:
         self.listening = listening
         self._silence_from: float | None = None   # the customer stopped and nobody has spoken since
         self._marked: list[float] = []            # starts of the silences marked while they lasted
+        self._interruptions: list[float] = []     # starts of the turns marked as interruptions while spoken
 
     def customer_spoke(self, end: float) -> None:
         self._silence_from = end
@@ -284,12 +285,21 @@ class LiveMarkers:
         self._marked.append(since)
         return LiveMarker(str(Event.DEAD_AIR), since, f"{self.dead_air:g} s …")
 
+    def interrupted(self, start: float, text: str) -> LiveMarker:
+        """The trainee talks over the customer (not a backchannel), from `start`: marked at once, not again
+        when the turn's assessment reports it."""
+        self._interruptions.append(start)
+        return LiveMarker(str(Event.INTERRUPTION), start, text)
+
     def turn(self, assessment: TurnAssessment) -> list[LiveMarker]:
-        """The markers of an assessed trainee turn, without the dead air already marked while it lasted."""
+        """The markers of an assessed trainee turn, without the dead air or interruption already marked while
+        it lasted."""
         self._silence_from = None
         events = [e for e in MARKER_EVENTS if assessment.has(e)]
         if Event.DEAD_AIR in events and self._was_marked(assessment):
             events.remove(Event.DEAD_AIR)
+        if Event.INTERRUPTION in events and any(abs(assessment.start - t) < SAME_MOMENT for t in self._interruptions):
+            events.remove(Event.INTERRUPTION)
         return [LiveMarker(str(e), float(assessment.start), assessment.evidence.get(str(e)) or assessment.text)
                 for e in events]
 

@@ -5,6 +5,12 @@ microphone blocks to the recorder and the recogniser; a meter tap measures pace,
 one dialogue thread owns the CallSession, so the session needs no locks. Results go to a CallListener
 (the Qt bridge turns them into signals).
 
+Speech onset and offset come from voice activity on the microphone blocks (simulator.speech.vad), not from the
+recogniser: the trainee's turn starts at the onset (the moment the live dead-air marker, the latency and the
+scorecard all measure from), and at each offset the recogniser is asked for its words at once; the turn then ends
+after a short silence when they form a complete reply, a longer one when they stop mid-phrase, and always within
+the cap (simulator.core.turn_taking).
+
 A pause stops playback and listening. So that the pause is not the trainee's dead air, the customer
 repeats its last line on resume (the reply is timed from that line), and the paused spans are kept in
 the timeline's extra["pauses"] for review.
@@ -12,6 +18,7 @@ the timeline's extra["pauses"] for review.
 
 from __future__ import annotations
 
+import copy
 import queue
 import threading
 from dataclasses import dataclass
@@ -27,12 +34,19 @@ from simulator.core.live_meters import LiveMarker, LiveMarkers, LiveMeters, Live
 from simulator.core.messages import Message, problem_of
 from simulator.core.personas.model import band_of
 from simulator.core.timeline import Word
+from simulator.core.analysis.timing import customer_talking_at
+from simulator.core.turn_taking import EndOfTurnSettings, is_barge_in, turn_over
 from simulator.speech.audio_io import CallClock, Microphone, Player
 from simulator.speech.meter_tap import MeterTap
 from simulator.speech.models import ModelError
 from simulator.speech.recognizer import RecognizedWords, StreamingRecognizer, load_model
 from simulator.speech.recorder import CallRecorder
 from simulator.speech.tts import SpeechRenderer, load_audio
+from simulator.speech.vad import MicrophoneVad, rises_before
+
+
+TICK = 0.1   # seconds between the dialogue thread's checks of silences and monologues
+FINISH_GAIN = 1.6   # about 4 dB: a customer who finishes the clause it was talked over in raises its voice
 
 
 class CallListener(Protocol):
@@ -46,10 +60,16 @@ class CallListener(Protocol):
 
 @dataclass
 class LiveCallOptions:
-    end_of_turn_silence: float = 1.2     # seconds of silence that end the trainee's turn
+    end_of_turn_silence: float = 1.6     # seconds of silence that end a turn whose words stop mid-phrase
     push_to_talk: bool = False           # the turn ends on release instead of on silence
     recording: Path | None = None
     baseline_loudness_db: float | None = None  # the trainee's calibrated level (dBFS); None: measured live
+    end_of_turn_short: float = 0.65      # ... and a turn whose words form a complete reply
+    end_of_turn_cap: float = 2.0         # no turn stays open longer after the voice stopped
+
+    def end_of_turn(self) -> EndOfTurnSettings:
+        long = min(self.end_of_turn_silence, self.end_of_turn_cap)
+        return EndOfTurnSettings(min(self.end_of_turn_short, long), long, self.end_of_turn_cap)
 
 
 @dataclass
@@ -59,8 +79,24 @@ class _Pending:
     words: list[Word]
     texts: list[str]
     start: float
-    last_voice: float
+    last_voice: float                     # where the silence that may end the turn is timed from
     cut_in: CustomerLine | None = None    # the customer cut into this turn before any of it was recognised
+    onset: float | None = None            # voice activity: the turn's first speech onset
+    speaking: bool = False                # voice activity: speech under way now
+    rising: bool = False                  # the pitch rose at the latest offset
+    partial: str = ""                     # the words being recognised now
+    barged: bool = False                  # started over the customer's line and bid for the turn
+
+
+@dataclass
+class _Prepared:
+    """The customer's answer to the turn as it stands, chosen on a copy of the session and rendered during the
+    end-of-turn silence; used if the turn ends as it stood, thrown away if the trainee speaks on."""
+
+    key: tuple
+    line: CustomerLine
+    clip: object | None          # the Player's prepared clip (None: no speaker)
+    duration: float
 
 
 class LiveCall:
@@ -89,6 +125,15 @@ class LiveCall:
         self._paused = threading.Event()
         self._utterances: list[str] = []       # listen thread: finals of the turn in progress, for the meters
         self._prefetched: set[str] = set()     # mood bands whose voice the persona's lines were queued in
+        self._heard_until: float | None = None # listen thread: call time up to which voice activity was judged
+        self._to_recogniser: queue.Queue[tuple[str, object]] = queue.Queue()   # listen -> recognise thread
+        self._words_until = float("-inf")      # dialogue thread: the voice offset the recogniser's words reach
+        self._prepared: _Prepared | None = None
+        self.prepared_used = 0                 # answers that were ready when the turn ended ...
+        self.prepared_dropped = 0              # ... and answers thrown away because the trainee spoke on
+        self._closed_until = float("-inf")     # dialogue thread: the voice offset of the last turn ended on silence
+        self.late_words: list[RecognizedWords] = []   # words that came after the cap had ended their turn
+        self.turn_ends: list[tuple[float, float]] = []  # (voice offset, audio time the turn was ended at) per turn
         self.markers = LiveMarkers(session.thresholds, listening=microphone is not None and model_path is not None)
         self.meter_tap: MeterTap | None = None
         if microphone is not None:
@@ -111,8 +156,10 @@ class LiveCall:
                 self.player.on_played = self.recorder.add_customer
             self.player.start()
         if self.microphone is not None:
+            self._load_model()              # before listening: words that come seconds late would miss their turn
             self.microphone.start()
             self._spawn(self._listen_loop, "listen")
+            self._spawn(self._recognise_loop, "recognise")
             assert self.meter_tap is not None
             self.meter_tap.start()
         self._spawn(self._dialogue_loop, "dialogue")
@@ -201,14 +248,16 @@ class LiveCall:
             self._report(Message("model.recognition_off", problem=exc.args[0]))
 
     def _listen_loop(self) -> None:
+        """Voice activity in step with the microphone; the recogniser gets the blocks on its own thread, so a
+        slow recogniser delays the words, never an onset, an offset or a marker."""
         assert self.microphone is not None
         blocks = self.microphone.subscribe()
-        self._load_model()
-        recognizer: StreamingRecognizer | None = None
+        vad = MicrophoneVad(self.microphone.sample_rate, self.options.baseline_loudness_db)
+        recent: list[tuple[float, np.ndarray]] = []     # the last second of audio, for the pitch at an offset
         while not self._stopping.is_set():
             if self._flush.is_set():
                 self._flush.clear()
-                recognizer = self._end_utterance(recognizer, "turn_end")
+                self._to_recogniser.put(("end", "turn_end"))
             try:
                 call_time, block = blocks.get(timeout=0.1)
             except queue.Empty:
@@ -217,24 +266,67 @@ class LiveCall:
                     return
                 continue
             if self._paused.is_set():
-                recognizer = self._end_utterance(recognizer, None)
+                self._to_recogniser.put(("end", None))
                 continue
             if self.recorder is not None:
                 self.recorder.add_trainee(call_time, block)
                 self._report(self.recorder.error)
             if self._model_path is None or (self.options.push_to_talk and not self._talk_held):
+                self._heard_until = call_time + len(block) / self.microphone.sample_rate
                 continue
+            self._to_recogniser.put(("block", (call_time, block)))
+            edges = vad.block(call_time, block)
+            recent = [*recent[-9:], (call_time, block)]
+            for edge in edges:
+                if edge.kind == "onset":
+                    self._commands.put(("onset", edge.time))
+                else:       # the words now, not at the recogniser's own endpoint; then the offset they end at
+                    self._to_recogniser.put(("flush", edge.time))
+                    self._commands.put(("offset", (edge.time, rises_before(recent, edge.time, vad.sample_rate))))
+            self._heard_until = vad.heard_until
+            self._commands.put(("heard", vad.heard_until))
+
+    def _recognise_loop(self) -> None:
+        """The recogniser's thread: words and partial text from the blocks the listening thread passes on; at
+        each voice offset ("flush") the words up to it, then ("words", offset) to say they are all in."""
+        recognizer: StreamingRecognizer | None = None
+        while not self._stopping.is_set():
+            try:
+                kind, payload = self._to_recogniser.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if kind == "end":
+                recognizer = self._end_utterance(recognizer, payload)  # type: ignore[arg-type]
+                continue
+            if self._model_path is None:
+                if kind == "flush":
+                    self._commands.put(("words", payload))
+                continue
+            if kind == "flush":
+                if recognizer is not None:
+                    self._flush_words(recognizer)
+                self._commands.put(("words", payload))
+                continue
+            call_time, block = payload  # type: ignore[misc]
             if recognizer is None:
                 recognizer = StreamingRecognizer(self._model_path, time_offset=call_time)
             partial, final = recognizer.accept(_shift(block))
             if partial:
-                self._commands.put(("voice", self.clock.now()))
                 self.listener.partial(partial)
+                self._commands.put(("partial", partial))
             if final is not None and final.text:
                 self._commands.put(("final", final))
                 self._utterances.append(final.text)
             if self.meter_tap is not None:
                 self.meter_tap.heard(self._utterances, partial)
+
+    def _flush_words(self, recognizer: StreamingRecognizer) -> None:
+        """The recogniser's words up to a voice offset, as a final utterance; it goes on with the same stream
+        (its word times run on), so the turn's next words need no new recogniser."""
+        final = recognizer.finish()
+        if final is not None and final.text:
+            self._commands.put(("final", final))
+            self._utterances.append(final.text)
 
     def _end_utterance(self, recognizer: StreamingRecognizer | None, then: str | None) -> StreamingRecognizer | None:
         """Flush what the recogniser still holds as a final utterance, then queue `then`; a new recogniser
@@ -249,12 +341,15 @@ class LiveCall:
         return None
 
     def _dialogue_loop(self) -> None:
+        ticked = self.clock.now()
         while True:
             try:
-                kind, payload = self._commands.get(timeout=0.1)
+                kind, payload = self._commands.get(timeout=TICK)
             except queue.Empty:
+                kind, payload = "tick", None
+            if self.clock.now() - ticked >= TICK:      # also while commands keep coming (every audio block)
+                ticked = self.clock.now()
                 self._tick()
-                continue
             if kind == "stop":
                 return
             if self.session.ending is not None:
@@ -269,8 +364,21 @@ class LiveCall:
                 self._say(self.session.opening())
             elif kind == "typed":
                 self._reply(*self.session.typed_reply(str(payload), self.clock.now()))
-            elif kind == "voice":
-                self._heard(float(payload))
+            elif kind == "onset":
+                self._onset(float(payload))  # type: ignore[arg-type]
+            elif kind == "offset":
+                self._offset(*payload)  # type: ignore[misc]
+            elif kind == "heard":
+                self._barge_in_check(float(payload))  # type: ignore[arg-type]
+                self._end_of_turn_check(float(payload))  # type: ignore[arg-type]
+            elif kind == "words":
+                self._words_until = max(self._words_until, float(payload))  # type: ignore[arg-type]
+            elif kind == "partial":
+                if self._pending is not None:
+                    self._pending.partial = str(payload)
+                    self._barge_in_check(self._audio_now())
+            elif kind == "tick":
+                continue
             elif kind == "final":
                 self._utterance(payload)  # type: ignore[arg-type]
             elif kind == "turn_end":
@@ -298,24 +406,146 @@ class LiveCall:
             mood = self.session.mood
             self._say(CustomerLine(last.text, mood, band_of(mood), "resume"))
 
-    def _heard(self, when: float) -> None:
+    def _heard(self, when: float) -> _Pending:
         self.markers.trainee_speaking(when)
         if self._pending is None:
             self._pending = _Pending([], [], when, when)
-        self._pending.last_voice = when
+        return self._pending
+
+    def _onset(self, when: float) -> None:
+        """Voice activity: the trainee started speaking at `when` (the turn's start, if it is a new turn)."""
+        pending = self._pending
+        if pending is not None and pending.texts and not pending.speaking and not self._customer_talking(when):
+            cue = self._reply_of(pending)
+            if self.session.is_listening_cue(cue):
+                self._pending = None        # a 嗯 near the end of the line, then the reply: two things
+                self.listener.trainee_turn(self.session.listening_cue(cue))
+        if self._prepared is not None:        # the trainee speaks on: the answer prepared in the silence is stale
+            self._prepared = None
+            self.prepared_dropped += 1
+        pending = self._heard(when)
+        if pending.onset is None:
+            pending.onset = pending.start = when
+        pending.speaking = True
+
+    def _offset(self, when: float, rising: bool) -> None:
+        """Voice activity: speech stopped at `when`; the recogniser's words up to it came just before."""
+        pending = self._pending
+        if pending is not None:
+            pending.speaking = False
+            pending.last_voice = when
+            pending.rising = rising
 
     def _utterance(self, utt: RecognizedWords) -> None:
+        if utt.end <= self._closed_until:     # words of a turn the cap ended before the recogniser caught up
+            self.late_words.append(utt)
+            return
         pending = self._pending
-        if pending is not None and pending.texts and not self._customer_talking(utt.start):
+        if pending is not None and pending.texts and pending.onset is None and not self._customer_talking(utt.start):
             cue = self._reply_of(pending)
             if self.session.is_listening_cue(cue):   # a 嗯 near the end of the line, then the reply: two things
                 self._pending = None
                 self.listener.trainee_turn(self.session.listening_cue(cue))
-        self._heard(utt.end)
-        assert self._pending is not None
-        self._pending.start = min(self._pending.start, utt.start)
-        self._pending.words += utt.words
-        self._pending.texts.append(utt.text)
+        pending = self._heard(utt.start)
+        if pending.onset is None:                    # no voice activity (typed test input, a voice under the gate)
+            pending.start = min(pending.start, utt.start)
+            pending.last_voice = max(pending.last_voice, utt.end)
+        pending.words += utt.words
+        pending.texts.append(utt.text)
+        pending.partial = ""
+
+    def _barge_in_check(self, heard_until: float) -> None:
+        """Speech that started over the customer's line and is no backchannel: the interruption marker at once,
+        and the customer reacts as the persona does in its mood band (persona file [barge_in])."""
+        pending = self._pending
+        if pending is None or pending.barged or pending.onset is None or self.player is None:
+            return
+        customer = [t for t in self.session.timeline.turns if t.speaker == "customer"]
+        if not self.player.is_playing() or customer_talking_at(pending.onset, customer,
+                                                               self.session.thresholds.min_overlap) is None:
+            return
+        speaking_for = (heard_until if pending.speaking else pending.last_voice) - pending.onset
+        text = " ".join([*pending.texts, pending.partial]).strip()
+        if not is_barge_in(text, speaking_for, self.session.thresholds):
+            return
+        pending.barged = True
+        self.listener.marker(self.markers.interrupted(pending.onset, text or "…"))
+        band = band_of(self.session.mood)
+        behaviour = self.session.persona.barge_in.behaviour(band)
+        if behaviour == "finish":
+            self._trim_customer(self.player.finish_clause(FINISH_GAIN), at_least=pending.onset)
+            return
+        self.player.stop_playback()
+        self._trim_customer(self.player.audible_until, at_least=pending.onset)
+        lines = self.session.persona.barge_in.lines
+        if behaviour == "snap_back" and lines:
+            said = sum(1 for t in customer if t.extra.get("trigger") == "barge_in")
+            self._say(CustomerLine(lines[said % len(lines)], self.session.mood, band, "barge_in"))
+            snapped = self.session.timeline.last("customer")
+            if snapped is not None:          # said over the trainee, who is still talking: no silence follows
+                self.markers.trainee_speaking(snapped.end)
+
+    def _audio_now(self) -> float:
+        """The call time the microphone has been judged up to (the clock without one): silences are timed on
+        the audio, so a late block never makes a silence look longer than it was."""
+        now = self.clock.now()
+        if not self._listening():
+            return now
+        return min(now, self._heard_until or 0.0)
+
+    def _listening(self) -> bool:
+        """Speech reaches the call through the microphone and the recogniser (not typed only)."""
+        return self.microphone is not None and self._model_path is not None
+
+    def _end_of_turn_check(self, heard_until: float) -> None:
+        pending = self._pending
+        if pending is None or pending.speaking or self.options.push_to_talk or self._paused.is_set():
+            return
+        silent_for = heard_until - pending.last_voice
+        settings = self.options.end_of_turn()
+        if pending.onset is not None and self._words_until < pending.last_voice - 1e-6:
+            # the recogniser has not given the words up to the offset yet: only the cap ends the turn now
+            over = silent_for >= settings.cap
+        elif self._listening_cue(pending):             # a 嗯 under the customer's line: no reply to wait for
+            over = silent_for >= settings.short
+        elif not pending.texts:                      # a noise with no words: nothing to answer, nothing kept open
+            over = pending.onset is not None and silent_for >= settings.cap
+        else:
+            over = turn_over(silent_for, " ".join(pending.texts), self.session.persona.language, pending.rising,
+                             settings)
+        if over:
+            self.turn_ends.append((pending.last_voice, heard_until))
+            self._closed_until = pending.last_voice
+            self._finish_turn()
+        elif pending.texts and (pending.onset is None or self._words_until >= pending.last_voice - 1e-6):
+            self._prepare(pending)
+
+    def _prepare(self, pending: _Pending) -> None:
+        """While the silence runs: assess the words so far on a copy of the session, pick the customer's answer
+        and render it, so that the end of the turn only has to queue it."""
+        key = self._prepared_key(pending)
+        if self._prepared is not None and self._prepared.key == key:
+            return
+        reading = self.meter_tap.reading() if self.meter_tap is not None else None
+        measured = turn_events(reading, self.session.thresholds, self.session.persona.language) if reading else frozenset()
+        reply = self._reply_of(pending, measured)
+        if self.session.is_listening_cue(reply) or reply.end - reply.start > self.session.persona.mood.monologue_seconds:
+            return                                 # no answer, or the customer cuts in first
+        shared = {id(self.session.persona): self.session.persona, id(self.session.thresholds): self.session.thresholds}
+        _, line = copy.deepcopy(self.session, shared).trainee_replied(reply)
+        try:
+            rendered = self.renderer.render(line.text, self.session.persona.voice.for_band(line.band))
+        except RuntimeError:
+            return                             # said again, and reported, when the turn ends
+        clip = None
+        if self.player is not None:
+            samples, rate = load_audio(rendered.path)
+            clip = self.player.prepare(samples, rate)
+        self._prepared = _Prepared(key, line, clip, rendered.duration)
+
+    def _prepared_key(self, pending: _Pending) -> tuple:
+        return (tuple(pending.texts), round(pending.last_voice, 3), len(self.session.timeline.turns),
+                self.session.engine.turns)
 
     def _report(self, problem: str | None) -> None:
         """Tell the user once about a device or disk problem; the call goes on (typing still works)."""
@@ -328,13 +558,13 @@ class LiveCall:
             self._report(self.player.error)
         now = self.clock.now()
         if self.session.ending is None and not self._paused.is_set():
-            marker = self.markers.silence(now)
+            marker = self.markers.silence(self._audio_now())
             if marker is not None:
                 self.listener.marker(marker)
         pending = self._pending
         if pending is None:
             return
-        cut_in = self.session.monologue_check(now - pending.start)
+        cut_in = self.session.monologue_check(self._audio_now() - pending.start)
         if cut_in is not None:
             if pending.texts or self.microphone is None or self._model_path is None:
                 self._finish_turn(cut_in)
@@ -342,8 +572,8 @@ class LiveCall:
                 pending.cut_in = cut_in
                 self._flush.set()
             return
-        if not self.options.push_to_talk and pending.texts and now - pending.last_voice >= self.options.end_of_turn_silence:
-            self._finish_turn()
+        if not self._listening():              # no microphone: the words' own times and the clock
+            self._end_of_turn_check(now)
 
     def _finish_turn(self, cut_in: CustomerLine | None = None) -> None:
         """End the trainee's turn; `cut_in` is what the customer says to stop a monologue, before answering."""
@@ -351,7 +581,7 @@ class LiveCall:
         cut_in = cut_in or (pending.cut_in if pending is not None else None)
         self._utterances = []
         reading = self.meter_tap.finish_turn() if self.meter_tap is not None else None
-        if pending is None or not pending.texts:
+        if pending is None or not (pending.texts or cut_in is None and self._listening_cue(pending)):
             if cut_in is not None:
                 self._say(cut_in)
             return
@@ -363,7 +593,15 @@ class LiveCall:
         if cut_in is None and self.session.is_listening_cue(reply):
             self.listener.trainee_turn(self.session.listening_cue(reply))
             return
-        self._reply(reply, cut_in)
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and (prepared.key != self._prepared_key(pending) or cut_in is not None):
+            prepared = None
+        self._reply(reply, cut_in, barged=pending.barged, prepared=prepared)
+
+    def _listening_cue(self, pending: _Pending) -> bool:
+        """A listening sound: short speech under the customer's line, of listener tokens or of no words at all
+        (a hum is in few recognisers' vocabularies)."""
+        return (pending.texts or pending.onset is not None) and self.session.is_listening_cue(self._reply_of(pending))
 
     @staticmethod
     def _reply_of(pending: _Pending, measured: frozenset[Event] = frozenset()) -> TraineeReply:
@@ -374,8 +612,9 @@ class LiveCall:
         last = self.session.timeline.last("customer")
         return last is not None and last.start <= when < last.end
 
-    def _reply(self, reply: TraineeReply, cut_in: CustomerLine | None = None) -> None:
-        if not reply.typed and self.player is not None and self.player.is_playing():
+    def _reply(self, reply: TraineeReply, cut_in: CustomerLine | None = None, barged: bool = False,
+               prepared: _Prepared | None = None) -> None:
+        if not reply.typed and not barged and self.player is not None and self.player.is_playing():
             self.player.stop_playback()
             self._trim_customer(reply.start)
         if cut_in is not None:
@@ -384,12 +623,19 @@ class LiveCall:
         self.listener.trainee_turn(assessment)
         for marker in self.markers.turn(assessment):
             self.listener.marker(marker)
-        self._say(line)
+        if prepared is not None and prepared.line == line:
+            self.prepared_used += 1
+            self._say(line, prepared)
+        else:
+            self._say(line)
         if self.session.ending is not None:
             self.listener.ended(self.session.ending)
 
-    def _trim_customer(self, cut: float) -> None:
+    def _trim_customer(self, cut: float, at_least: float | None = None) -> None:
+        """The customer's line ends at `cut` (no earlier than `at_least`): it was stopped there."""
         last = self.session.timeline.last("customer")
+        if at_least is not None:
+            cut = max(cut, at_least)
         if last is not None and last.end > cut:
             last.end = max(last.start, cut)
 
@@ -403,8 +649,29 @@ class LiveCall:
             voice = self.session.persona.voice.for_band(band)
             self.renderer.prefetch((text, voice) for text in sorted(self.session.persona.all_lines()))
 
-    def _say(self, line: CustomerLine) -> None:
-        """Speak the line in the voice of the mood band it was chosen in (faster, higher, louder when angrier)."""
+    def _say(self, line: CustomerLine, prepared: _Prepared | None = None) -> None:
+        """Speak the line in the voice of the mood band it was chosen in (faster, higher, louder when angrier);
+        `prepared`: already rendered and made ready for the speaker during the trainee's silence."""
+        if prepared is not None:
+            duration = prepared.duration
+            start = max([self.clock.now()] + [t.end for t in self.session.timeline.turns])
+            if self.player is not None and prepared.clip is not None:
+                start = self.player.play_prepared(prepared.clip)  # type: ignore[arg-type]
+        else:
+            start, duration = self._render_and_play(line)
+        self.session.customer_spoke(line, start, start + duration)
+        self.markers.customer_spoke(start + duration)
+        self.listener.customer_line(line, start, start + duration)
+        if self._on_progress is not None:
+            self._on_progress(self.session.timeline.to_json())
+        try:
+            self._prefetch_band(line.band)     # once the line plays: a new band's lookups never delay it
+        except RuntimeError as exc:
+            self._report(problem_of(exc))
+
+
+    def _render_and_play(self, line: CustomerLine) -> tuple[float, float]:
+        """Render the line and queue it; returns its start (call time) and duration (0 when it failed)."""
         try:
             rendered = self.renderer.render(line.text, self.session.persona.voice.for_band(line.band))
         except RuntimeError as exc:
@@ -415,15 +682,7 @@ class LiveCall:
         if self.player is not None and rendered is not None:
             samples, rate = load_audio(rendered.path)
             start = self.player.play(samples, rate)
-        self.session.customer_spoke(line, start, start + duration)
-        self.markers.customer_spoke(start + duration)
-        self.listener.customer_line(line, start, start + duration)
-        if self._on_progress is not None:
-            self._on_progress(self.session.timeline.to_json())
-        try:
-            self._prefetch_band(line.band)     # once the line plays: a new band's lookups never delay it
-        except RuntimeError as exc:
-            self._report(problem_of(exc))
+        return start, duration
 
 
 def _shift(block: np.ndarray) -> bytes:

@@ -45,6 +45,11 @@ class MeterTap:
         with self._lock:
             self._state.end_turn()
 
+    def reading(self) -> TurnReading:
+        """The reading of the turn so far, which goes on."""
+        with self._lock:
+            return self._state.turn_reading()
+
     def finish_turn(self) -> TurnReading:
         """The reading of the turn that ends now; the next block starts a new turn."""
         with self._lock:

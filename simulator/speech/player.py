@@ -26,8 +26,33 @@ FLOWING_SECONDS = 0.1  # audio pulled beyond the initial buffer fill before the 
 START_TIMEOUT = 5.0
 # Audio queued ahead of the speaker. PortAudio's default for PulseAudio (~35 ms) underruns whenever a busy
 # laptop delays the callback that long, and PulseAudio then holds the stream for 1-2 s: the customer falls
-# silent mid-sentence. A fifth of a second more before a line starts is not heard as a delay.
-OUTPUT_LATENCY = 0.2
+# silent mid-sentence. bench/bench_turn_taking.py plays a tone on a 2-core machine kept busy by three spinning
+# processes: 0.03-0.1 s underran (2-6 times in 20 s), 0.15 s and 0.2 s did not. Every reply starts this late.
+OUTPUT_LATENCY = 0.15
+
+
+CLAUSE_PAUSE = 0.12  # seconds of near-silence inside a rendered line that end a clause (espeak-ng: 0.2+ at a comma)
+QUIET = 10 ** (-45 / 20)
+
+
+def _next_pause(audio: np.ndarray, start: int, rate: int, pause: float) -> int:
+    """The first sample at or after `start` that begins a run of `pause` s below -45 dBFS (the line's end if none)."""
+    step = rate // 100
+    need = max(1, int(round(pause * 100)))
+    quiet = 0
+    for at in range(start, audio.size - step + 1, step):
+        if float(np.sqrt(np.mean(np.square(audio[at:at + step], dtype=np.float64)))) < QUIET:
+            quiet += 1
+            if quiet >= need:
+                return at - (need - 1) * step
+        else:
+            quiet = 0
+    return audio.size
+
+
+def _louder(samples: np.ndarray, gain: float) -> np.ndarray:
+    """`gain` times louder at low levels, soft-limited so that full scale stays full scale (tanh)."""
+    return (np.tanh(gain * np.asarray(samples, dtype=np.float64)) / np.tanh(gain)).astype(np.float32)
 
 
 @dataclass
@@ -50,8 +75,10 @@ class _Played:
 class Player:
     """Queues persona lines for playback and reports when each block actually reaches the speaker."""
 
-    def __init__(self, clock: CallClock, device: int | str | None = None, sample_rate: int = 48000) -> None:
+    def __init__(self, clock: CallClock, device: int | str | None = None, sample_rate: int = 48000,
+                 latency: float | None = None) -> None:
         self._clock = clock
+        self.latency = OUTPUT_LATENCY if latency is None else latency   # bench/bench_turn_taking.py measures it
         self.device = device
         self.sample_rate = sample_rate
         self.on_played: Callable[[float, np.ndarray], None] | None = None
@@ -76,7 +103,7 @@ class Player:
         sd = device_for_call("output", self.device, self._clock)
         try:
             stream = sd.OutputStream(samplerate=self.sample_rate, device=self.device, channels=1,
-                                     latency=OUTPUT_LATENCY, dtype="float32", callback=self._callback,
+                                     latency=self.latency, dtype="float32", callback=self._callback,
                                      finished_callback=self._finished)
             self._fallback_latency = stream.latency
             self._frames_pulled = 0
@@ -121,7 +148,15 @@ class Player:
 
     def play(self, samples: np.ndarray, sample_rate: int) -> float:
         """Queue a line after whatever is already queued; returns the call time at which it will start."""
-        clip = _Clip(resample(samples, sample_rate, self.sample_rate), resample(samples, sample_rate, PLAYED_RATE))
+        return self.play_prepared(self.prepare(samples, sample_rate))
+
+    def prepare(self, samples: np.ndarray, sample_rate: int) -> _Clip:
+        """A line made ready to queue (resampled to the output and recording rates), e.g. while the trainee's
+        end-of-turn silence runs; the same clip may be queued once."""
+        return _Clip(resample(samples, sample_rate, self.sample_rate), resample(samples, sample_rate, PLAYED_RATE))
+
+    def play_prepared(self, clip: _Clip) -> float:
+        """Queue a prepared line after whatever is already queued; returns the call time at which it will start."""
         with self._lock:
             start = max(self._queued_until, self._next_block_at, self._clock.now() + self._fallback_latency)
             self._queued_until = start + clip.audio.size / self.sample_rate
@@ -133,6 +168,35 @@ class Player:
         with self._lock:
             self._clips.clear()
             self._queued_until = 0.0
+
+    def finish_clause(self, gain: float, pause: float = CLAUSE_PAUSE) -> float:
+        """Play the current line only to the end of its clause (its next pause of `pause` s, else its end),
+        louder from here on, and drop the lines queued after it (the persona was talked over and finishes its
+        clause, raising its voice). A voice rendered near full scale has no room for a plain gain, so the rest
+        is soft-limited: `gain` times louder at low levels, peaks kept within full scale. Returns the call time
+        at which the clause ends."""
+        with self._lock:
+            if not self._clips:
+                return max(self._audible_until, self._clock.now())
+            clip = self._clips[0]
+            ahead = max(clip.position, clip.position + int(0.05 * self.sample_rate))
+            cut = _next_pause(clip.audio, ahead, self.sample_rate, pause)
+            clip.audio = np.concatenate([clip.audio[:clip.position], _louder(clip.audio[clip.position:cut], gain)])
+            ratio = PLAYED_RATE / self.sample_rate
+            copy_at, copy_cut = round(clip.position * ratio), round(cut * ratio)
+            clip.played_copy = np.concatenate([clip.played_copy[:copy_at], _louder(clip.played_copy[copy_at:copy_cut], gain)])
+            while len(self._clips) > 1:
+                self._clips.pop()
+            now = self._clock.now()
+            start = self._next_block_at if self._next_block_at > now else now + self._fallback_latency
+            self._queued_until = start + (cut - clip.position) / self.sample_rate
+            return self._queued_until
+
+    @property
+    def audible_until(self) -> float:
+        """Call time at which the audio handed to the speaker so far stops sounding."""
+        with self._lock:
+            return self._audible_until
 
     def is_playing(self) -> bool:
         """True while queued audio remains or the last played block has not yet left the speaker."""

@@ -228,7 +228,8 @@ class CallController(QObject):
         session.timeline.extra[BASELINE_KEY] = self.settings.baseline_loudness_db  # scored, and re-scored, with it
         progress = self._progress_saver(attempt_id)
         options = LiveCallOptions(self.settings.end_of_turn_silence, self.settings.push_to_talk,
-                                  recording if caps.audio else None, self.settings.baseline_loudness_db)
+                                  recording if caps.audio else None, self.settings.baseline_loudness_db,
+                                  end_of_turn_short=self.settings.end_of_turn_short)
         call = LiveCall(session, self.renderer, self.bridge, options, clock=clock, player=player,
                         microphone=microphone, model_path=caps.model_path if caps.audio else None,
                         on_progress=progress)

@@ -14,7 +14,7 @@ from simulator.core.bundled import bundled_dir
 from simulator.core.nesting import MAX_DEPTH, too_deep
 from simulator.core.personas.errors import FILE_FIELD, SYNTAX_FIELD, PersonaError, PersonaFileError, field_name
 from simulator.core.personas.locate import LineIndex
-from simulator.core.personas.model import Coping, MoodSettings, Persona, Pools, Reaction, Scenario
+from simulator.core.personas.model import BargeIn, Coping, MoodSettings, Persona, Pools, Reaction, Scenario
 from simulator.core.personas.picker import PickerEntry, picker_entries
 from simulator.core.personas.validation import problems
 from simulator.core.voice import voice_settings
@@ -156,4 +156,6 @@ def _build(data: dict[str, Any], source: Path) -> Persona:
         answers=_pools(data.get("answers", {})),
         escalation=_texts(data.get("escalation", {}).get("lines", [])),
         escalation_within=float(data.get("escalation", {}).get("within", 20.0)),
+        barge_in=BargeIn({band: value for band, value in data.get("barge_in", {}).items() if band != "lines"},
+                         _texts(data.get("barge_in", {}).get("lines", []))),
     )

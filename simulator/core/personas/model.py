@@ -59,6 +59,22 @@ class Reaction:
 
 
 
+BARGE_IN_BEHAVIOURS = ("yield", "finish", "snap_back")
+
+
+@dataclass(frozen=True)
+class BargeIn:
+    """What the customer does when the trainee talks over a line (not a backchannel), per mood band: `yield`
+    stops the line and lets the trainee talk; `finish` finishes the clause, louder, then listens; `snap_back`
+    stops and snaps back with one of `lines` (你让我说完！), then listens. Bands not set yield."""
+
+    bands: dict[str, str] = field(default_factory=dict)
+    lines: tuple[str, ...] = ()
+
+    def behaviour(self, band: str) -> str:
+        return self.bands.get(band, "yield")
+
+
 @dataclass(frozen=True)
 class Coping:
     """The coping strategy shown after the call."""
@@ -102,6 +118,7 @@ class Persona:
     answers: Pools = field(default_factory=dict)   # band templates with {fact}; unknown; repeated
     escalation: tuple[str, ...] = ()               # escalation signals near the top of the mood scale
     escalation_within: float = 20.0                # ... within this many points of escalate_at
+    barge_in: BargeIn = field(default_factory=BargeIn)
 
     def scenario(self, scenario_id: str) -> Scenario:
         for scenario in self.scenarios:
@@ -125,6 +142,7 @@ class Persona:
             lines.update(scenario.opening)
         for reaction in self.reactions:
             lines.update(reaction.lines)
+        lines.update(self.barge_in.lines)
         return {line for line in lines if not has_slot(line)}
 
 

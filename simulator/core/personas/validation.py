@@ -116,6 +116,10 @@ def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:
     if mood["initial"] >= mood["escalate_at"]:
         yield ("mood", "initial"), f"must be below escalate_at ({mood['escalate_at']}), or the call ends at once"
     yield from band_voice_problems(data["voice"])
+    barge_in = data.get("barge_in", {})
+    if "snap_back" in barge_in.values() and not barge_in.get("lines"):
+        bands = [band for band, value in barge_in.items() if value == "snap_back"]
+        yield ("barge_in", "lines"), f"required when a band snaps back ({_names(bands)}): what the customer snaps"
 
 
 def _case_problems(data: dict[str, Any]) -> Iterator[Problem]:
