@@ -183,7 +183,9 @@ def test_whole_spoken_call_through_the_window(qtbot, tmp_path, store, pulse) -> 
     pulse.play_into_mic(wav)
     qtbot.waitUntil(lambda: win.call_page.transcript.count() >= 3, timeout=30000)
     assert "여보세요" in win.call_page.transcript.item(1).text() and win.call_page.transcript.item(1).text().startswith("You")
-    assert any("여보세요" in p for p in partials)
+    # The turn ends at the voice offset now, often before the recogniser shows a partial: any it showed is
+    # part of what was then heard.
+    assert all(p.split()[0] == "여보세요" for p in partials if p), partials
     answer_end_question()
     qtbot.mouseClick(win.call_page.end_button, qtbot_button())
     qtbot.waitUntil(lambda: win.result_page.isVisible(), timeout=60000)
