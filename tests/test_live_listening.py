@@ -41,7 +41,7 @@ FAST = "안녕하세요 저는 고객센터 상담원입니다"      # at 240 wp
 LONG = " ".join(["여보세요"] * 12)            # ~11 s without a pause: nothing recognised before the cut-in
 
 
-def _speak(tmp_path: Path, name: str, text: str, voice: str, rate: int, gain: float = 1.0) -> Path:
+def speak_wav(tmp_path: Path, name: str, text: str, voice: str, rate: int, gain: float = 1.0) -> Path:
     """espeak-ng speech as a 16 kHz WAV scaled by `gain` (what the virtual microphone is given)."""
     if shutil.which("espeak-ng") is None:
         missing_part("espeak-ng is not installed")
@@ -75,7 +75,7 @@ def test_a_backchannel_during_the_customers_line_is_heard_as_listening_not_as_a_
     scenario = persona.scenarios[0]
     longest = max(scenario.opening, key=len)        # ~5 s in the angry voice: room for a 嗯 and its decision
     persona = dataclasses.replace(persona, scenarios=(dataclasses.replace(scenario, opening=(longest,)),))
-    hum = _speak(tmp_path, "hum", "嗯", "cmn-latn-pinyin", 175)
+    hum = speak_wav(tmp_path, "hum", "嗯", "cmn-latn-pinyin", 175)
     clock, heard = CallClock(), Collector()
     session = CallSession(persona, scenario.id, seed=4)
     call = LiveCall(session, SpeechRenderer(tmp_path / "tts"), heard,
@@ -126,10 +126,10 @@ def test_a_backchannel_during_the_customers_line_is_heard_as_listening_not_as_a_
 
 def test_shouting_rushed_and_a_monologue_reach_the_customer_from_the_live_meters(pulse, ko_model, tmp_path):
     persona = _angry(initial=30.0, monologue_seconds=6.5)    # low enough not to escalate over three turns
-    loud = _speak(tmp_path, "loud", SLOW, "ko", 120, gain=1.0)
-    fast = _speak(tmp_path, "fast", FAST, "ko", 240, gain=0.25)
-    long = _speak(tmp_path, "long", LONG, "ko", 100, gain=0.25)
-    quiet_level = _voiced_level(_speak(tmp_path, "quiet", SLOW, "ko", 120, gain=0.25))
+    loud = speak_wav(tmp_path, "loud", SLOW, "ko", 120, gain=1.0)
+    fast = speak_wav(tmp_path, "fast", FAST, "ko", 240, gain=0.25)
+    long = speak_wav(tmp_path, "long", LONG, "ko", 100, gain=0.25)
+    quiet_level = _voiced_level(speak_wav(tmp_path, "quiet", SLOW, "ko", 120, gain=0.25))
     assert _voiced_level(loud) - quiet_level == pytest.approx(12.0, abs=0.5)
     clock, heard = CallClock(), Collector()
     session = CallSession(persona, persona.scenarios[0].id, seed=6)

@@ -5,8 +5,6 @@ The live call and the scorecard measure the same moments; no turn stays open pas
 from __future__ import annotations
 
 import dataclasses
-import shutil
-import subprocess
 import time
 from pathlib import Path
 
@@ -24,7 +22,7 @@ from simulator.speech.live_call import LiveCall, LiveCallOptions
 from simulator.speech.resample import resample
 from simulator.speech.tts import SpeechRenderer, load_audio
 from tests.call_listener import Collector
-from tests.missing import missing_part
+from tests.test_live_listening import speak_wav
 from tests.pulse import best_lag
 
 RATE = 16000
@@ -32,15 +30,8 @@ REPLY = "여보세요. 제가 확인해 보겠습니다."
 
 
 def speak(tmp_path: Path, name: str, text: str, voice: str = "ko", rate: int = 150, gain: float = 0.3) -> Path:
-    """espeak-ng speech as a 16 kHz WAV (what the virtual microphone is given)."""
-    if shutil.which("espeak-ng") is None:
-        missing_part("espeak-ng is not installed")
-    raw = tmp_path / f"{name}.raw.wav"
-    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(raw), text], check=True, timeout=30)
-    samples, source_rate = soundfile.read(raw, dtype="float32")
-    wav = tmp_path / f"{name}.wav"
-    soundfile.write(wav, resample(samples, source_rate, RATE) * gain, RATE, subtype="PCM_16")
-    return wav
+    """A reply at the voice, pace and level these calls are spoken at unless a test says otherwise."""
+    return speak_wav(tmp_path, name, text, voice, rate, gain)
 
 
 def calm_persona() -> Persona:
