@@ -100,6 +100,13 @@ ENGLISH: dict[str, str] = {
     "download.parent_path": "parent-folder path",
     "download.symbolic_link": "symbolic link",
     "download.bad_zip": "the archive of {name} is not a valid zip ({error}); the file was deleted",
+    # calls (simulator/app/call_service.py)
+    "call.no_trainee": "Enter the trainee's name before the call: the attempt is saved under it.",
+    "call.start_failed": "The call could not be started: {error}",
+    "call.store_failing": "The attempt cannot be saved now ({error}); the call goes on and nothing is lost.",
+    "call.not_scored": "The call could not be scored: {error}",
+    "call.not_saved": "The attempt could not be saved ({error}); it is kept in {kept}.",
+    "call.window_only": "this window only",
     # attempts database (simulator/storage/db.py)
     "storage.settings_unreadable": "The attempts are not opened: the settings file {path} could not be read, so the "
                                    "team database it may name is unknown. Fix it (or remove it to use the local "

@@ -50,6 +50,18 @@ def templates() -> dict[str, str]:
                         "typed replies still work."),
         "audio.no_recording": QCoreApplication.translate(
             "Messages", "No recording is loaded for this attempt."),
+        "call.no_trainee": QCoreApplication.translate(
+            "Messages", "Enter the trainee's name before the call: the attempt is saved under it."),
+        "call.start_failed": QCoreApplication.translate(
+            "Messages", "The call could not be started: {error}"),
+        "call.store_failing": QCoreApplication.translate(
+            "Messages", "The attempt cannot be saved now ({error}); the call goes on and nothing is lost."),
+        "call.not_scored": QCoreApplication.translate(
+            "Messages", "The call could not be scored: {error}"),
+        "call.not_saved": QCoreApplication.translate(
+            "Messages", "The attempt could not be saved ({error}); it is kept in {kept}."),
+        "call.window_only": QCoreApplication.translate(
+            "Messages", "this window only"),
         "tts.voice_out_of_range": QCoreApplication.translate(
             "Messages", "voice '{voice}' has settings out of range: {problems}"),
         "tts.rate_out_of_range": QCoreApplication.translate(

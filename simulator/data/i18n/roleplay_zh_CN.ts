@@ -170,33 +170,6 @@
     </message>
 </context>
 <context>
-    <name>CallController</name>
-    <message>
-        <source>Enter the trainee&apos;s name before the call: the attempt is saved under it.</source>
-        <translation>通话前请先输入学员姓名：练习记录将保存在该姓名下。</translation>
-    </message>
-    <message>
-        <source>The call could not be started: %1</source>
-        <translation>无法开始通话：%1</translation>
-    </message>
-    <message>
-        <source>The attempt cannot be saved now (%1); the call goes on and nothing is lost.</source>
-        <translation>暂时无法保存本次练习（%1）；通话继续，内容不会丢失。</translation>
-    </message>
-    <message>
-        <source>The call could not be scored: %1</source>
-        <translation>无法为本次通话评分：%1</translation>
-    </message>
-    <message>
-        <source>The attempt could not be saved (%1); it is kept in %2.</source>
-        <translation>本次练习未能存入数据库（%1）；已保留在 %2。</translation>
-    </message>
-    <message>
-        <source>this window only</source>
-        <translation>仅在本窗口中</translation>
-    </message>
-</context>
-<context>
     <name>CallPage</name>
     <message>
         <source>What the customer is saying now</source>
@@ -885,6 +858,30 @@ Advice items: %3 → %4</source>
     <message>
         <source>No recording is loaded for this attempt.</source>
         <translation>此次练习没有载入录音。</translation>
+    </message>
+    <message>
+        <source>Enter the trainee&apos;s name before the call: the attempt is saved under it.</source>
+        <translation>通话前请先输入学员姓名：练习记录将保存在该姓名下。</translation>
+    </message>
+    <message>
+        <source>The call could not be started: {error}</source>
+        <translation>无法开始通话：{error}</translation>
+    </message>
+    <message>
+        <source>The attempt cannot be saved now ({error}); the call goes on and nothing is lost.</source>
+        <translation>暂时无法保存本次练习（{error}）；通话继续，内容不会丢失。</translation>
+    </message>
+    <message>
+        <source>The call could not be scored: {error}</source>
+        <translation>无法为本次通话评分：{error}</translation>
+    </message>
+    <message>
+        <source>The attempt could not be saved ({error}); it is kept in {kept}.</source>
+        <translation>本次练习未能存入数据库（{error}）；已保留在 {kept}。</translation>
+    </message>
+    <message>
+        <source>this window only</source>
+        <translation>仅在本窗口中</translation>
     </message>
     <message>
         <source>voice &apos;{voice}&apos; has settings out of range: {problems}</source>
