@@ -121,3 +121,42 @@ def test_missing_output_device_is_a_clear_error(pulse, recording):
 def test_play_without_recording_says_so():
     with pytest.raises(NoRecording, match="No recording"):
         ClipPlayer().play_from(0.0)
+
+
+def test_the_decoded_channels_are_played_from_where_they_are_not_copied() -> None:
+    """A 10-minute call decoded as the analysis decodes it (one array, the channels strided views of it):
+    handing it to the player allocates nothing of its size, and the player cannot write into it."""
+    import tracemalloc
+
+    decoded = np.zeros((10 * 60 * SR, 2), np.float32)
+    customer, trainee = decoded[:, 0], decoded[:, 1]
+    player = ClipPlayer()
+    tracemalloc.start()
+    try:
+        player.set_audio(customer, trainee, SR)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 0.01 * decoded.nbytes, f"{peak / 1e6:.1f} MB allocated for a {decoded.nbytes / 1e6:.0f} MB call"
+    assert player.duration == pytest.approx(600.0)
+    assert customer.flags.writeable and trainee.flags.writeable          # the caller's arrays are as they were
+    assert all(np.shares_memory(c, decoded) and not c.flags.writeable for c in player._channels)
+
+
+def test_a_recording_at_the_output_rate_plays_without_resampling(pulse, tmp_path):
+    left = np.concatenate([tone(BEFORE_HZ, 1.0, RATE), tone(LEFT_HZ, 2.0, RATE)])
+    right = np.concatenate([np.zeros(RATE, np.float32), tone(RIGHT_HZ, 2.0, RATE, amplitude=0.2)])
+    player = ClipPlayer()
+    player.set_audio(left, right, RATE)
+    try:
+        def play() -> None:
+            player.play_from(1.0, duration=1.5)
+            _wait(lambda: not player.is_playing())
+
+        loud = _sounding(_capture(pulse, tmp_path / "out.wav", play))
+    finally:
+        player.close()
+    assert loud.size > 0.5 * RATE
+    assert dominant_frequency(loud, RATE) == pytest.approx(LEFT_HZ, abs=10)
+    assert _band_level(loud, RIGHT_HZ) > 0.1 * _band_level(loud, LEFT_HZ)
+    assert _band_level(loud, BEFORE_HZ) < 0.02 * _band_level(loud, LEFT_HZ)

@@ -36,7 +36,7 @@ class ClipPlayer:
     def __init__(self, device: int | str | None = None, sample_rate: int = OUTPUT_RATE) -> None:
         self.device = device
         self.sample_rate = sample_rate
-        self._audio = np.zeros((0, 2), dtype=np.float32)
+        self._channels: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.float32), np.zeros(0, np.float32))
         self._source_rate = sample_rate
         self._cond = threading.Condition()
         self._chunks: deque[np.ndarray] = deque()
@@ -59,26 +59,32 @@ class ClipPlayer:
         self.set_audio(customer, trainee, sr)
 
     def set_audio(self, customer: np.ndarray, trainee: np.ndarray, sample_rate: int) -> None:
-        """Use channels already in memory (the review view reads the file once for waveform and playback)."""
+        """Use channels already in memory (the review view reads the file once for waveform and playback):
+        read-only views of them, not copies (float32, as recordings are decoded, needs no conversion); only
+        the stretch being played is copied, a chunk at a time."""
         self.stop()
         n = min(len(customer), len(trainee))
-        self._audio = np.column_stack([np.asarray(customer[:n], np.float32), np.asarray(trainee[:n], np.float32)])
+        self._channels = (_read_only(customer[:n]), _read_only(trainee[:n]))
         self._source_rate = int(sample_rate)
 
     @property
+    def frames(self) -> int:
+        return len(self._channels[0])
+
+    @property
     def duration(self) -> float:
-        return len(self._audio) / self._source_rate
+        return self.frames / self._source_rate
 
     # ------------------------------------------------------------ playback
 
     def play_from(self, seconds: float, duration: float | None = None) -> None:
         """Play from `seconds` for `duration` seconds (to the end if None), replacing what is playing.
         Raises AudioUnavailable without an output device, NoRecording before load()."""
-        if not len(self._audio):
+        if not self.frames:
             raise NoRecording(Message("audio.no_recording"))
         self._open()
         first = int(round(min(max(0.0, seconds), self.duration) * self._source_rate))
-        last = len(self._audio) if duration is None else min(len(self._audio), first + int(round(duration * self._source_rate)))
+        last = self.frames if duration is None else min(self.frames, first + int(round(duration * self._source_rate)))
         self.stop()
         with self._cond:
             self._chunk_pos = self._frames_out = 0
@@ -158,15 +164,15 @@ class ClipPlayer:
     def _resampled(self, a: int, b: int) -> np.ndarray:
         """Frames [a, b) at the output rate: resample with context around them, keep only their part."""
         if self._source_rate == self.sample_rate:
-            return self._audio[a:b].copy()
+            return np.column_stack([channel[a:b] for channel in self._channels])
         ratio = self.sample_rate / self._source_rate
         margin = int(CONTEXT_SECONDS * self._source_rate)
-        lo, hi = max(0, a - margin), min(len(self._audio), b + margin)
+        lo, hi = max(0, a - margin), min(self.frames, b + margin)
         skip = int(round(a * ratio)) - int(round(lo * ratio))
         size = int(round(b * ratio)) - int(round(a * ratio))
         out = np.zeros((size, 2), dtype=np.float32)
-        for ch in range(2):
-            part = resample(self._audio[lo:hi, ch], self._source_rate, self.sample_rate)[skip:skip + size]
+        for ch, channel in enumerate(self._channels):
+            part = resample(channel[lo:hi], self._source_rate, self.sample_rate)[skip:skip + size]
             out[:len(part), ch] = part
         return out
 
@@ -188,3 +194,10 @@ class ClipPlayer:
                 self._playing = False
             self._cond.notify_all()
         outdata[filled:] = 0.0
+
+
+def _read_only(samples: np.ndarray) -> np.ndarray:
+    """A view of `samples` as float32 that cannot change them (a copy only when they are of another type)."""
+    view = np.asarray(samples, dtype=np.float32).view()
+    view.flags.writeable = False
+    return view
