@@ -11,6 +11,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 from statistics import median
+from typing import Any
 
 import numpy as np
 
@@ -59,6 +60,10 @@ class MeterSpec:
     def band(self, thresholds: Thresholds, language: str) -> Band:
         return meter_bands(thresholds, language)[self.name]
 
+    def format_band(self, band: Band) -> str:
+        """"180–260", "-6.0–+6.0": the band's ends written as readings are."""
+        return f"{self.format(band.low)}–{self.format(band.high)}"
+
 
 METER_SPECS = (MeterSpec("pace", "rate", 0, False, "pace"), MeterSpec("loudness", "db", 1, True, "loudness"),
                MeterSpec("pitch", "semitones", 1, True, "intonation"))
@@ -74,6 +79,21 @@ def meter_bands(thresholds: Thresholds, language: str) -> dict[str, Band]:
     loud = thresholds.shouting_db
     rise = thresholds.sharp_rise_semitones
     return {"pace": Band(low, high), "loudness": Band(-loud, loud), "pitch": Band(-rise, rise)}
+
+
+def call_readings(measures: Any) -> dict[str, float | None]:
+    """Each meter's reading over a finished call (None: not measured), for the scorecard beside the criterion
+    that judges the same measure: the call's pace over its speaking time; the loudness and the pitch of the
+    turn furthest from the trainee's normal level and usual pitch (what the band flagged live)."""
+    turns = measures.turns
+    loud = [t.loudness_rel_db for t in turns if t.loudness_rel_db is not None] if measures.loudness else []
+    usual = (measures.pitch or {}).get("median_hz")
+    pitch = [12.0 * math.log2(t.pitch_mean_hz / usual) for t in turns if usual and t.pitch_mean_hz]
+    return {"pace": measures.pace, "loudness": _furthest(loud), "pitch": _furthest(pitch)}
+
+
+def _furthest(values: list[float]) -> float | None:
+    return max(values, key=abs) if values else None
 
 
 @dataclass(frozen=True)

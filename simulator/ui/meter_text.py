@@ -1,11 +1,12 @@
-"""The words of a live meter (simulator.core.live_meters.METER_SPECS): its name with its unit, in full on the
-trainee's call page and short on the projector, so every screen names a meter alike."""
+"""The words of a meter (simulator.core.live_meters.METER_SPECS): its name with its unit, in full on the
+trainee's call page and the scorecard and short on the projector, its target band and a reading written as the
+spec writes them, so that every screen names and writes a meter alike."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from simulator.core.live_meters import METER_BY_NAME
+from simulator.core.live_meters import METER_BY_NAME, Band
 
 
 def meter_label(name: str) -> str:
@@ -24,3 +25,15 @@ def meter_unit(name: str, language: str, short: bool = False) -> str:
 def meter_title(name: str, language: str, short: bool = False) -> str:
     """"Pace (chars/min)"; `short` leaves the reference level out of the unit (projector captions)."""
     return QCoreApplication.translate("Meters", "%1 (%2)").replace("%1", meter_label(name)).replace("%2", meter_unit(name, language, short))
+
+
+def meter_target(name: str, band: Band) -> str:
+    """The band as the meter writes it: "target 180–260"."""
+    return QCoreApplication.translate("Meters", "target %1").replace("%1", METER_BY_NAME[name].format_band(band))
+
+
+def meter_reading(name: str, value: float | None, band: Band, language: str) -> str:
+    """A reading with its name, unit and band: "Pace (chars/min): 213 (target 180–260)", or "not measured"."""
+    shown = QCoreApplication.translate("Meters", "not measured") if value is None else METER_BY_NAME[name].format(value)
+    return (QCoreApplication.translate("Meters", "%1: %2 (%3)").replace("%1", meter_title(name, language))
+            .replace("%2", shown).replace("%3", meter_target(name, band)))

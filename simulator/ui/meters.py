@@ -12,8 +12,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
-from simulator.core.live_meters import METERS, Band, LiveMeters
-from simulator.ui.meter_text import meter_title
+from simulator.core.live_meters import METER_BY_NAME, METERS, Band, LiveMeters
+from simulator.ui.meter_text import meter_target, meter_title
 from simulator.ui.timeline_view import MARKER_STYLE
 
 WINDOW_SECONDS = 30.0   # how much of the call a strip chart shows
@@ -92,7 +92,9 @@ class StripChart(pg.PlotWidget):
     def set_band(self, band: Band) -> None:
         self.band = band
         self.band_item.setRegion((band.low, band.high))
-        self.getAxis("left").setTicks([[(band.low, f"{band.low:g}"), (band.high, f"{band.high:g}")]])
+        spec = METER_BY_NAME[self.name]
+        self.getAxis("left").setTicks([[(band.low, spec.format(band.low)), (band.high, spec.format(band.high))]])
+        self.setAccessibleDescription(meter_target(self.name, band))
         self._redraw()
 
     def clear_readings(self) -> None:

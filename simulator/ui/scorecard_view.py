@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from simulator.core.analysis.thresholds import load_thresholds
+from simulator.core.live_meters import METER_BY_NAME, METERS, call_readings
 from simulator.core.review import call_markers, moment_window, next_time, score_band, split_findings
 from simulator.core.review.call_audio import CallAudio
 from simulator.speech.audio_devices import AudioUnavailable
@@ -21,6 +23,7 @@ from simulator.speech.clip_player import ClipPlayer, NoRecording
 from simulator.ui.heard_html import said_html
 from simulator.ui.fit import FitsWidth
 from simulator.ui.messages import text_of
+from simulator.ui.meter_text import meter_reading
 from simulator.ui.timeline_view import TimelineView, clock
 
 BAND_COLOUR = {"good": "#27ae60", "fair": "#e6a100", "poor": "#c0392b"}
@@ -65,6 +68,7 @@ class ScorecardView(QWidget):
         self.criteria_grid.setVerticalSpacing(2)
         self.not_measured_label = QLabel(wordWrap=True)
         self.criterion_rows: dict[str, QProgressBar] = {}
+        self.meter_readings = {name: QLabel(objectName=f"{name}Reading", textFormat=Qt.PlainText) for name in METERS}
         self.clear_box = QGroupBox(self.tr("CLEAR steps"))
         self.clear_box.setToolTip(self.tr("Control, Listen, Establish, Apologize, Resolve"))
         clear_layout = QVBoxLayout(self.clear_box)
@@ -139,6 +143,8 @@ class ScorecardView(QWidget):
         criteria_column = QVBoxLayout()
         criteria_column.addWidget(self.criteria_box)
         criteria_column.addWidget(self.not_measured_label)
+        for label in self.meter_readings.values():
+            criteria_column.addWidget(label)
         scores.addLayout(criteria_column, 3)
         scores.addWidget(self.clear_box, 1)
 
@@ -189,6 +195,7 @@ class ScorecardView(QWidget):
         self.persona_label.setText(self.tr("Call with %s") % persona.display_name)
         self._show_overall(card.overall)
         self._show_criteria(card.criteria, card.not_measured if card.overall is not None else [])
+        self._show_meters(analysis)
         self._show_clear(card.clear)
         advice, praise = split_findings(card.findings)
         self._moments = []
@@ -232,6 +239,15 @@ class ScorecardView(QWidget):
             self.criterion_rows[name] = bar
         names = QLocale().createSeparatedList([self.criterion_label(n) for n in not_measured])
         self.not_measured_label.setText(self.tr("Not measured: %s") % names if names else "")
+
+    def _show_meters(self, analysis: Any) -> None:
+        """What the call page's meters measured, over the whole call: named, written and banded by the one
+        meter specification, as the call page and the projector show them."""
+        language = analysis.timeline.language
+        thresholds = load_thresholds()
+        readings = call_readings(analysis.measures)
+        for name, label in self.meter_readings.items():
+            label.setText(meter_reading(name, readings[name], METER_BY_NAME[name].band(thresholds, language), language))
 
     def _show_clear(self, clear: Any) -> None:
         steps = clear.steps()
