@@ -18,9 +18,9 @@ from simulator.core.review.call_audio import CallAudio
 from simulator.speech.tts import SpeechRenderer
 from simulator.ui.call_controller import CallController, Capabilities
 from simulator.ui.call_page import CallPage
-from simulator.ui.meter_text import meter_title
+from simulator.ui.meter_text import meter_label, meter_title, meter_unit
 from simulator.ui.projector_window import ProjectorWindow
-from simulator.ui.scorecard_view import ScorecardView
+from simulator.ui.scorecard_view import METER_SEPARATOR, ScorecardView
 from tests.review_call import speak_call, zh_review_timeline
 
 LANGUAGE = "zh"
@@ -61,6 +61,9 @@ def _check_all_three(screens, analysis) -> None:
     projector.show_meters(live)
     projector._captions(LANGUAGE)
     card.set_result(analysis, load_persona(default_personas_dir() / "zh" / "angry_threatening.toml"), None)
+    shown = dict(zip(METERS, card.meters_label.text().split(METER_SEPARATOR)))   # the scorecard's one line
+    full = dict(zip(METERS, card.meters_label.toolTip().split("\n")))
+    assert len(shown) == len(full) == len(card.meters_label.text().split(METER_SEPARATOR)) == len(METERS)
     for name in METERS:
         assert readings[name] is not None, f"the spoken call measured no {name}"
         value, ends, title = _expected(name, readings[name], bands[name])
@@ -70,7 +73,9 @@ def _check_all_three(screens, analysis) -> None:
         assert projector.meter_values[name].text().split()[0] == value
         assert projector.meter_captions[name].text() == meter_title(name, LANGUAGE, short=True)
         assert projector.strips[name].band == bands[name]
-        assert card.meter_readings[name].text() == f"{title}: {value} (target {ends})"
+        unit = meter_unit(name, LANGUAGE, short=True)
+        assert shown[name] == f"{meter_label(name)}: {value} {unit} ({ends})"
+        assert full[name] == f"{title}: {value} (target {ends})"
 
 
 def test_call_page_projector_and_scorecard_write_every_meter_as_its_spec_does(screens, analysis) -> None:
@@ -85,11 +90,11 @@ def test_call_page_projector_and_scorecard_write_every_meter_as_its_spec_does(sc
 
 
 def test_a_change_to_the_spec_alone_shows_on_all_three(screens, analysis, monkeypatch) -> None:
-    before = screens[2]
+    card = screens[2]
     for name, spec in list(METER_BY_NAME.items()):
         monkeypatch.setitem(METER_BY_NAME, name, replace(spec, decimals=spec.decimals + 2, signed=not spec.signed))
     monkeypatch.setitem(METER_BY_NAME, "pitch", replace(METER_BY_NAME["pitch"], unit="db"))
     _check_all_three(screens, analysis)
-    pace = before.meter_readings["pace"].text()
+    pace, _, pitch = card.meters_label.text().split(METER_SEPARATOR)
     assert f"{analysis.measures.pace:+.2f}" in pace                      # two decimals and a sign now
-    assert "dB" in before.meter_readings["pitch"].text() and "semitones" not in before.meter_readings["pitch"].text()
+    assert "dB" in pitch and "semitones" not in pitch + card.meters_label.toolTip().split("\n")[2]

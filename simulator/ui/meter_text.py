@@ -32,6 +32,15 @@ def meter_target(name: str, band: Band) -> str:
     return QCoreApplication.translate("Meters", "target %1").replace("%1", METER_BY_NAME[name].format_band(band))
 
 
+def meter_summary(name: str, value: float | None, band: Band, language: str) -> str:
+    """A reading with the meter's name, short unit and band: "Pace: 213 chars/min (180–260)", or "Pace: not
+    measured"."""
+    spec = METER_BY_NAME[name]
+    shown = (QCoreApplication.translate("Meters", "not measured") if value is None
+             else f"{spec.format(value)} {meter_unit(name, language, short=True)} ({spec.format_band(band)})")
+    return QCoreApplication.translate("Meters", "%1: %2").replace("%1", meter_label(name)).replace("%2", shown)
+
+
 def meter_reading(name: str, value: float | None, band: Band, language: str) -> str:
     """A reading with its name, unit and band: "Pace (chars/min): 213 (target 180–260)", or "not measured"."""
     shown = QCoreApplication.translate("Meters", "not measured") if value is None else METER_BY_NAME[name].format(value)

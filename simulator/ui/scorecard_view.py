@@ -23,12 +23,13 @@ from simulator.speech.clip_player import ClipPlayer, NoRecording
 from simulator.ui.heard_html import said_html
 from simulator.ui.fit import FitsWidth
 from simulator.ui.messages import text_of
-from simulator.ui.meter_text import meter_reading
+from simulator.ui.meter_text import meter_reading, meter_summary
 from simulator.ui.timeline_view import TimelineView, clock
 
 BAND_COLOUR = {"good": "#27ae60", "fair": "#e6a100", "poor": "#c0392b"}
 POLL_MS = 50
 MOMENT_SCHEME = "moment"
+METER_SEPARATOR = "   ·   "   # between the meters' readings on their one line
 LIST_MIN_LINES = 2          # the advice, praise and coping lists scroll below this many lines
 
 
@@ -68,7 +69,7 @@ class ScorecardView(QWidget):
         self.criteria_grid.setVerticalSpacing(2)
         self.not_measured_label = QLabel(wordWrap=True)
         self.criterion_rows: dict[str, QProgressBar] = {}
-        self.meter_readings = {name: QLabel(objectName=f"{name}Reading", textFormat=Qt.PlainText) for name in METERS}
+        self.meters_label = QLabel(wordWrap=True, objectName="meterReadings", textFormat=Qt.PlainText)
         self.clear_box = QGroupBox(self.tr("CLEAR steps"))
         self.clear_box.setToolTip(self.tr("Control, Listen, Establish, Apologize, Resolve"))
         clear_layout = QVBoxLayout(self.clear_box)
@@ -143,8 +144,7 @@ class ScorecardView(QWidget):
         criteria_column = QVBoxLayout()
         criteria_column.addWidget(self.criteria_box)
         criteria_column.addWidget(self.not_measured_label)
-        for label in self.meter_readings.values():
-            criteria_column.addWidget(label)
+        criteria_column.addWidget(self.meters_label)
         scores.addLayout(criteria_column, 3)
         scores.addWidget(self.clear_box, 1)
 
@@ -239,15 +239,20 @@ class ScorecardView(QWidget):
             self.criterion_rows[name] = bar
         names = QLocale().createSeparatedList([self.criterion_label(n) for n in not_measured])
         self.not_measured_label.setText(self.tr("Not measured: %s") % names if names else "")
+        self.not_measured_label.setVisible(bool(names))   # its line goes to the meters' when all was measured
 
     def _show_meters(self, analysis: Any) -> None:
-        """What the call page's meters measured, over the whole call: named, written and banded by the one
-        meter specification, as the call page and the projector show them."""
+        """What the call page's meters measure, over the whole call, below the scores that judge it: named,
+        written and banded by the one meter specification, as the call page and the projector show them (the
+        names and units in full in the tooltip)."""
         language = analysis.timeline.language
         thresholds = load_thresholds()
         readings = call_readings(analysis.measures)
-        for name, label in self.meter_readings.items():
-            label.setText(meter_reading(name, readings[name], METER_BY_NAME[name].band(thresholds, language), language))
+        bands = {name: METER_BY_NAME[name].band(thresholds, language) for name in METERS}
+        self.meters_label.setText(METER_SEPARATOR.join(meter_summary(name, readings[name], bands[name], language)
+                                                       for name in METERS))
+        self.meters_label.setToolTip("\n".join(meter_reading(name, readings[name], bands[name], language)
+                                               for name in METERS))
 
     def _show_clear(self, clear: Any) -> None:
         steps = clear.steps()

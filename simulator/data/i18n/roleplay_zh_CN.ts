@@ -1181,6 +1181,10 @@ Advice items: %3 → %4</source>
         <source>%1: %2 (%3)</source>
         <translation>%1：%2（%3）</translation>
     </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
 </context>
 <context>
     <name>ModelPage</name>
