@@ -11,11 +11,11 @@ import math
 from collections import deque
 from dataclasses import dataclass
 from statistics import median
-from typing import Any
 
 import numpy as np
 
 from simulator.core.analysis.audio import pitch_track
+from simulator.core.analysis.measures import CallMeasures
 from simulator.core.analysis.text import content_count, normalise
 from simulator.core.analysis.thresholds import Thresholds
 from simulator.core.events import Event, TurnAssessment
@@ -61,7 +61,7 @@ class MeterSpec:
         return meter_bands(thresholds, language)[self.name]
 
     def format_band(self, band: Band) -> str:
-        """"180–260", "-6.0–+6.0": the band's ends written as readings are."""
+        """The band's ends written as readings are: "180–260", "-6.0–+6.0"."""
         return f"{self.format(band.low)}–{self.format(band.high)}"
 
 
@@ -81,7 +81,7 @@ def meter_bands(thresholds: Thresholds, language: str) -> dict[str, Band]:
     return {"pace": Band(low, high), "loudness": Band(-loud, loud), "pitch": Band(-rise, rise)}
 
 
-def call_readings(measures: Any) -> dict[str, float | None]:
+def call_readings(measures: CallMeasures) -> dict[str, float | None]:
     """Each meter's reading over a finished call (None: not measured), for the scorecard beside the criterion
     that judges the same measure: the call's pace over its speaking time; the loudness and the pitch of the
     turn furthest from the trainee's normal level and usual pitch (what the band flagged live)."""
