@@ -770,6 +770,11 @@ def restated(text: str, customer_text: str, key_words: Sequence[str], language: 
             return found
     stops = Stops(norm)
     argued = _Cover(stops.clause(m.start) for m in arguing)
+    if customer_text and language == "en" and "min_paraphrase_words" in cat.options:
+        stop = {p.parts[0] for p in cat.tagged("stopwords") if p.parts}
+        found = _paraphrased_en(norm, normalise(customer_text, language), stop, int(cat.options["min_paraphrase_words"]), argued)
+        if found is not None:
+            return found
     spans: dict[str, tuple[int, int]] = {}
     for kw in key_words:
         at = [a for a in _pattern_spans(said, _key_word(kw, language), cat.pinyin, lists.gap)
@@ -840,6 +845,33 @@ def _shared_en(text: str, customer: str, stop: list[str], min_words: int) -> Mat
         return None
     s, e = tokens[best + 1 - runs[best]].start(), tokens[best].end()
     return Match("restate", "shared", text[s:e], s, e, text[s:e])
+
+
+def _stem(word: str) -> str:
+    """A rough English stem, so that a paraphrase keeps its words in another form (cleaned / clean, radiators)."""
+    for suffix in ("'s", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _paraphrased_en(text: str, customer: str, stop: set[str], min_words: int, argued: _Cover) -> Match | None:
+    """The customer's point said back in another order ("the washing machine's under warranty and you've been passed
+    between four departments"): at least `min_words` of the customer's content words, in any form and order, in
+    one sentence of the reply that does not argue the trainee's case."""
+    theirs = {_stem(w) for w in re.findall(r"[a-z0-9']+", customer) if w not in stop and len(w) >= 3}
+    stops = Stops(text)
+    tokens = [t for t in re.finditer(r"[a-z0-9']+", text)
+              if t.group() not in stop and len(t.group()) >= 3 and _stem(t.group()) in theirs
+              and not argued.overlaps((t.start(), t.end()))]
+    by_sentence: dict[int, list[re.Match[str]]] = {}
+    for t in tokens:
+        by_sentence.setdefault(stops.sentence_start(t.start()), []).append(t)
+    for held in by_sentence.values():
+        if len({_stem(t.group()) for t in held}) >= min_words:
+            s, e = held[0].start(), held[-1].end()
+            return Match("restate", "paraphrase", text[s:e], s, e, text[s:e])
+    return None
 
 
 # ---------------------------------------------------------------- timeline
