@@ -715,11 +715,23 @@ def _said_back(out: list[Match], said: Said, lists: PhraseLists, stops: Stops, d
     """A time, a refund or a rule inside a confirming question is the customer's point asked back ("so what you're
     saying is an engineer was promised for Monday, right?", 您是想今天把钱取出来对吧), not the trainee's promise or case."""
     cat = lists["restate"]
-    asked = _Cover((stops.sentence_start(m.start), stops.sentence_end(m.end))
-                   for m in match_patterns(said, cat, lists, cat.tagged("confirm")))
+    asked = _Cover(_asked_back(m, stops) for m in match_patterns(said, cat, lists, cat.tagged("confirm")))
     kept = [m for m in out if not ((m.category in SAID_BACK or m.tag == "commitment") and asked.overlaps((m.start, m.end)))]
     _tell(dropped, out, kept, "said back in a confirming question")
     return kept
+
+
+def _asked_back(confirm: Match, stops: Stops) -> tuple[int, int]:
+    """The stretch a confirming phrase asks back: its clause ("您是说邻居家暖和很多，按照规定…" asks back only the first),
+    the next one when it only opens the question (我确认一下，您是昨天开始没网的), the one before when it closes it
+    (…从昨晚开始的，是吧？ / "…never turned up, right?")."""
+    s, e = stops.clause(confirm.start, confirm.end)
+    end = stops.sentence_end(confirm.end)
+    if e - confirm.end <= 1 and e < end:
+        e = stops.clause(e + 1)[1]
+    if end - confirm.end <= 1 and confirm.start - s <= 1 and s > stops.sentence_start(confirm.start):
+        s = stops.clause(s - 2)[0]
+    return s, e
 
 
 def _offered(out: list[Match], stops: Stops, dropped: list[NearMiss] | None) -> list[Match]:
