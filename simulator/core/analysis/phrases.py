@@ -32,6 +32,8 @@ PHRASE_CATEGORIES = (
 )
 DERIVED = ("cancelled_apology", "resolution", "restate")
 ARGUING = ("explain_rule", "taboo", "negative", "retaliation")  # a clause with one of these makes the trainee's case
+HIT_BACK_CANCELS = ("escalation_path", "follow_up", "empathy", "thanks", "apology", "options", "boundary")
+SAID_BACK = ("commitment", "over_promise", "explain_rule")  # in a confirming question these are the customer's words
 LANGUAGES = ("zh", "en")
 GAP = "..."
 
@@ -646,6 +648,7 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
         _tell(dropped, out, kept, "asking again is fine when the customer has not explained it already")
         out = kept
     if context is not None:
+        out = _said_back(out, said, lists, stops, dropped)
         arguing = [m for m in out if m.category in ARGUING]
         again = restated(text, context.customer, context.key_words, language, lists, arguing)
         out += [again] if again else []
@@ -657,7 +660,9 @@ def _explained(said: Said, cat: Category, lists: PhraseLists, dropped: list[Near
     """Rules explained. A rule only named (tag `named`: "policy", "the terms", 合同里, 规定) explains nothing by
     itself: asked about, checked, blamed or quoted back it is only the topic. It counts when its sentence also
     says what the rule holds (tag `content`: a number, a condition, a standard, what it covers, means or says)."""
-    found = match_patterns(said, cat, lists, cat.untagged("content"), dropped)
+    found = match_patterns(said, cat, lists, cat.tagged("phrases"), dropped)
+    stated = _Cover((m.start, m.end) for m in found)  # 银行的规定是…: the phrase 规定是 holds the named 的规定
+    found += [m for m in match_patterns(said, cat, lists, cat.tagged("named"), dropped) if not stated.overlaps((m.start, m.end))]
     if not any(m.tag == "named" for m in found):
         return found
     content = match_patterns(said, cat, lists, cat.tagged("content"))
@@ -685,19 +690,48 @@ def _said_of(named: Match, content: list[Match], starts: list[int], stops: Stops
 def _one_verdict(out: list[Match], stops: Stops, dropped: list[NearMiss] | None) -> list[Match]:
     """Where two verdicts describe one act, keep the one that says what it was: a rule quoted after "sorry,
     but" or in a sentence with a taboo phrase ("我也没办法，这是公司规定") is an excuse, not an explanation; a
-    jibe is retaliation rather than a taboo phrase; and a reply that hits back offers no escalation path, follow-up,
-    empathy, thanks or apology in earnest (said in sarcasm: "so sorry your majesty had to queue")."""
+    jibe is retaliation rather than a taboo phrase; an assurance in the sentence of an over-promise ("rest assured
+    it will never happen again", 包在我身上) is that promise, and a "soon" in the sentence of a rule stated ("the bill
+    is corrected as soon as we have a reading") is when the rule applies, neither a vague promise; and a reply that hits back offers no
+    escalation path, follow-up, empathy, thanks, apology, choice or boundary in earnest (said in sarcasm: "so sorry
+    your majesty had to queue", "do you want help or do you just want to yell?", 说话客气点，不然我挂了)."""
     excuses = [(c.start, stops.sentence_end(c.end)) for c in out if c.category == "cancelled_apology"]
     excuses += [(stops.sentence_start(t.start), stops.sentence_end(t.end)) for t in out if t.category == "taboo"]
     excused = _Cover((s, e) for s, e in excuses if s < e)
     jibes = _Cover((m.start, m.end) for m in out if m.category == "retaliation")
     hits_back = any(x.category == "retaliation" for x in out)
+    promised = _Cover((stops.sentence_start(m.start), stops.sentence_end(m.end)) for m in out
+                      if m.category == "over_promise" or m.category == "explain_rule" and m.tag != "named")
     kept = [m for m in out if not (
         (m.category == "explain_rule" and excused.overlaps((m.start, m.start + 1)))
         or (m.category == "taboo" and jibes.overlaps((m.start, m.end)))
-        or (m.category in ("escalation_path", "follow_up", "empathy", "thanks", "apology") and hits_back))]
+        or (m.category == "vague_promise" and promised.overlaps((m.start, m.end)))
+        or (m.category in HIT_BACK_CANCELS and hits_back))]
     _tell(dropped, out, kept, "another verdict says what this was")
     return kept
+
+
+def _said_back(out: list[Match], said: Said, lists: PhraseLists, stops: Stops, dropped: list[NearMiss] | None) -> list[Match]:
+    """A time, a refund or a rule inside a confirming question is the customer's point asked back ("so what you're
+    saying is an engineer was promised for Monday, right?", 您是想今天把钱取出来对吧), not the trainee's promise or case."""
+    cat = lists["restate"]
+    asked = _Cover(_asked_back(m, stops) for m in match_patterns(said, cat, lists, cat.tagged("confirm")))
+    kept = [m for m in out if not ((m.category in SAID_BACK or m.tag == "commitment") and asked.overlaps((m.start, m.end)))]
+    _tell(dropped, out, kept, "said back in a confirming question")
+    return kept
+
+
+def _asked_back(confirm: Match, stops: Stops) -> tuple[int, int]:
+    """The stretch a confirming phrase asks back: its clause ("您是说邻居家暖和很多，按照规定…" asks back only the first),
+    the next one when it only opens the question (我确认一下，您是昨天开始没网的), the one before when it closes it
+    (…从昨晚开始的，是吧？ / "…never turned up, right?")."""
+    s, e = stops.clause(confirm.start, confirm.end)
+    end = stops.sentence_end(confirm.end)
+    if e - confirm.end <= 1 and e < end:
+        e = stops.clause(e + 1)[1]
+    if end - confirm.end <= 1 and confirm.start - s <= 1 and s > stops.sentence_start(confirm.start):
+        s = stops.clause(s - 2)[0]
+    return s, e
 
 
 def _offered(out: list[Match], stops: Stops, dropped: list[NearMiss] | None) -> list[Match]:
@@ -748,6 +782,11 @@ def restated(text: str, customer_text: str, key_words: Sequence[str], language: 
             return found
     stops = Stops(norm)
     argued = _Cover(stops.clause(m.start) for m in arguing)
+    if customer_text and language == "en" and "min_paraphrase_words" in cat.options:
+        stop = {p.parts[0] for p in cat.tagged("stopwords") if p.parts}
+        found = _paraphrased_en(norm, normalise(customer_text, language), stop, int(cat.options["min_paraphrase_words"]), argued)
+        if found is not None:
+            return found
     spans: dict[str, tuple[int, int]] = {}
     for kw in key_words:
         at = [a for a in _pattern_spans(said, _key_word(kw, language), cat.pinyin, lists.gap)
@@ -765,7 +804,11 @@ def restated(text: str, customer_text: str, key_words: Sequence[str], language: 
 
 @lru_cache(maxsize=1024)
 def _key_word(word: str, language: str) -> Pattern:
-    """A scenario key word as a pattern, compiled once for the call rather than once per reply."""
+    """A scenario key word as a pattern, compiled once for the call rather than once per reply. An English key
+    word also matches its plural and possessive ("neighbour" in "your neighbour's flat", "bills")."""
+    if language == "en" and re.fullmatch(r"[a-z0-9' -]+", word.lower().strip()):
+        words = r"[\s,.;:!?-]+".join(re.escape(w) for w in re.findall(r"[a-z0-9']+", normalise(word, language)))
+        return _pattern(rf"re:(?<![a-z0-9']){words}('s|s|es)?(?![a-z0-9])", "key_words", language)
     return _pattern(word, "key_words", language)
 
 
@@ -814,6 +857,33 @@ def _shared_en(text: str, customer: str, stop: list[str], min_words: int) -> Mat
         return None
     s, e = tokens[best + 1 - runs[best]].start(), tokens[best].end()
     return Match("restate", "shared", text[s:e], s, e, text[s:e])
+
+
+def _stem(word: str) -> str:
+    """A rough English stem, so that a paraphrase keeps its words in another form (cleaned / clean, radiators)."""
+    for suffix in ("'s", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _paraphrased_en(text: str, customer: str, stop: set[str], min_words: int, argued: _Cover) -> Match | None:
+    """The customer's point said back in another order ("the washing machine's under warranty and you've been passed
+    between four departments"): at least `min_words` of the customer's content words, in any form and order, in
+    one sentence of the reply that does not argue the trainee's case."""
+    theirs = {_stem(w) for w in re.findall(r"[a-z0-9']+", customer) if w not in stop and len(w) >= 3}
+    stops = Stops(text)
+    tokens = [t for t in re.finditer(r"[a-z0-9']+", text)
+              if t.group() not in stop and len(t.group()) >= 3 and _stem(t.group()) in theirs
+              and not argued.overlaps((t.start(), t.end()))]
+    by_sentence: dict[int, list[re.Match[str]]] = {}
+    for t in tokens:
+        by_sentence.setdefault(stops.sentence_start(t.start()), []).append(t)
+    for held in by_sentence.values():
+        if len({_stem(t.group()) for t in held}) >= min_words:
+            s, e = held[0].start(), held[-1].end()
+            return Match("restate", "paraphrase", text[s:e], s, e, text[s:e])
+    return None
 
 
 # ---------------------------------------------------------------- timeline
