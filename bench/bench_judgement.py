@@ -1,7 +1,8 @@
 """Benchmark-style accuracy table of the phrase and course checks on the labelled replies.
 
 Prints precision, recall and F1 per class for the tuning set (tune*_<lang>.toml) and for the held-back
-set (holdout_<lang>.toml: written first, never tuned on), per language and together; `--mistakes` lists every reply judged wrongly.
+set (holdout_<lang>.toml: written first, never tuned on), per language and together; `--mistakes` lists every
+tuning-set reply judged wrongly (never the held-back set's: reading its mistakes would be tuning on it).
 Run: python -m bench.bench_judgement [--mistakes | --markdown]
 """
 
@@ -48,7 +49,7 @@ def main() -> int:
     print(format_table({k: v for k, v in result.items() if "_" in k}))
     if "--mistakes" in sys.argv:
         for name, score in result.items():
-            if "_" not in name:
+            if not name.startswith("tune_"):
                 continue
             for m in score.mistakes:
                 print(f"{m.reply.where}: missed {sorted(m.missed)} false {sorted(m.false)}: {m.reply.text}")
