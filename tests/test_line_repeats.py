@@ -1,5 +1,5 @@
 """A mood band whose pool has one line: the customer does not say it twice in a row but takes a line of
-the nearest band (the angrier one on a tie)."""
+the band nearest to the mood (the angrier one on a tie)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ def _engine(initial: float, lines: dict[str, tuple[str, ...]] = LINES) -> Dialog
 
 
 @pytest.mark.parametrize("initial, band, second", [
-    (60, "angry", "furious only"),    # tie between annoyed and furious: the angrier one
+    (70, "angry", "furious only"),    # 70 is nearer furious (75) than annoyed (50)
+    (55, "angry", "annoyed only"),
+    (62.5, "angry", "furious only"),  # halfway: the angrier one
     (10, "calm", "annoyed only"),
     (90, "furious", "angry only"),
 ])
