@@ -1,8 +1,8 @@
 """Warnings about a valid persona that would sound like a loop or leak between scenarios: too few lines in
-a mood band or a reaction for a 12-turn call, a line used in more than one scenario, a scenario whose
-customer cannot answer questions about their own case, a reaction line that quotes words it cannot
-know were said. `personas check` prints them; they do not make
-a file invalid."""
+a mood band or a reaction for a 12-turn call (a reaction counts the lines it may say whatever words fired
+it; lines kept for a phrase group with `when` come on top), a line used in more than one scenario, a
+scenario whose customer cannot answer questions about their own case, a reaction line that quotes words
+it cannot know were said. `personas check` prints them; they do not make a file invalid."""
 
 from __future__ import annotations
 
@@ -43,9 +43,10 @@ def _warnings(persona: Persona) -> Iterator[tuple[Where, str]]:
     events = dict.fromkeys(r.on for r in persona.reactions)
     for event in events:
         first = next(i for i, r in enumerate(persona.reactions) if r.on == event)
-        counts = {s.id: sum(len(r.lines) for r in persona.reactions if r.on == event
+        counts = {s.id: sum(len(r.lines) for r in persona.reactions if r.on == event and not r.when
                             and (not r.scenarios or s.id in r.scenarios)) for s in persona.scenarios}
-        yield from _short(("reactions", first, "lines"), f"lines for reaction {event!r}", counts, MIN_REACTION_LINES)
+        yield from _short(("reactions", first, "lines"), f"lines for reaction {event!r} whatever the words (no `when`)",
+                          counts, MIN_REACTION_LINES)
     for s_index, scenario in enumerate(persona.scenarios):
         if not scenario.case:
             yield ("scenarios", s_index), f"scenario {scenario.id} has no [scenarios.case]: the customer cannot answer questions about it"
