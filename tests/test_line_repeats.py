@@ -49,3 +49,15 @@ def test_a_band_whose_only_line_is_everywhere_still_answers() -> None:
     same = {band: ("the same",) for band in LINES}
     engine = _engine(60, same)
     assert [engine.respond(NOTHING).text for _ in range(2)] == ["the same", "the same"]
+
+
+def test_a_long_call_in_one_band_takes_unsaid_lines_of_the_nearest_band_before_repeating() -> None:
+    """Three angry lines, a mood held at 70 (nearer furious than annoyed): after the three, the furious
+    lines, never an annoyed one; only when both are used up does a line come back."""
+    lines = {"calm": ("c1", "c2"), "annoyed": ("a1", "a2"), "angry": ("g1", "g2", "g3"), "furious": ("f1", "f2")}
+    engine = _engine(70, lines)
+    said = [engine.respond(NOTHING).text for _ in range(7)]
+    assert sorted(said[:3]) == ["g1", "g2", "g3"] and sorted(said[3:5]) == ["f1", "f2"]
+    assert said[5] in lines["angry"] and said[6] in lines["angry"] and said[5] != said[6]
+    low = _engine(55, lines)
+    assert sorted(low.respond(NOTHING).text for _ in range(5))[:2] == ["a1", "a2"]   # 55: nearer annoyed
