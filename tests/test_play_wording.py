@@ -136,3 +136,22 @@ def test_every_json_line_has_the_same_shape(persona: Persona, capsys, tmp_path) 
             assert line["band"] in BAND_NAMES and line["band"] == band_of(line["mood"])
             assert isinstance(line["trigger"], str) and line["trigger"]
             assert line["ending"] is None or (n == len(lines) - 1 and line["trigger"] == f"ending:{line['ending']}")
+
+
+# Replies that keep the customer waiting: vague promises between replies that do nothing, so the mood climbs.
+STALLING = {"zh": ["好的", "我们会尽快处理的", "嗯", "我看一下", "我们会尽快反馈", "稍等", "这个要等通知", "好的", "嗯嗯",
+                   "我再看看", "我们尽量", "好", "嗯", "是的"],
+            "en": ["OK", "We'll look into it", "Right", "Let me see", "We'll get back to you", "One moment",
+                   "You'll have to wait", "OK", "Mm", "Let me check", "We'll try", "Sure", "Yes", "Fine"]}
+
+
+@pytest.mark.parametrize("persona", SHIPPED, ids=_id)
+def test_escalation_signals_come_near_the_top_of_the_mood(persona: Persona, capsys, tmp_path) -> None:
+    lines = play(capsys, tmp_path, persona.id, STALLING[persona.language], 0)
+    signals = [line for line in lines if line["trigger"] == "signal"]
+    assert signals, [(line["mood"], line["trigger"]) for line in lines]
+    assert all(line["text"] in persona.escalation for line in signals)
+    assert all(line["mood"] >= persona.mood.escalate_at - persona.escalation_within for line in signals)
+    assert len({line["text"] for line in signals}) == len(signals)
+    first = lines.index(signals[0])
+    assert all(line["mood"] < signals[0]["mood"] for line in lines[:first])   # none while the mood was lower
