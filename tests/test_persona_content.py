@@ -194,3 +194,18 @@ def test_check_warns_about_a_when_line_that_quotes_more_than_its_words(tmp_path)
     assert "'我们会尽快'" in warning.message and "when" in warning.message and warning.line
     path.write_text(text[:at] + block.replace("“我们会尽快”", "“尽快”") + text[at:], encoding="utf-8")
     assert not [w for w in persona_warnings(load_persona(path)) if "quotes" in w.message]
+
+
+@pytest.mark.parametrize("persona", SHIPPED, ids=_id)
+def test_a_fact_is_said_as_its_own_sentence(persona: Persona) -> None:
+    """Case facts are what the caller would say ("I rang twice, I bled the radiators myself", "我姓王，王建国"),
+    so a template puts {fact} where a sentence or clause starts: "It's {fact}." or "是{fact}" would give
+    "It's I rang twice" and "是我姓王"."""
+    starts = ("", "，", "：", "。", "！", "？", "…") if persona.language == "zh" else ("", ". ", "! ", "? ")
+    for band, templates in persona.answers.items():
+        for template in templates:
+            if "{fact}" in template:
+                before = template[:template.index("{fact}")]
+                assert any(before.endswith(s) for s in starts if s) or before == "", (band, template)
+                if persona.language == "en":
+                    assert before == "" or before.rstrip()[-1] in ".!?", (band, template)
