@@ -232,3 +232,14 @@ def test_a_quote_opening_the_line_is_capitalised() -> None:
     assert candidate.fill(reaction.lines[0]) == '"Thats not my department"? Really?'
     assert candidate.fill(reaction.lines[1]) == 'What do you mean, "thats not my department"?'
     assert Candidate(reaction, "that is not my department", None).lines() == ()
+
+
+def test_a_fact_opening_a_sentence_is_capitalised() -> None:
+    persona = _persona()
+    persona = replace(persona, language="en", answers={**persona.answers, "angry": ("{fact}! Got it?",),
+                                                       "repeated": ("As I said. {fact}.", "Again, {fact}.")})
+    scenarios = tuple(replace(s, case={"phone": "oh seven seven nine one"}) for s in persona.scenarios)
+    engine = DialogueEngine(replace(persona, scenarios=scenarios), "heating_below_standard", seed=0)
+    assert engine.respond(_turn("what is your phone number")).text == "Oh seven seven nine one! Got it?"
+    again = engine._answers.answer(find_question("your phone number again", "en"), "angry")
+    assert again is not None and set(again.candidates) == {"As I said. Oh seven seven nine one.", "Again, oh seven seven nine one."}

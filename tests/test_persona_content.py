@@ -209,3 +209,10 @@ def test_a_fact_is_said_as_its_own_sentence(persona: Persona) -> None:
                 assert any(before.endswith(s) for s in starts if s) or before == "", (band, template)
                 if persona.language == "en":
                     assert before == "" or before.rstrip()[-1] in ".!?", (band, template)
+
+
+@pytest.mark.parametrize("persona", SHIPPED, ids=_id)
+def test_every_caller_knows_who_and_where_they_are(persona: Persona) -> None:
+    """Asked for their own name, address or number, no caller says "how would I know?" (the `unknown` line)."""
+    for scenario in persona.scenarios:
+        assert {"name", "address", "phone"} <= set(scenario.case), (scenario.id, sorted(scenario.case))
