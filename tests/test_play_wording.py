@@ -2,11 +2,15 @@
 things and as the recogniser writes them (no punctuation, spaces between Chinese words): other ways of asking
 for the customer's own case get the fact; statements that name a case item, offers and "pardon?" get no
 answer; reactions quote the trainee's words as they said them and throw back no word they did not say; a
-12-turn call of replies that do nothing stays fresh in every scenario; every JSON line has the same shape."""
+12-turn call of replies that do nothing stays fresh in every scenario; every JSON line has the same shape;
+good and bad handling in other words end resolved and escalated; escalation signals come near the top;
+the readable mode in Chinese."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -155,3 +159,49 @@ def test_escalation_signals_come_near_the_top_of_the_mood(persona: Persona, caps
     assert len({line["text"] for line in signals}) == len(signals)
     first = lines.index(signals[0])
     assert all(line["mood"] < signals[0]["mood"] for line in lines[:first])   # none while the mood was lower
+
+
+# Good and bad handling in other words than the play tests' scripts, the same for every persona type.
+GOOD_OTHERWISE = {
+    "zh": ["您先别急，您说的情况我都听到了，这事搁谁都着急", "实在对不起，让您等了这么久",
+           "我马上给您派维修师傅，今天下午四点之前一定上门", "这是您的工单号，我明天早上九点给您打电话回访", "谢谢您理解"],
+    "en": ["I can hear how stressful this has been for you", "I'm really sorry we let you down",
+           "I'm booking an engineer now, they will be with you by 4 pm today",
+           "I've logged it under reference 55120 and I'll ring you tomorrow at 9 to check", "Thanks for bearing with me"],
+}
+BAD_OTHERWISE = {
+    "zh": ["这个不归我管", "你自己没看清楚合同怪谁", "我们尽量吧，有消息再通知你", "你嚷嚷什么，好好说话", "那没办法，系统就是这么规定的",
+           "你爱投诉就去投诉", "跟你说了多少遍了", "我也没办法", "你能不能讲点道理"],
+    "en": ["That's not my department", "You should have read the contract", "We'll do our best and let you know",
+           "There's no need to shout at me", "Sorry but the system won't let me", "Complain if you want, I don't care",
+           "I already told you", "There's nothing I can do", "You're being unreasonable"],
+}
+
+
+@pytest.mark.parametrize("persona, seed", [(p, s) for p in SHIPPED for s in SEEDS], ids=_id)
+def test_good_handling_in_other_words_ends_resolved(persona: Persona, seed: int, capsys, tmp_path) -> None:
+    lines = play(capsys, tmp_path, persona.id, GOOD_OTHERWISE[persona.language], seed)
+    assert lines[-1]["ending"] == "resolved", [(line["mood"], line["trigger"]) for line in lines]
+
+
+@pytest.mark.parametrize("persona, seed", [(p, s) for p in SHIPPED for s in SEEDS], ids=_id)
+def test_bad_handling_in_other_words_ends_escalated(persona: Persona, seed: int, capsys, tmp_path) -> None:
+    lines = play(capsys, tmp_path, persona.id, BAD_OTHERWISE[persona.language], seed)
+    assert lines[-1]["ending"] == "escalated", [(line["mood"], line["trigger"]) for line in lines]
+
+
+def test_readable_mode_in_chinese(tmp_path) -> None:
+    script = tmp_path / "script.txt"
+    script.write_text("\n".join(GOOD_OTHERWISE["zh"]) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "simulator", "play", "zh.stubborn", "--seed", "2", "--script", str(script)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.splitlines()
+    persona = next(p for p in SHIPPED if p.id == "zh.stubborn")
+    assert out[0].startswith(f"{persona.display_name} (zh.stubborn) - ")
+    assert [line.split("> ", 1)[1] for line in out if line.lstrip().startswith("trainee")] == GOOD_OTHERWISE["zh"]
+    customer = [line for line in out if line.lstrip().startswith("customer")]
+    assert len(customer) == len(GOOD_OTHERWISE["zh"]) + 1
+    assert all(re.search(r"\[[#.]{20}\]\s+\d+\.\d (calm|annoyed|angry|furious)", line) for line in customer)
+    assert any(line.startswith("Ending: resolved - 情绪降到") for line in out)
+    assert re.match(r"Score: \d+/100 ", next(line for line in out if line.startswith("Score: ")))
