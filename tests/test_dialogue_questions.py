@@ -44,6 +44,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "personas" / "valid" / "angry_thr
     ("扣了您多少", "zh", "amount"),
     ("您之前投诉过几次", "zh", "done"),                      # 过几 of 投诉过几次 is no 过几天
     ("我明白麻烦您报一下账号", "zh", "account"),             # a fresh request after an embedder
+    ("我明白您的意思您家地址是哪里", "zh", "address"),       # a case item after the embedder: its own question
     ("我 马上 帮 您 处理 您 的 工单 号 是 多少", "zh", "order"),   # an offer, then a question
     ("您的电话", "zh", "phone"),                             # bare requests
     ("您家具体地址是", "zh", "address"),
@@ -86,6 +87,8 @@ def test_questions_and_their_topics(text: str, language: str, topic: str) -> Non
     ("我们能为您做点什么", "zh"),                            # an offer
     ("您刚才说什么", "zh"),                                  # pardon?
     ("I know what is going on", "en"),                       # wh + auxiliary inside a statement
+    ("I know what your address is", "en"),
+    ("我知道您的意思是什么时候能修好", "zh"),                # restating the customer's question
     ("I have your address here", "en"),
     ("how are you today", "en"),
     ("sorry what did you say", "en"),

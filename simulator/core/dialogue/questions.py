@@ -114,23 +114,26 @@ def _first(clause: str, needles: Sequence[str], language: str) -> int | None:
     return min(found) if found else None
 
 
-def _embedding(clause: str, words: QuestionWords, language: str) -> Callable[[int], bool]:
+def _embedding(clause: str, words: QuestionWords, language: str, items: Sequence[str]) -> Callable[[int], bool]:
     """Whether a question word or request at a position is inside a statement: an embedder before it
-    ("我明白您为什么…", "我跟您说一下", "I know what is going on") with no fresh start between them
-    ("我明白，麻烦您报一下账号" asks). Positions are found once, so many questions in a clause stay linear."""
+    ("我明白您为什么…", "我跟您说一下", "I know what is going on") with no fresh start and no case item
+    between them ("我明白，麻烦您报一下账号" and "我明白您的意思您家地址是哪里" ask). Positions are found
+    once, so many questions in a clause stay linear."""
     embedder = _first(clause, words.embedders, language)
     if embedder is None:
         return lambda at: False
-    restarts = sorted(at for at in (_find(clause, r, language, embedder + 1) for r in words.restarts) if at >= 0)
+    starts = [*words.restarts, *(item for item in items if GAP not in item)]
+    restarts = sorted(at for at in (_find(clause, r, language, embedder + 1) for r in starts) if at >= 0)
     return lambda at: embedder <= at and not (restarts and restarts[0] < at)
 
 
-def _is_question(clause: str, words: QuestionWords, language: str) -> bool:
+def _is_question(clause: str, words: QuestionWords, language: str, items: Sequence[str]) -> bool:
     """A question mark, a request, a final particle (zh), a question word not inside a statement
-    ("我明白您为什么着急" is not a question), or (en) a question or auxiliary word first."""
+    ("我明白您为什么着急" is not a question), or (en) a question or auxiliary word first. items: the
+    words of the case topics."""
     if "?" in clause:
         return True
-    embedded = _embedding(clause, words, language)
+    embedded = _embedding(clause, words, language, items)
     request = _first(clause, words.requests, language)
     if request is not None and (language != "zh" or not embedded(request)):
         return True
@@ -248,7 +251,7 @@ def find_question(text: str, language: str, asks: Mapping[str, Sequence[str]] | 
     for clause in (_spoken(c.strip(), words) for c in _CLAUSES.split(normalise(text, language))):
         if not clause:
             continue
-        if not (_is_question(clause, words, language) or _bare_request(clause, words, language, every_word)):
+        if not (_is_question(clause, words, language, every_word) or _bare_request(clause, words, language, every_word)):
             continue
         if _offer(clause, words, language):
             continue
