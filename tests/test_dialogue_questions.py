@@ -57,6 +57,10 @@ FIXTURE = Path(__file__).parent / "fixtures" / "personas" / "valid" / "angry_thr
     ("what have you done so far", "en", "done"),
     ("how much was taken from your account", "en", "amount"),       # not "your account"
     ("what number can I reach you on", "en", "phone"),
+    ("I'm so sorry to hear that mr walker could I take the address please", "en", "address"),
+    ("and when did the heating stop", "en", "since"),
+    ("暖气是什么时候不热的", "zh", "since"),
+    ("网是哪天断的", "zh", "since"),
 ])
 def test_questions_and_their_topics(text: str, language: str, topic: str) -> None:
     question = find_question(text, language, {"elders": ["老人", "多大年纪"]})
@@ -89,6 +93,8 @@ def test_questions_and_their_topics(text: str, language: str, topic: str) -> Non
     ("I know what is going on", "en"),                       # wh + auxiliary inside a statement
     ("I know what your address is", "en"),
     ("我知道您的意思是什么时候能修好", "zh"),                # restating the customer's question
+    ("您什么时候在家", "zh"),                                # when a visit suits: no fact to give
+    ("when would suit you for a visit", "en"),
     ("I have your address here", "en"),
     ("how are you today", "en"),
     ("sorry what did you say", "en"),
