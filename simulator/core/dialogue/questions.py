@@ -90,8 +90,13 @@ def _find(clause: str, needle: str, language: str, start: int = 0) -> int:
     """Where needle is in clause from start (en: as whole words), or -1."""
     if language == "zh":
         return clause.find(needle, start)
-    found = re.compile(rf"(?<![a-z']){re.escape(needle)}(?![a-z'])").search(clause, start)
+    found = _word(needle).search(clause, start)
     return found.start() if found else -1
+
+
+@lru_cache(maxsize=4096)
+def _word(needle: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z']){re.escape(needle)}(?![a-z'])")
 
 
 def _has(clause: str, needle: str, language: str) -> bool:
@@ -178,13 +183,13 @@ def _bare_request(clause: str, words: QuestionWords, language: str, topic_words:
     for tail in words.tails:
         if rest.endswith(tail) and len(rest) > len(tail):
             rest = rest[: -len(tail)].rstrip()
-    you = next((y for y in sorted(words.bare, key=len, reverse=True) if rest.startswith(y)
-                and (language == "zh" or rest[len(y):len(y) + 1] in ("", " "))), None)
-    if you is None:
+    start = next((b for b in sorted(words.bare, key=len, reverse=True) if rest.startswith(b)
+                  and (language == "zh" or rest[len(b):len(b) + 1] in ("", " "))), None)
+    if start is None:
         return False
-    rest = rest[len(you):].lstrip()
+    rest = rest[len(start):].lstrip()
     for item in topic_words:
-        if GAP not in item and rest.endswith(item):
+        if GAP not in item and rest.endswith(item) and (language == "zh" or rest[:-len(item)][-1:] in ("", " ")):
             between = rest[: -len(item)].strip()
             if language == "zh":
                 size = len(between.removeprefix("的"))
