@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from simulator.core.dialogue import DialogueEngine
-from simulator.core.dialogue.questions import UNKNOWN, find_question
+from simulator.core.dialogue.questions import UNKNOWN, find_question, question_words
+from simulator.core.dialogue.reactions import Candidate, quote_for
 from simulator.core.events import Event as E
 from simulator.core.events import TurnAssessment
 from simulator.core.personas import load_persona
@@ -34,9 +35,35 @@ FIXTURE = Path(__file__).parent / "fixtures" / "personas" / "valid" / "angry_thr
     ("请问您的宠物叫什么名字", "zh", "name"),                # a topic word decides, even in an odd question
     ("您家的猫是什么颜色", "zh", UNKNOWN),                   # asks the customer, no topic
     ("what colour is your front door", "en", UNKNOWN),
+    ("您啥时候报的修", "zh", "reported"),                    # colloquial 啥
+    ("家里老人多大年纪了", "zh", "elders"),                  # 多大, a scenario topic (asks below)
+    ("断网几天了", "zh", "since"),
+    ("你贵姓", "zh", "name"),
+    ("你之前都做了哪些处理", "zh", "done"),                  # 做…哪些: parts in order, anything between
+    ("之前是哪个师傅联系的您", "zh", "spoke_to"),
+    ("扣了您多少", "zh", "amount"),
+    ("您之前投诉过几次", "zh", "done"),                      # 过几 of 投诉过几次 is no 过几天
+    ("我明白麻烦您报一下账号", "zh", "account"),             # a fresh request after an embedder
+    ("我明白您的意思您家地址是哪里", "zh", "address"),       # a case item after the embedder: its own question
+    ("我 马上 帮 您 处理 您 的 工单 号 是 多少", "zh", "order"),   # an offer, then a question
+    ("您的电话", "zh", "phone"),                             # bare requests
+    ("您家具体地址是", "zh", "address"),
+    ("方便留个电话吗", "zh", "phone"),
+    ("and your address please", "en", "address"),
+    ("and the phone number please", "en", "phone"),
+    ("okay mr walker and whats your postcode", "en", "address"),   # wh + auxiliary after a name
+    ("right so when did this all start", "en", "since"),
+    ("who am I talking to", "en", "name"),                          # "i'm" in the lists is "i am" in the text
+    ("what have you done so far", "en", "done"),
+    ("how much was taken from your account", "en", "amount"),       # not "your account"
+    ("what number can I reach you on", "en", "phone"),
+    ("I'm so sorry to hear that mr walker could I take the address please", "en", "address"),
+    ("and when did the heating stop", "en", "since"),
+    ("暖气是什么时候不热的", "zh", "since"),
+    ("网是哪天断的", "zh", "since"),
 ])
 def test_questions_and_their_topics(text: str, language: str, topic: str) -> None:
-    question = find_question(text, language)
+    question = find_question(text, language, {"elders": ["老人", "多大年纪"]})
     assert question is not None and question.topic == topic
 
 
@@ -55,6 +82,22 @@ def test_questions_and_their_topics(text: str, language: str, topic: str) -> Non
     ("I know how you feel", "en"),
     ("I will tell you what we can do", "en"),
     ("请问您是王先生吗", "zh"),                             # yes/no: nothing to answer from the case
+    ("我们几天之内给您答复", "zh"),                          # 几天 before the customer: a statement
+    ("过几天就好了", "zh"),
+    ("这几天我们一直在抢修", "zh"),
+    ("我已经记下您的电话", "zh"),                            # a case item, not asked for
+    ("您的电话我记下了", "zh"),
+    ("我给您登记了工单号", "zh"),
+    ("我们能为您做点什么", "zh"),                            # an offer
+    ("您刚才说什么", "zh"),                                  # pardon?
+    ("I know what is going on", "en"),                       # wh + auxiliary inside a statement
+    ("I know what your address is", "en"),
+    ("我知道您的意思是什么时候能修好", "zh"),                # restating the customer's question
+    ("您什么时候在家", "zh"),                                # when a visit suits: no fact to give
+    ("when would suit you for a visit", "en"),
+    ("I have your address here", "en"),
+    ("how are you today", "en"),
+    ("sorry what did you say", "en"),
 ])
 def test_not_questions_for_the_customer(text: str, language: str) -> None:
     assert find_question(text, language) is None
@@ -165,3 +208,47 @@ def test_escalation_signals_near_the_top_between_complaints() -> None:
     assert signals and all(mood >= persona.mood.escalate_at - 30 for mood in signals)
     assert all(not (a == b == "signal") for (a, _), (b, _) in zip(triggers, triggers[1:]))
     assert not any(t == "signal" and m < persona.mood.escalate_at - 30 for t, m in triggers)
+
+
+
+def test_the_word_lists_are_normalised_like_the_text() -> None:
+    """"who i'm speaking" in the lists matched nothing: the text has "who i am speaking"."""
+    words = question_words("en")
+    assert "who i am speaking" in words.topics["name"] and "who i'm speaking" not in words.topics["name"]
+    assert find_question("who I'm speaking to", "en").topic == "name"
+    assert find_question("what you've tried already, tell me", "en").topic == "done"
+
+
+@pytest.mark.parametrize("text, words, language, quote", [
+    ("这个不归我管", "这个不归我", "zh", "这个不归我管"),                 # the clause, not the matched fragment
+    ("不好意思，不过这是规定", "不好意思,不过", "zh", "不好意思，不过这是规定"),   # a run of clauses
+    ("好的 我们 会 尽快 处理 的", "我们会尽快处理", "zh", "好的我们会尽快处理的"),  # Vosk spaces left out
+    ("我们 这边 收到 了 您 的 反馈 我们 会 尽快 处理 请 您 耐心 等待 一下 好 吗", "我们会尽快处理", "zh", "我们会尽快处理"),
+    ("That's not my department", "that is not my department", "en", "That's not my department"),
+    ("thats not my department i cant help you with that you need to ring the other line",
+     "that is not my department", "en", "thats not my department"),            # long: the words, word by word
+    ("I hear you. But honestly, I don't know.", "i do not know", "en", "I don't know"),
+    ("他说“不可能”", "不可能", "zh", "他说不可能"),                         # no quote marks inside a quote
+    ("完全无关的话", "不可能", "zh", None),                                # not said: nothing to quote
+])
+def test_a_quote_is_what_was_said(text: str, words: str, language: str, quote: str | None) -> None:
+    assert quote_for(text, words, language) == quote
+
+
+def test_a_quote_opening_the_line_is_capitalised() -> None:
+    reaction = Reaction("taboo", ('"{said}"? Really?', 'What do you mean, "{said}"?'))
+    candidate = Candidate(reaction, "that is not my department", "thats not my department")
+    assert candidate.fill(reaction.lines[0]) == '"Thats not my department"? Really?'
+    assert candidate.fill(reaction.lines[1]) == 'What do you mean, "thats not my department"?'
+    assert Candidate(reaction, "that is not my department", None).lines() == ()
+
+
+def test_a_fact_opening_a_sentence_is_capitalised() -> None:
+    persona = _persona()
+    persona = replace(persona, language="en", answers={**persona.answers, "angry": ("{fact}! Got it?",),
+                                                       "repeated": ("As I said. {fact}.", "Again, {fact}.")})
+    scenarios = tuple(replace(s, case={"phone": "oh seven seven nine one"}) for s in persona.scenarios)
+    engine = DialogueEngine(replace(persona, scenarios=scenarios), "heating_below_standard", seed=0)
+    assert engine.respond(_turn("what is your phone number")).text == "Oh seven seven nine one! Got it?"
+    again = engine._answers.answer(find_question("your phone number again", "en"), "angry")
+    assert again is not None and set(again.candidates) == {"As I said. Oh seven seven nine one.", "Again, oh seven seven nine one."}

@@ -1,5 +1,5 @@
 """A mood band whose pool has one line: the customer does not say it twice in a row but takes a line of
-the nearest band (the angrier one on a tie)."""
+the band nearest to the mood (the angrier one on a tie)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ def _engine(initial: float, lines: dict[str, tuple[str, ...]] = LINES) -> Dialog
 
 
 @pytest.mark.parametrize("initial, band, second", [
-    (60, "angry", "furious only"),    # tie between annoyed and furious: the angrier one
+    (70, "angry", "furious only"),    # 70 is nearer furious (75) than annoyed (50)
+    (55, "angry", "annoyed only"),
+    (62.5, "angry", "furious only"),  # halfway: the angrier one
     (10, "calm", "annoyed only"),
     (90, "furious", "angry only"),
 ])
@@ -47,3 +49,15 @@ def test_a_band_whose_only_line_is_everywhere_still_answers() -> None:
     same = {band: ("the same",) for band in LINES}
     engine = _engine(60, same)
     assert [engine.respond(NOTHING).text for _ in range(2)] == ["the same", "the same"]
+
+
+def test_a_long_call_in_one_band_takes_unsaid_lines_of_the_nearest_band_before_repeating() -> None:
+    """Three angry lines, a mood held at 70 (nearer furious than annoyed): after the three, the furious
+    lines, never an annoyed one; only when both are used up does a line come back."""
+    lines = {"calm": ("c1", "c2"), "annoyed": ("a1", "a2"), "angry": ("g1", "g2", "g3"), "furious": ("f1", "f2")}
+    engine = _engine(70, lines)
+    said = [engine.respond(NOTHING).text for _ in range(7)]
+    assert sorted(said[:3]) == ["g1", "g2", "g3"] and sorted(said[3:5]) == ["f1", "f2"]
+    assert said[5] in lines["angry"] and said[6] in lines["angry"] and said[5] != said[6]
+    low = _engine(55, lines)
+    assert sorted(low.respond(NOTHING).text for _ in range(5))[:2] == ["a1", "a2"]   # 55: nearer annoyed

@@ -166,3 +166,53 @@ def test_a_case_topic_needs_question_words(tmp_path) -> None:
     path.write_text(fixed, encoding="utf-8")
     persona = load_persona(path)
     assert persona.scenarios[0].case == {"shoe_size": "四十二"} and persona.scenarios[0].asks == {"shoe_size": ("多大的鞋",)}
+
+
+def test_check_counts_the_lines_a_reaction_says_whatever_the_words(tmp_path) -> None:
+    """Four taboo lines, but three only for 不可能: other taboo words have one line to say, which warns."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    at = text.index("\n[endings]")
+    block = ('\n[[reactions]]\non = "taboo"\nlines = ["你这什么话？"]\n'
+             '\n[[reactions]]\non = "taboo"\nwhen = ["不可能"]\nlines = ["不可能？", "什么叫不可能？", "你再说一遍不可能？"]\n')
+    path = tmp_path / "when.toml"
+    path.write_text(text[:at] + block + text[at:], encoding="utf-8")
+    taboo = [w for w in persona_warnings(load_persona(path)) if "'taboo'" in w.message]
+    assert len(taboo) == 1 and taboo[0].message.startswith("warning: 1 lines for reaction 'taboo'"), taboo
+    general = block.replace('lines = ["你这什么话？"]', 'lines = ["你这什么话？", "你再说一遍？", "这话你也说得出口？", "行，我记下了。"]')
+    path.write_text(text[:at] + general + text[at:], encoding="utf-8")
+    assert not [w for w in persona_warnings(load_persona(path)) if "'taboo'" in w.message]
+
+
+def test_check_warns_about_a_when_line_that_quotes_more_than_its_words(tmp_path) -> None:
+    """when = ["尽快"] fires on 我尽快 too, so it cannot quote “我们会尽快”; “尽快” it can."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    at = text.index("\n[endings]")
+    block = '\n[[reactions]]\non = "vague_promise"\nwhen = ["尽快"]\nlines = ["“我们会尽快”？上次也这么说。"]\n'
+    path = tmp_path / "when_quote.toml"
+    path.write_text(text[:at] + block + text[at:], encoding="utf-8")
+    [warning] = [w for w in persona_warnings(load_persona(path)) if "quotes" in w.message]
+    assert "'我们会尽快'" in warning.message and "when" in warning.message and warning.line
+    path.write_text(text[:at] + block.replace("“我们会尽快”", "“尽快”") + text[at:], encoding="utf-8")
+    assert not [w for w in persona_warnings(load_persona(path)) if "quotes" in w.message]
+
+
+@pytest.mark.parametrize("persona", SHIPPED, ids=_id)
+def test_a_fact_is_said_as_its_own_sentence(persona: Persona) -> None:
+    """Case facts are what the caller would say ("I rang twice, I bled the radiators myself", "我姓王，王建国"),
+    so a template puts {fact} where a sentence or clause starts: "It's {fact}." or "是{fact}" would give
+    "It's I rang twice" and "是我姓王"."""
+    starts = ("", "，", "：", "。", "！", "？", "…") if persona.language == "zh" else ("", ". ", "! ", "? ")
+    for band, templates in persona.answers.items():
+        for template in templates:
+            if "{fact}" in template:
+                before = template[:template.index("{fact}")]
+                assert any(before.endswith(s) for s in starts if s) or before == "", (band, template)
+                if persona.language == "en":
+                    assert before == "" or before.rstrip()[-1] in ".!?", (band, template)
+
+
+@pytest.mark.parametrize("persona", SHIPPED, ids=_id)
+def test_every_caller_knows_who_and_where_they_are(persona: Persona) -> None:
+    """Asked for their own name, address or number, no caller says "how would I know?" (the `unknown` line)."""
+    for scenario in persona.scenarios:
+        assert {"name", "address", "phone"} <= set(scenario.case), (scenario.id, sorted(scenario.case))

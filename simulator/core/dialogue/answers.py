@@ -55,4 +55,15 @@ class CaseAnswers:
 
 
 def _fill(templates: tuple[str, ...], fact: str) -> tuple[str, ...]:
-    return tuple(t.replace("{fact}", fact) for t in templates)
+    """The templates with the fact, capitalised where it starts a sentence ("oh seven seven…" opening a line
+    is "Oh seven seven…")."""
+    return tuple(t.replace("{fact}", _capitalised(fact) if _starts_sentence(t) else fact) for t in templates)
+
+
+def _starts_sentence(template: str) -> bool:
+    before = template[:template.find("{fact}")].rstrip()
+    return not before or before[-1] in ".!?"
+
+
+def _capitalised(fact: str) -> str:
+    return fact[:1].upper() + fact[1:] if fact[:1].isascii() else fact

@@ -21,7 +21,7 @@ from simulator.core.dialogue.mood import Mood
 from simulator.core.dialogue.questions import find_question
 from simulator.core.dialogue.reactions import Candidate, fitting
 from simulator.core.events import Event, TurnAssessment
-from simulator.core.personas.model import BAND_NAMES, Persona, Reaction, band_of
+from simulator.core.personas.model import BAND_NAMES, BANDS, Persona, Reaction, band_of
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class DialogueEngine:
             if answer is not None and answer.candidates:
                 angry = [c for c in candidates if not self._calming(c.reaction)]
                 return self._answer(answer.candidates, answer.trigger, angry)
-        return self._react(candidates) or self._signal(change) or self._say(self._band_pool(), "pool")
+        return self._react(candidates) or self._signal(change) or self._pool_line()
 
     def interrupt_monologue(self, speaking_seconds: float) -> CustomerLine | None:
         """The persona cuts in once per trainee turn when the trainee talks longer than monologue_seconds."""
@@ -110,6 +110,15 @@ class DialogueEngine:
 
     def _band_pool(self) -> tuple[str, ...]:
         return self.persona.pool(band_of(self.mood), self.scenario)
+
+    def _pool_line(self) -> CustomerLine:
+        """A line of the mood band's pool not yet said in this call; when all were said, one not yet said
+        of the neighbouring band the mood is nearest to (a long call in one band does not loop); only then
+        a line said before (the least recently used)."""
+        text = self._chooser.fresh(self._band_pool())
+        if text is None:
+            text = self._chooser.fresh(self.persona.pool(_other_bands(self.mood)[0], self.scenario))
+        return self._record(text, "pool") if text is not None else self._say(self._band_pool(), "pool")
 
     def _calming(self, reaction: Reaction) -> bool:
         delta = reaction.mood if reaction.mood is not None else self._mood.delta_for(reaction.on)
@@ -170,14 +179,12 @@ class DialogueEngine:
         return Ending(kind, self.mood, limit, self.turns, tuple(sorted(events)), self.persona.language)
 
     def _say(self, pool: tuple[str, ...], trigger: str) -> CustomerLine:
-        """A line of pool; when its only line was just said, one of the nearest mood band's pool instead
-        (an angrier band first on a tie), so the customer never says the same line twice in a row."""
+        """A line of pool; when its only line was just said, one of the pool of the mood band nearest to the
+        mood instead (the angrier band on a tie), so the customer never says the same line twice in a row."""
         text = self._chooser.choose(pool)
         if text is None:
-            here = BAND_NAMES.index(band_of(self.mood))
-            nearest = sorted(range(len(BAND_NAMES)), key=lambda i: (abs(i - here), -i))
-            for index in nearest:
-                text = self._chooser.choose(self.persona.pool(BAND_NAMES[index], self.scenario))
+            for band in [band_of(self.mood), *_other_bands(self.mood)]:
+                text = self._chooser.choose(self.persona.pool(band, self.scenario))
                 if text is not None:
                     break
         return self._record(text if text is not None else pool[0], trigger)
@@ -187,3 +194,16 @@ class DialogueEngine:
         line = CustomerLine(text, self.mood, band_of(self.mood), trigger)
         self.history.append(line)
         return line
+
+
+
+def _other_bands(mood: float) -> list[str]:
+    """The other mood bands, nearest to mood first (74 is angry, nearer furious than annoyed; the angrier
+    band on a tie)."""
+    def distance(index: int) -> float:
+        floor = BANDS[index][1]
+        ceiling = BANDS[index + 1][1] if index + 1 < len(BANDS) else 100.0
+        return max(floor - mood, mood - ceiling, 0.0)
+
+    here = BAND_NAMES.index(band_of(mood))
+    return [BAND_NAMES[i] for i in sorted((i for i in range(len(BANDS)) if i != here), key=lambda i: (distance(i), -i))]

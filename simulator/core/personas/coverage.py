@@ -1,8 +1,8 @@
 """Warnings about a valid persona that would sound like a loop or leak between scenarios: too few lines in
-a mood band or a reaction for a 12-turn call, a line used in more than one scenario, a scenario whose
-customer cannot answer questions about their own case, a reaction line that quotes words it cannot
-know were said. `personas check` prints them; they do not make
-a file invalid."""
+a mood band or a reaction for a 12-turn call (a reaction counts the lines it may say whatever words fired
+it; lines kept for a phrase group with `when` come on top), a line used in more than one scenario, a
+scenario whose customer cannot answer questions about their own case, a reaction line that quotes words
+it cannot know were said. `personas check` prints them; they do not make a file invalid."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from simulator.core.analysis.text import normalise
 from simulator.core.personas.errors import PersonaError, field_name
 from simulator.core.personas.locate import LineIndex
 from simulator.core.personas.model import BAND_NAMES, Persona
@@ -43,9 +44,10 @@ def _warnings(persona: Persona) -> Iterator[tuple[Where, str]]:
     events = dict.fromkeys(r.on for r in persona.reactions)
     for event in events:
         first = next(i for i, r in enumerate(persona.reactions) if r.on == event)
-        counts = {s.id: sum(len(r.lines) for r in persona.reactions if r.on == event
+        counts = {s.id: sum(len(r.lines) for r in persona.reactions if r.on == event and not r.when
                             and (not r.scenarios or s.id in r.scenarios)) for s in persona.scenarios}
-        yield from _short(("reactions", first, "lines"), f"lines for reaction {event!r}", counts, MIN_REACTION_LINES)
+        yield from _short(("reactions", first, "lines"), f"lines for reaction {event!r} whatever the words (no `when`)",
+                          counts, MIN_REACTION_LINES)
     for s_index, scenario in enumerate(persona.scenarios):
         if not scenario.case:
             yield ("scenarios", s_index), f"scenario {scenario.id} has no [scenarios.case]: the customer cannot answer questions about it"
@@ -88,12 +90,23 @@ def _reused(persona: Persona) -> Iterator[tuple[Where, str]]:
 
 def _unscoped_quotes(persona: Persona) -> Iterator[tuple[Where, str]]:
     """A reaction line that quotes words ("什么叫“不可能”？") fires on any words of its event, so it can
-    quote words nobody said: it belongs in a reaction with `when`, or quotes through {said}."""
+    quote words nobody said: it belongs in a reaction with `when`, or quotes through {said}. In a `when`
+    reaction it may quote only what each of its `when` words holds (when = ["尽快"] cannot quote “我们会尽快”:
+    the trainee may have said 我尽快)."""
     for r_index, reaction in enumerate(persona.reactions):
-        if reaction.when:
-            continue
         for l_index, line in enumerate(reaction.lines):
             quoted = [a or b for a, b in _QUOTE.findall(line) if (a or b) != "{said}"]
-            if quoted:
-                yield (("reactions", r_index, "lines", l_index),
-                       f"quotes {quoted[0]!r} whatever the trainee said: add `when` or quote with {{said}}")
+            where = ("reactions", r_index, "lines", l_index)
+            if quoted and not reaction.when:
+                yield where, f"quotes {quoted[0]!r} whatever the trainee said: add `when` or quote with {{said}}"
+                continue
+            for words in quoted:
+                if not all(_bare(words, persona.language) in _bare(w, persona.language) for w in reaction.when):
+                    yield where, (f"quotes {words!r}, more than its `when` words {list(reaction.when)} say were said:"
+                                  " quote only those words, or with {said}")
+                    break
+
+
+def _bare(text: str, language: str) -> str:
+    """Text normalised without punctuation or spaces, to compare a quote with `when` words."""
+    return re.sub(r"[\W_]+", "", normalise(text, language))
