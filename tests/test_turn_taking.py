@@ -52,6 +52,23 @@ def test_the_gate_follows_the_noise_floor_and_the_calibrated_level() -> None:
     assert _feed(calibrated, "SSSSSS", level=-30.0)[0][0] == "onset"
 
 
+def test_a_silence_is_sure_only_up_to_an_onset_being_confirmed() -> None:
+    """Speech resuming after a pause is confirmed three frames in; until then the pause is over where its first
+    speech frame is, so a turn is not ended on a pause the trainee has already broken."""
+    activity = VoiceActivity()
+    edges = _feed(activity, "S" * 10 + "." * 30)
+    assert [k for k, _, _ in edges] == ["onset", "offset"] and activity.suspected_onset() is None
+    assert _feed(activity, "SS", start=0.8) == []
+    assert activity.suspected_onset() == pytest.approx(0.8)
+    assert _feed(activity, ".....", start=0.84) == [] and activity.suspected_onset() is None   # a click, gone
+    assert [k for k, _, _ in _feed(activity, "SSS", start=1.0)] == ["onset"]
+    assert activity.suspected_onset() is None                                                  # speaking now
+    settings = EndOfTurnSettings(0.6, 1.2, 2.0)
+    assert turn_over(0.64, "好的", "zh", False, settings)
+    assert not turn_over(0.64, "好的", "zh", False, settings, sure_for=0.58)
+    assert turn_over(2.0, "好的", "zh", False, settings, sure_for=0.58)                      # the cap still ends it
+
+
 def test_longer_hangover_setting_holds_speech_through_longer_gaps() -> None:
     edges = _feed(VoiceActivity(settings=VadSettings(hangover=0.4)), "SSSSS" + "." * 15 + "SSSSS" + "." * 25)
     assert [k for k, _, _ in edges] == ["onset", "offset"]
@@ -144,6 +161,22 @@ def test_the_silence_that_ends_a_turn_and_the_cap() -> None:
     assert not turn_over(1.1, "然后", "zh", False, settings) and turn_over(1.2, "然后", "zh", False, settings)
     long = EndOfTurnSettings(0.6, 5.0, 2.0)
     assert turn_over(2.0, "然后", "zh", True, long) and not turn_over(1.9, "然后", "zh", True, long)
+
+
+def test_the_short_silence_grows_with_the_trainees_own_pauses_and_never_shrinks() -> None:
+    from simulator.core.turn_taking import SpeakerPauses
+
+    base = EndOfTurnSettings(0.62, 1.6, 2.0)
+    pauses = SpeakerPauses()
+    assert pauses.settings(base) == base
+    pauses.resumed(0.45)                                  # shorter than the default less the margin: no change
+    assert pauses.settings(base) == base
+    pauses.resumed(0.58)                                  # went on after 0.58 s: the same pause again is no end
+    assert pauses.settings(base).short == pytest.approx(0.68) and pauses.settings(base).long == 1.6
+    pauses.resumed(0.4)
+    assert pauses.settings(base).short == pytest.approx(0.68)
+    pauses.resumed(1.55)
+    assert pauses.settings(base) == base.__class__(1.6, 1.6, 2.0)   # never beyond the long silence
 
 
 def test_a_rising_pitch_is_told_from_a_falling_or_level_one() -> None:

@@ -117,6 +117,14 @@ class VoiceActivity:
             return VoiceEdge("onset", voiced[0])
         return None
 
+    def suspected_onset(self) -> float | None:
+        """While no speech is under way: the first speech frame of an onset still being confirmed (the onset
+        needs `onset_frames` of them). A silence is only sure up to there: ending a turn on a pause whose
+        resumed speech is two frames old would cut the trainee off."""
+        if self.speaking:
+            return None
+        return next((t for t, s in self._recent if s), None)
+
     def _follow_floor(self, level_db: float) -> None:
         level = max(level_db, -100.0)
         self.floor_db = level if level < self.floor_db else min(level, self.floor_db + FLOOR_RISE_PER_FRAME)
@@ -131,6 +139,31 @@ class EndOfTurnSettings:
     short: float = 0.6
     long: float = 1.2
     cap: float = 2.0
+
+
+# A trainee who has gone on after a pause of p s (after complete-sounding words) is not cut off by making the same
+# pause again: the short silence becomes at least p + this for the rest of the call (the same pause read twice
+# differs by a frame or two, 0.02-0.04 s; the onset is confirmed 0.06 s in), never above the long silence.
+# Additive, not a factor: within one speaker of the clips a later pause was 0.76-1.47 times an earlier one (zh09,
+# zh11), too few to fit a factor, and a factor of 1.5 would lengthen the wait after every speaker whose ordinary
+# pauses are 0.42 s or more (espeak-ng's sentence pause is 0.44 s).
+PAUSE_MARGIN = 0.1
+
+
+@dataclass
+class SpeakerPauses:
+    """What the call has learnt of the trainee's own pauses: the longest one inside a turn after words that
+    sounded complete, after which the trainee spoke on. Only ever lengthens the short silence: the clips hold no
+    evidence that a speaker whose pauses were short so far will not pause longer (bench/bench_end_of_turn.py)."""
+
+    longest: float = 0.0
+
+    def resumed(self, pause: float) -> None:
+        self.longest = max(self.longest, pause)
+
+    def settings(self, base: EndOfTurnSettings) -> EndOfTurnSettings:
+        short = min(base.long, max(base.short, self.longest + PAUSE_MARGIN))
+        return EndOfTurnSettings(short, base.long, base.cap)
 
 
 def ends_mid_phrase(text: str, language: str) -> bool:
@@ -180,9 +213,13 @@ def turn_silence(text: str, language: str, rising: bool, settings: EndOfTurnSett
     return min(settings.long if incomplete else settings.short, settings.cap)
 
 
-def turn_over(silent_for: float, text: str, language: str, rising: bool, settings: EndOfTurnSettings) -> bool:
-    """The turn is over after `silent_for` seconds of silence since the offset (the cap always ends it)."""
-    return silent_for >= settings.cap or silent_for >= turn_silence(text, language, rising, settings)
+def turn_over(silent_for: float, text: str, language: str, rising: bool, settings: EndOfTurnSettings,
+              sure_for: float | None = None) -> bool:
+    """The turn is over after `silent_for` seconds of silence since the offset (the cap always ends it);
+    `sure_for`: how much of it is sure to be silence (less while an onset is being confirmed), which the short
+    and long silences are judged on."""
+    sure = silent_for if sure_for is None else min(sure_for, silent_for)
+    return silent_for >= settings.cap or sure >= turn_silence(text, language, rising, settings)
 
 
 def frame_dbfs(samples: np.ndarray) -> float:
