@@ -130,14 +130,30 @@ class VoiceActivity:
         self.floor_db = level if level < self.floor_db else min(level, self.floor_db + FLOOR_RISE_PER_FRAME)
 
 
+# Why the app's defaults (settings end_of_turn_short / end_of_turn_silence, LiveCallOptions) are 0.64 / 1.6 / 2 s:
+# - short 0.64: the longest pause inside a real reply after a pitch that does not rise is 0.60 s (zh08, after 就是,
+#   with the trainee's level calibrated), then 0.58 (zh09, between 因为 … and 所以) and 0.54 (en04, between two
+#   complete clauses); plus two frames for the same pause read again (bench/bench_end_of_turn.py). Chosen on all
+#   20 clips: left out in turn, the longest one's clip is cut (the tail is not bounded by 20 clips), so the
+#   setting is no safer than its data. Looked at and not used, because on these clips they do not tell those
+#   pauses from the ends of replies: the pitch relative to the speaker's range (zh09's pause falls to the floor,
+#   several replies end high), the energy decay over the last 0.2 s and the length of the last voiced stretch.
+#   What does tell them is the words (就是, an open 因为 clause), with a zh/en model.
+# - long 1.6: the longest pause after a rising pitch is 1.48 s (zh07, 我想问……).
+# - The silence costs the most of the reply gap; the rest (bench/bench_turn_taking.py, busy machine) is the
+#   speaker's queue as PortAudio reports it for PulseAudio (~0.21 s for the 0.15 s asked), ~0.01 s to deliver
+#   and judge a 20 ms block, and the recogniser's words, which come in ~0.3-0.4 s after the offset, within the
+#   silence. A 0.8 s gap would need a short silence of ~0.55 s, which cuts zh08, zh09 and en04.
+
+
 @dataclass(frozen=True)
 class EndOfTurnSettings:
     """Seconds of silence after the voice-activity offset that end the trainee's turn: `short` after a
     complete reply, `long` after words that stop mid-phrase; `cap` ends any turn, whatever the recogniser
     still holds."""
 
-    short: float = 0.6
-    long: float = 1.2
+    short: float = 0.64
+    long: float = 1.6
     cap: float = 2.0
 
 

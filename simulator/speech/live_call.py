@@ -66,7 +66,7 @@ class LiveCallOptions:
     push_to_talk: bool = False           # the turn ends on release instead of on silence
     recording: Path | None = None
     baseline_loudness_db: float | None = None  # the trainee's calibrated level (dBFS); None: measured live
-    end_of_turn_short: float = 0.65      # ... and a turn whose words form a complete reply
+    end_of_turn_short: float = 0.64      # ... and a turn whose words form a complete reply
     end_of_turn_cap: float = 2.0         # no turn stays open longer after the voice stopped
 
     def end_of_turn(self) -> EndOfTurnSettings:
