@@ -48,6 +48,7 @@ REPLIES = ["여보세요. 제가 확인해 보겠습니다.", "안녕하세요. 
 PAUSED = [("고객님,", "제가 확인해 보겠습니다."), ("확인해 보니까,", "내일 도착합니다."), ("네 그리고,", "환불도 가능합니다."),
           ("주문 번호는,", "일 이 삼 사 입니다."), ("잠시만요,", "지금 조회하고 있습니다."), ("제가 보기에는,", "배송이 늦어졌습니다.")]
 PAUSES = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+LEARNT: list[float] = []  # each call's longest pause the trainee went on after (SpeakerPauses)
 MICROPHONE: dict = {"blocksize": CALL_BLOCKSIZE}     # as the app opens a call's microphone (--mic-block to try others)
 
 
@@ -137,6 +138,7 @@ def _run_call(server: PulseServer, folder: Path, wavs: list[Path], model: Path, 
         call.wait_for_playback()
     finally:
         path = call.stop()
+    LEARNT.append(call.pauses.longest)
     return turns, path or recording, call.turn_ends
 
 
@@ -292,6 +294,7 @@ def run(quick: bool = False, parts: tuple[str, ...] = PARTS, **options: float) -
             Row("  -> its first loud sample (median)", stage("lead_in"), "s"),
             Row("recogniser's words up to the offset, in after the offset (median)", stage("words"), "s"),
             Row(f"answers prepared during the silence (of {len(budgets)})", sum(b.prepared for b in budgets), "turns"),
+            Row("longest pause the trainee went on after, learnt in that call", LEARNT[0], "s"),
         ]
     if cut_pauses is not None:
         rows.append(Row(f"false cut-offs, pause set 0.4-0.9 s (of {cut_pauses[1]}) {' '.join(cut_pauses[0])}",
