@@ -141,9 +141,9 @@ class VoiceActivity:
 #   What does tell them is the words (就是, an open 因为 clause), with a zh/en model.
 # - long 1.6: the longest pause after a rising pitch is 1.48 s (zh07, 我想问……).
 # - The silence costs the most of the reply gap; the rest (bench/bench_turn_taking.py, busy machine) is the
-#   speaker's queue as PortAudio reports it for PulseAudio (~0.21 s for the 0.15 s asked), ~0.01 s to deliver
-#   and judge a 20 ms block, and the recogniser's words, which come in ~0.3-0.4 s after the offset, within the
-#   silence. A 0.8 s gap would need a short silence of ~0.55 s, which cuts zh08, zh09 and en04.
+#   speaker's queue as PortAudio reports it for PulseAudio (~0.2 s for the 0.15 s asked) and ~0.01 s to deliver
+#   and judge a 20 ms block; the recogniser's words come in ~0.3 s after the offset, within the silence. A 0.8 s
+#   median gap would need a short silence of ~0.58 s, which cuts zh08 and zh09.
 
 
 @dataclass(frozen=True)

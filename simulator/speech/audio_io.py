@@ -12,5 +12,5 @@ from .microphone import CALL_BLOCKSIZE, Microphone
 from .player import Player
 from .recorder import CallRecorder
 
-__all__ = ["AudioUnavailable", "CALL_BLOCKSIZE", "CallClock", "CallRecorder", "Microphone", "Player", "audio_problem",
-           "reinitialise_portaudio"]
+__all__ = ["AudioUnavailable", "CALL_BLOCKSIZE", "CallClock", "CallRecorder", "Microphone", "Player",
+           "audio_problem", "reinitialise_portaudio"]

@@ -152,7 +152,7 @@ class LiveCall:
         self._closed_until = float("-inf")     # dialogue thread: the voice offset of the last turn ended on silence
         self.late_words: list[RecognizedWords] = []   # words that came after the cap had ended their turn
         self.turn_ends: list[TurnEnd] = []     # each turn ended on silence, stage by stage
-        self.pauses = SpeakerPauses()          # dialogue thread: the trainee's own pauses, which lengthen the short silence
+        self.pauses = SpeakerPauses()          # dialogue thread: the trainee's pauses, which lengthen the short silence
         self.markers = LiveMarkers(session.thresholds, listening=microphone is not None and model_path is not None)
         self.meter_tap: MeterTap | None = None
         if microphone is not None:
@@ -447,10 +447,10 @@ class LiveCall:
         if self._prepared is not None:        # the trainee speaks on: the answer prepared in the silence is stale
             self._prepared = None
             self.prepared_dropped += 1
-        pending = self._pending
+        pending, settings = self._pending, self.options.end_of_turn()
         if pending is not None and pending.texts and not pending.speaking and pending.onset is not None and \
                 turn_silence(" ".join(pending.texts), self.session.persona.language, pending.rising,
-                             self.options.end_of_turn()) < self.options.end_of_turn().long:
+                             settings) < settings.long:
             self.pauses.resumed(when - pending.last_voice)   # a pause the short silence was timing
         pending = self._heard(when)
         if pending.onset is None:

@@ -27,7 +27,7 @@ SETTLED_DELAY = 0.35  # capture-to-callback delay (s) below which a new stream's
 SETTLED_SECONDS = 0.3  # ... once it has held for this long (and at least three blocks)
 START_TIMEOUT = 6.0
 RESYNC_SECONDS = 0.3  # blocks arriving this much later than the sample count allows: samples were lost ...
-RESYNC_HOLD_SECONDS = 0.3  # ... when it holds this long (and at least three blocks; one late callback is only scheduling)
+RESYNC_HOLD_SECONDS = 0.3  # ... held this long (at least three blocks; one late callback is only scheduling)
 # A call's microphone hands over 20 ms blocks, the voice-activity frame: the end of a turn is judged within 20 ms
 # of the silence it waits for and reaches the dialogue thread at once. With 0.1 s blocks the turn ended on average
 # 0.05 s after its silence, and each block arrived ~0.04 s after its end (bench/bench_turn_taking.py: reply gap
