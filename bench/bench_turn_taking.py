@@ -6,18 +6,20 @@ speaker. Measures, from the call's stereo recording (customer left as handed to 
 time, trainee right as captured):
 
 - perceived reply gap: end of the trainee's speech in the microphone signal -> first sample of the customer's
-  reply, median and p95 over >= 20 spoken replies;
+  reply, median and p95 over >= 20 spoken replies, and where it went stage by stage (LiveCall.turn_ends);
 - false cut-offs: replies the app split into two turns (ended before the speech was over), on a pause set
   (two espeak-ng phrases joined by 0.4-0.9 s of silence) and on the zh/en clips of ../shared/realspeech;
 - the speaker queue: dropouts of a tone played at several output latencies while three processes spin.
 
-Works against the code before this benchmark too (it only uses LiveCall's public constructor and listener), so
-the old figures come from the same measurement. Run: python -m bench.bench_turn_taking [--quick]
+Prints the load average beside the figures (the reply gap grows on a busy machine). Run:
+python -m bench.bench_turn_taking [--quick] [--only gaps|pauses|clips|queue] [--short S] [--mic-block N]
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
+import os
 import statistics
 import subprocess
 import sys
@@ -32,12 +34,12 @@ import soundfile
 from bench.common import Row, print_table
 from simulator.core.call_session import CallSession
 from simulator.core.personas.loader import default_personas_dir, load_persona
-from simulator.speech.audio_io import CallClock, Microphone, Player
-from simulator.speech.live_call import LiveCall, LiveCallOptions
+from simulator.speech.audio_io import CALL_BLOCKSIZE, CallClock, Microphone, Player
+from simulator.speech.live_call import LiveCall, LiveCallOptions, TurnEnd
 from simulator.speech.models import find_model
 from simulator.speech.resample import resample
 from simulator.speech.tts import SpeechRenderer
-from tests.pulse import PulseServer, pulse_session, tone
+from tests.pulse import PulseServer, loud_spans, pulse_session, tone
 
 RATE = 16000
 REALSPEECH = Path(__file__).resolve().parents[2] / "shared" / "realspeech"
@@ -46,6 +48,8 @@ REPLIES = ["여보세요. 제가 확인해 보겠습니다.", "안녕하세요. 
 PAUSED = [("고객님,", "제가 확인해 보겠습니다."), ("확인해 보니까,", "내일 도착합니다."), ("네 그리고,", "환불도 가능합니다."),
           ("주문 번호는,", "일 이 삼 사 입니다."), ("잠시만요,", "지금 조회하고 있습니다."), ("제가 보기에는,", "배송이 늦어졌습니다.")]
 PAUSES = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+LEARNT: list[float] = []  # each call's longest pause the trainee went on after (SpeakerPauses)
+MICROPHONE: dict = {"blocksize": CALL_BLOCKSIZE}     # as the app opens a call's microphone (--mic-block to try others)
 
 
 class _Heard:
@@ -108,14 +112,15 @@ def _persona():
                                                                 monologue_seconds=60.0))
 
 
-def _run_call(server: PulseServer, folder: Path, wavs: list[Path], model: Path) -> tuple[list[int], Path]:
+def _run_call(server: PulseServer, folder: Path, wavs: list[Path], model: Path, options: dict
+              ) -> tuple[list[int], Path, list[TurnEnd]]:
     """One call; each wav is played into the microphone 0.6 s after the customer's line ends, and the customer's
-    answer awaited. Returns the trainee turns each wav made and the call's recording."""
+    answer awaited. Returns the trainee turns each wav made, the call's recording and its turn ends."""
     clock, heard = CallClock(), _Heard()
     recording = folder / f"call-{time.monotonic_ns()}.flac"
     call = LiveCall(CallSession(_persona(), seed=7), SpeechRenderer(folder / "tts"), heard,
-                    LiveCallOptions(recording=recording), clock=clock, player=Player(clock),
-                    microphone=Microphone(clock), model_path=model)
+                    LiveCallOptions(recording=recording, **options), clock=clock, player=Player(clock),
+                    microphone=Microphone(clock, **MICROPHONE), model_path=model)
     turns: list[int] = []
     call.start()
     try:
@@ -133,58 +138,74 @@ def _run_call(server: PulseServer, folder: Path, wavs: list[Path], model: Path) 
         call.wait_for_playback()
     finally:
         path = call.stop()
-    return turns, path or recording
+    LEARNT.append(call.pauses.longest)
+    return turns, path or recording, call.turn_ends
 
 
-def _spans(channel: np.ndarray, rate: int, threshold: float, join: float) -> list[tuple[float, float]]:
-    step = rate // 100
-    loud = [float(np.abs(channel[i:i + step]).max()) > threshold for i in range(0, channel.size - step, step)]
-    spans: list[list[float]] = []
-    for n, on in enumerate(loud):
-        if on:
-            t = n / 100
-            if spans and t - spans[-1][1] < join:
-                spans[-1][1] = t + 0.01
-            else:
-                spans.append([t, t + 0.01])
-    return [(a, b) for a, b in spans]
+@dataclasses.dataclass(frozen=True)
+class Budget:
+    """Where one reply gap went (seconds): speech end in the microphone signal -> VAD offset -> silence judged
+    complete (audio time) -> decided (the block's delivery, the recogniser's words, the dialogue thread) ->
+    the customer's answer queued to start -> its first loud sample."""
+
+    gap: float
+    vad: float
+    silence: float
+    delivery: float
+    speaker: float
+    lead_in: float
+    words: float          # the recogniser's words up to the offset came in this long after the offset
+    prepared: bool
 
 
-def _gaps(recording: Path) -> list[float]:
-    """Each trainee reply's end in the microphone signal -> the customer's next first sample."""
+def _budgets(recording: Path, ends: list[TurnEnd]) -> list[Budget]:
+    """Each trainee reply's end in the microphone signal -> the customer's next first sample, stage by stage."""
     audio, rate = soundfile.read(recording, dtype="float32")
-    trainee = _spans(audio[:, 1], rate, 0.01, join=1.0)
-    customer = _spans(audio[:, 0], rate, 0.01, join=0.5)
+    trainee = loud_spans(audio[:, 1], rate, join=1.0)
+    customer = loud_spans(audio[:, 0], rate, join=0.5)
     out = []
-    for _, end in trainee:
-        nxt = [start for start, _ in customer if start > end - 0.05]
-        if nxt:
-            out.append(nxt[0] - end)
+    for end in ends:
+        if end.reply_start is None:
+            continue
+        signal_end = min((b for _, b in trainee), key=lambda b: abs(b - end.offset))
+        first = [a for a, _ in customer if a > end.reply_start - 0.05]
+        if not first or abs(signal_end - end.offset) > 0.5:
+            continue
+        out.append(Budget(first[0] - signal_end, end.offset - signal_end, end.audio - end.offset,
+                          end.decided - end.audio, end.reply_start - end.decided, first[0] - end.reply_start,
+                          end.words_at - end.offset, end.prepared))
     return out
 
 
-def reply_gaps(server: PulseServer, folder: Path, model: Path, count: int) -> list[float]:
+def reply_gaps(server: PulseServer, folder: Path, model: Path, count: int, options: dict) -> list[Budget]:
     wavs = [_wav(folder, f"reply{n}", _speak(folder, REPLIES[n % len(REPLIES)])) for n in range(count)]
-    _, recording = _run_call(server, folder, wavs, model)
-    return _gaps(recording)
+    _, recording, ends = _run_call(server, folder, wavs, model, options)
+    return _budgets(recording, ends)
 
 
-def false_cut_offs(server: PulseServer, folder: Path, model: Path, replies: list[np.ndarray]) -> tuple[int, int]:
-    wavs = [_wav(folder, f"paused{n}", r) for n, r in enumerate(replies)]
-    turns, _ = _run_call(server, folder, wavs, model)
-    return sum(1 for t in turns if t > 1), len(turns)
+def false_cut_offs(server: PulseServer, folder: Path, model: Path, replies: list[tuple[str, np.ndarray]],
+                   options: dict, call_each: bool = False) -> tuple[list[str], int]:
+    """The names of the replies the app split into more than one turn, and how many replies were said.
+    `call_each`: a call per reply (each real clip is another speaker; one call would teach the call one speaker's
+    pauses and judge the next speaker by them)."""
+    wavs = [_wav(folder, f"paused{n}", r) for n, (_, r) in enumerate(replies)]
+    if call_each:
+        turns = [_run_call(server, folder, [wav], model, options)[0][0] for wav in wavs]
+    else:
+        turns, _, _ = _run_call(server, folder, wavs, model, options)
+    return [name for (name, _), t in zip(replies, turns) if t > 1], len(turns)
 
 
-def pause_set(folder: Path) -> list[np.ndarray]:
+def pause_set(folder: Path) -> list[tuple[str, np.ndarray]]:
     out = []
     for pause in PAUSES:
         for first, second in PAUSED:
-            out.append(np.concatenate([_speak(folder, first), np.zeros(int(pause * RATE), np.float32),
-                                       _speak(folder, second)]))
+            gap = np.zeros(int(pause * RATE), np.float32)
+            out.append((f"{first}…{pause:g}s…{second}", np.concatenate([_speak(folder, first), gap, _speak(folder, second)])))
     return out
 
 
-def real_clips() -> list[np.ndarray]:
+def real_clips() -> list[tuple[str, np.ndarray]]:
     if not REALSPEECH.is_dir():
         return []
     paths = sorted((REALSPEECH / "zh").glob("*.wav")) + sorted((REALSPEECH / "en").glob("*.wav")) + \
@@ -193,7 +214,7 @@ def real_clips() -> list[np.ndarray]:
     for path in paths:
         samples = _clip(path)
         peak = float(np.abs(samples).max()) or 1.0
-        out.append(_trim(samples * (0.5 / peak), 0.01))
+        out.append((path.name.split("_")[0], _trim(samples * (0.5 / peak), 0.01)))
     return out
 
 
@@ -234,31 +255,73 @@ def queue_dropouts(server: PulseServer, folder: Path, latencies: list[float]) ->
     return out
 
 
-def run(quick: bool = False) -> list[Row]:
+PARTS = ("gaps", "pauses", "clips", "queue")
+
+
+def run(quick: bool = False, parts: tuple[str, ...] = PARTS, **options: float) -> list[Row]:
+    """`options`: LiveCallOptions fields to try (end_of_turn_short=0.6 …) instead of the defaults."""
     model = find_model("ko")
+    budgets: list[Budget] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         session = pulse_session(folder / "pulse")
         server = next(session)
         try:
-            gaps = reply_gaps(server, folder, model, 8 if quick else 22)
-            paused = pause_set(folder)
-            cut_pauses = false_cut_offs(server, folder, model, paused[::4] if quick else paused)
+            if "gaps" in parts:
+                budgets = reply_gaps(server, folder, model, 8 if quick else 22, options)
+            cut_pauses = cut_clips = None
+            if "pauses" in parts:
+                paused = pause_set(folder)
+                cut_pauses = false_cut_offs(server, folder, model, paused[::4] if quick else paused, options)
             clips = real_clips()
-            cut_clips = false_cut_offs(server, folder, model, clips[::3] if quick else clips) if clips else (0, 0)
-            queue = {} if quick else queue_dropouts(server, folder, [0.1, 0.15, 0.2])
+            if "clips" in parts and clips:
+                cut_clips = false_cut_offs(server, folder, model, clips[::3] if quick else clips, options,
+                                           call_each=True)
+            queue = queue_dropouts(server, folder, [0.1, 0.12, 0.15, 0.2]) if "queue" in parts and not quick else {}
         finally:
             session.close()
-    rows = [
-        Row(f"perceived reply gap, spoken reply (median of {len(gaps)})", statistics.median(gaps), "s", "< 0.8 s"),
-        Row("perceived reply gap, spoken reply (p95)", float(np.percentile(gaps, 95)), "s", "< 1.2 s"),
-        Row(f"false cut-offs, pause set 0.4-0.9 s (of {cut_pauses[1]})", cut_pauses[0], "turns", "< 1"),
-        Row(f"false cut-offs, real zh/en clips (of {cut_clips[1]})", cut_clips[0], "turns", "< 1"),
-    ]
+    rows = []
+    if budgets:
+        gaps = [b.gap for b in budgets]
+        stage = lambda name: statistics.median(getattr(b, name) for b in budgets)   # noqa: E731
+        rows += [
+            Row(f"perceived reply gap, spoken reply (median of {len(gaps)})", statistics.median(gaps), "s", "< 0.8 s"),
+            Row("perceived reply gap, spoken reply (p95)", float(np.percentile(gaps, 95)), "s", "< 1.2 s"),
+            Row("  of which: speech end in the signal -> VAD offset (median)", stage("vad"), "s"),
+            Row("  offset -> end-of-turn silence judged complete, audio time (median)", stage("silence"), "s"),
+            Row("  -> decided: block delivery, recogniser words, dialogue thread (median)", stage("delivery"), "s"),
+            Row("  -> the answer's start at the speaker (median)", stage("speaker"), "s"),
+            Row("  -> its first loud sample (median)", stage("lead_in"), "s"),
+            Row("recogniser's words up to the offset, in after the offset (median)", stage("words"), "s"),
+            Row(f"answers prepared during the silence (of {len(budgets)})", sum(b.prepared for b in budgets), "turns"),
+            Row("longest pause the trainee went on after, learnt in that call", LEARNT[0], "s"),
+        ]
+    if cut_pauses is not None:
+        rows.append(Row(f"false cut-offs, pause set 0.4-0.9 s (of {cut_pauses[1]}) {' '.join(cut_pauses[0])}",
+                        len(cut_pauses[0]), "turns", "< 1"))
+    if cut_clips is not None:
+        rows.append(Row(f"false cut-offs, real zh/en clips, a call each (of {cut_clips[1]}) {' '.join(cut_clips[0])}",
+                        len(cut_clips[0]), "turns", "< 1"))
     rows += [Row(f"speaker queue {latency:g} s: dropouts in 20 s, 3 spinning processes", n, "count")
              for latency, n in queue.items()]
     return rows
 
 
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer replies and clips")
+    parser.add_argument("--only", action="append", choices=PARTS, help="run only this part (repeatable)")
+    parser.add_argument("--short", type=float, help="end_of_turn_short to try instead of the default")
+    parser.add_argument("--mic-block", type=int, help="microphone block size (samples at 16 kHz) to try")
+    args = parser.parse_args(argv)
+    if args.mic_block:
+        MICROPHONE["blocksize"] = args.mic_block
+    options = {"end_of_turn_short": args.short} if args.short is not None else {}
+    before = os.getloadavg()
+    rows = run(args.quick, tuple(args.only or PARTS), **options)
+    print(f"load average before / after: {before[0]:.2f} / {os.getloadavg()[0]:.2f} (1 min; {os.cpu_count()} cores)")
+    print_table(rows)
+
+
 if __name__ == "__main__":
-    print_table(run(quick="--quick" in sys.argv))
+    main(sys.argv[1:])

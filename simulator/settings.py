@@ -44,7 +44,7 @@ class Settings:
     input_device: str | None = None  # PortAudio device name; None = the system default
     output_device: str | None = None
     end_of_turn_silence: float = 1.6   # silence after words that stop mid-phrase (simulator.core.turn_taking)
-    end_of_turn_short: float = 0.65   # silence after a complete reply
+    end_of_turn_short: float = 0.64   # silence after a complete reply (bench/bench_end_of_turn.py)
     push_to_talk: bool = False
     baseline_loudness_db: float | None = None
     trainee_name: str = ""     # who takes the next call, as they gave it (never the computer's user name)

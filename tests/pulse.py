@@ -185,6 +185,23 @@ def best_lag(reference: np.ndarray, signal: np.ndarray) -> tuple[int, float]:
     return lag, float(corr[best] / energy) if energy > 0 else 0.0
 
 
+def loud_spans(channel: np.ndarray, rate: int, threshold: float = 0.01, join: float = 0.8) -> list[tuple[float, float]]:
+    """Where a recording channel is above `threshold` (peak, in 10 ms steps), joined over gaps shorter than `join`
+    s (the pauses inside one reply): (start, end) in seconds from the first sample."""
+    step = rate // 100
+    loud = [float(np.abs(channel[i:i + step]).max()) > threshold for i in range(0, channel.size - step, step)]
+    spans: list[list[float]] = []
+    for n, on in enumerate(loud):
+        if not on:
+            continue
+        t = n / 100
+        if spans and t - spans[-1][1] < join:
+            spans[-1][1] = t + 0.01
+        else:
+            spans.append([t, t + 0.01])
+    return [(a, b) for a, b in spans]
+
+
 def place_blocks(blocks: list[tuple[float, np.ndarray]], rate: int) -> tuple[float, np.ndarray]:
     """Lay (call time, samples) blocks on one array by their call times: (call time of sample 0, samples)."""
     origin = blocks[0][0]

@@ -15,7 +15,7 @@ import soundfile
 
 from simulator.core.call_session import CallSession
 from simulator.core.personas.loader import default_personas_dir, load_persona
-from simulator.speech.audio_io import CallClock, Microphone, Player
+from simulator.speech.audio_io import CALL_BLOCKSIZE, CallClock, Microphone, Player
 from simulator.speech.live_call import LiveCall, LiveCallOptions
 from simulator.speech.resample import resample
 from simulator.speech.tts import SpeechRenderer, load_audio
@@ -46,7 +46,7 @@ def test_spoken_call_is_played_heard_recognised_answered_recorded_and_stored(pul
     heard = Collector()
     call = LiveCall(CallSession(persona, persona.scenarios[0].id, seed=3), renderer, heard,
                     LiveCallOptions(end_of_turn_silence=1.0, recording=recording_path), clock=clock,
-                    player=Player(clock), microphone=Microphone(clock), model_path=ko_model,
+                    player=Player(clock), microphone=Microphone(clock, blocksize=CALL_BLOCKSIZE), model_path=ko_model,
                     on_progress=lambda data: store.save_progress(attempt_id, data))
     call.start()
     try:

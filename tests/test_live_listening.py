@@ -27,7 +27,7 @@ from simulator.core.live_meters import LiveMeterState, TurnReading, block_dbfs, 
 from simulator.core.personas.loader import default_personas_dir, load_persona
 from simulator.core.personas.model import Persona
 from simulator.core.timeline import Word
-from simulator.speech.audio_io import CallClock, Microphone, Player
+from simulator.speech.audio_io import CALL_BLOCKSIZE, CallClock, Microphone, Player
 from simulator.speech.live_call import LiveCall, LiveCallOptions
 from simulator.speech.recognizer import RecognizedWords
 from simulator.speech.resample import resample
@@ -81,7 +81,7 @@ def test_a_backchannel_during_the_customers_line_is_heard_as_listening_not_as_a_
     session = CallSession(persona, scenario.id, seed=4)
     call = LiveCall(session, SpeechRenderer(tmp_path / "tts"), heard,
                     LiveCallOptions(end_of_turn_silence=1.0, recording=tmp_path / "call.flac"), clock=clock,
-                    player=Player(clock), microphone=Microphone(clock), model_path=ko_model)
+                    player=Player(clock), microphone=Microphone(clock, blocksize=CALL_BLOCKSIZE), model_path=ko_model)
     mood_before = session.mood
     call.start()
     try:
@@ -136,7 +136,7 @@ def test_shouting_rushed_and_a_monologue_reach_the_customer_from_the_live_meters
     session = CallSession(persona, persona.scenarios[0].id, seed=6)
     call = LiveCall(session, SpeechRenderer(tmp_path / "tts"), heard,
                     LiveCallOptions(end_of_turn_silence=1.0, baseline_loudness_db=quiet_level), clock=clock,
-                    player=Player(clock), microphone=Microphone(clock), model_path=ko_model)
+                    player=Player(clock), microphone=Microphone(clock, blocksize=CALL_BLOCKSIZE), model_path=ko_model)
     call.start()
     player: subprocess.Popen | None = None
     try:

@@ -17,13 +17,13 @@ from simulator.core.call_session import CallSession
 from simulator.core.personas.loader import default_personas_dir, load_persona
 from simulator.core.events import Event
 from simulator.core.personas.model import Persona, band_of
-from simulator.speech.audio_io import CallClock, Microphone, Player
+from simulator.speech.audio_io import CALL_BLOCKSIZE, CallClock, Microphone, Player
 from simulator.speech.live_call import LiveCall, LiveCallOptions
 from simulator.speech.resample import resample
 from simulator.speech.tts import SpeechRenderer, load_audio
 from tests.call_listener import Collector
 from tests.test_live_listening import speak_wav
-from tests.pulse import best_lag
+from tests.pulse import best_lag, loud_spans
 
 RATE = 16000
 REPLY = "여보세요. 제가 확인해 보겠습니다."
@@ -45,23 +45,6 @@ def wait_until(clock: CallClock, moment: float) -> None:
         time.sleep(0.01)
 
 
-def speech_spans(channel: np.ndarray, rate: int, threshold: float = 0.01, join: float = 0.8) -> list[tuple[float, float]]:
-    """Where the signal is above `threshold` in 10 ms steps, joined over gaps shorter than `join` s (the pause
-    between the reply's two sentences)."""
-    step = rate // 100
-    loud = [float(np.abs(channel[i:i + step]).max()) > threshold for i in range(0, channel.size - step, step)]
-    spans: list[list[float]] = []
-    for n, on in enumerate(loud):
-        if not on:
-            continue
-        t = n / 100
-        if spans and t - spans[-1][1] < join:
-            spans[-1][1] = t + 0.01
-        else:
-            spans.append([t, t + 0.01])
-    return [(a, b) for a, b in spans]
-
-
 def test_live_latency_and_dead_air_are_the_scorecards(pulse, ko_model, tmp_path):
     """One reply ~2.4 s after the customer stops (a late reply, no dead air), one ~3.6 s after (dead air): the
     live marker, the latency the customer reacted to and the scorecard of the recording agree within 0.1 s,
@@ -71,7 +54,7 @@ def test_live_latency_and_dead_air_are_the_scorecards(pulse, ko_model, tmp_path)
     session = CallSession(calm_persona(), seed=3)
     call = LiveCall(session, SpeechRenderer(tmp_path / "tts"), heard,
                     LiveCallOptions(recording=tmp_path / "call.flac"), clock=clock,
-                    player=Player(clock), microphone=Microphone(clock), model_path=ko_model)
+                    player=Player(clock), microphone=Microphone(clock, blocksize=CALL_BLOCKSIZE), model_path=ko_model)
     waits = (2.2, 3.5)
     call.start()
     try:
@@ -105,7 +88,7 @@ def test_live_latency_and_dead_air_are_the_scorecards(pulse, ko_model, tmp_path)
 
     # The turns start at the voice onset: where the trainee's speech starts in the recording's right channel.
     audio, rate = soundfile.read(recording, dtype="float32")
-    spoken = speech_spans(audio[:, 1], rate)
+    spoken = loud_spans(audio[:, 1], rate)
     trainee = [t for t in turns if t.speaker == "trainee"]
     assert len(spoken) == len(trainee) == 2
     for turn, (start, end) in zip(trainee, spoken):
@@ -121,7 +104,8 @@ def test_a_turn_never_stays_open_past_the_cap_after_the_voice_stops(pulse, ko_mo
     session = CallSession(calm_persona(), seed=3)
     call = LiveCall(session, SpeechRenderer(tmp_path / "tts"), heard,
                     LiveCallOptions(end_of_turn_silence=5.0, end_of_turn_short=5.0, recording=tmp_path / "call.flac"),
-                    clock=clock, player=Player(clock), microphone=Microphone(clock), model_path=ko_model)
+                    clock=clock, player=Player(clock), microphone=Microphone(clock, blocksize=CALL_BLOCKSIZE),
+                    model_path=ko_model)
     decided: list[float] = []
     call.start()
     try:
@@ -137,9 +121,10 @@ def test_a_turn_never_stays_open_past_the_cap_after_the_voice_stops(pulse, ko_mo
         recording = call.stop()
     assert not heard.problems
     audio, rate = soundfile.read(recording, dtype="float32")
-    spoken = speech_spans(audio[:, 1], rate)
+    spoken = loud_spans(audio[:, 1], rate)
     assert len(call.turn_ends) == len(spoken) == 2
-    for (offset, ended), at, (_, speech_end) in zip(call.turn_ends, decided, spoken):
+    for end, at, (_, speech_end) in zip(call.turn_ends, decided, spoken):
+        offset, ended = end.offset, end.audio
         assert offset == pytest.approx(speech_end, abs=0.15)
         assert 2.0 <= ended - offset <= 2.1 + 1e-6        # judged at the end of each 0.1 s block
         assert at - offset < 2.6
@@ -181,7 +166,8 @@ def test_talking_over_the_customer_raises_the_marker_and_the_personas_barge_in(p
     heard = TimedCollector(clock)
     session = CallSession(persona, persona.scenarios[0].id, seed=4)
     call = LiveCall(session, SpeechRenderer(tmp_path / "tts"), heard, LiveCallOptions(recording=tmp_path / "call.flac"),
-                    clock=clock, player=Player(clock), microphone=Microphone(clock), model_path=ko_model)
+                    clock=clock, player=Player(clock), microphone=Microphone(clock, blocksize=CALL_BLOCKSIZE),
+                    model_path=ko_model)
     call.start()
     try:
         heard.wait(lambda: heard.customer, 60)
@@ -270,7 +256,7 @@ def test_a_pause_after_a_rising_pitch_keeps_the_turn_and_the_answer_prepared_in_
     clock, heard = CallClock(), Collector()
     session = CallSession(calm_persona(), seed=3)
     call = LiveCall(session, SpeechRenderer(tmp_path / "tts"), heard, LiveCallOptions(), clock=clock,
-                    player=Player(clock), microphone=Microphone(clock), model_path=ko_model)
+                    player=Player(clock), microphone=Microphone(clock, blocksize=CALL_BLOCKSIZE), model_path=ko_model)
     call.start()
     try:
         heard.wait(lambda: heard.customer, 60)

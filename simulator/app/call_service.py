@@ -177,11 +177,11 @@ class CallService:
         persona = session.persona
         player = microphone = None
         if caps.audio:
-            from simulator.speech.audio_io import CallClock, Microphone, Player
+            from simulator.speech.audio_io import CALL_BLOCKSIZE, CallClock, Microphone, Player
 
             clock = CallClock()
             player = Player(clock, device=self.settings.output_device)
-            microphone = Microphone(clock, device=self.settings.input_device)
+            microphone = Microphone(clock, device=self.settings.input_device, blocksize=CALL_BLOCKSIZE)
         else:
             clock = None
         attempt_id = recording = store_error = None

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from .audio_devices import AudioUnavailable, audio_problem, reinitialise_portaudio
 from .call_clock import CallClock
-from .microphone import Microphone
+from .microphone import CALL_BLOCKSIZE, Microphone
 from .player import Player
 from .recorder import CallRecorder
 
-__all__ = ["AudioUnavailable", "CallClock", "CallRecorder", "Microphone", "Player", "audio_problem",
-           "reinitialise_portaudio"]
+__all__ = ["AudioUnavailable", "CALL_BLOCKSIZE", "CallClock", "CallRecorder", "Microphone", "Player",
+           "audio_problem", "reinitialise_portaudio"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import queue
 import threading
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Protocol
@@ -35,7 +36,7 @@ from simulator.core.messages import Message, problem_of
 from simulator.core.personas.model import band_of
 from simulator.core.timeline import Word
 from simulator.core.analysis.timing import customer_talking_at
-from simulator.core.turn_taking import EndOfTurnSettings, is_barge_in, turn_over
+from simulator.core.turn_taking import EndOfTurnSettings, SpeakerPauses, is_barge_in, turn_over, turn_silence
 from simulator.speech.audio_io import CallClock, Microphone, Player
 from simulator.speech.meter_tap import MeterTap
 from simulator.speech.models import ModelError
@@ -45,6 +46,7 @@ from simulator.speech.tts import SpeechRenderer, load_audio
 from simulator.speech.vad import MicrophoneVad, rises_before
 
 
+RECENT_SECONDS = 1.0   # audio kept on the listening thread for the pitch before an offset (rises_before: 0.6 s)
 TICK = 0.1   # seconds between the dialogue thread's checks of silences and monologues
 FINISH_GAIN = 1.6   # about 4 dB: a customer who finishes the clause it was talked over in raises its voice
 
@@ -64,7 +66,7 @@ class LiveCallOptions:
     push_to_talk: bool = False           # the turn ends on release instead of on silence
     recording: Path | None = None
     baseline_loudness_db: float | None = None  # the trainee's calibrated level (dBFS); None: measured live
-    end_of_turn_short: float = 0.65      # ... and a turn whose words form a complete reply
+    end_of_turn_short: float = 0.64      # ... and a turn whose words form a complete reply
     end_of_turn_cap: float = 2.0         # no turn stays open longer after the voice stopped
 
     def end_of_turn(self) -> EndOfTurnSettings:
@@ -86,6 +88,21 @@ class _Pending:
     rising: bool = False                  # the pitch rose at the latest offset
     partial: str = ""                     # the words being recognised now
     barged: bool = False                  # started over the customer's line and bid for the turn
+
+
+@dataclass
+class TurnEnd:
+    """When a turn ended on silence, stage by stage (call times), for the reply-gap budget in bench/: the voice
+    offset; the audio time the silence was judged complete at; when the recogniser's words up to the offset were
+    in; when the dialogue thread decided; when the customer's answer starts at the speaker and whether it was
+    the one prepared during the silence."""
+
+    offset: float
+    audio: float
+    words_at: float
+    decided: float
+    reply_start: float | None = None
+    prepared: bool = False
 
 
 @dataclass
@@ -128,12 +145,14 @@ class LiveCall:
         self._heard_until: float | None = None # listen thread: call time up to which voice activity was judged
         self._to_recogniser: queue.Queue[tuple[str, object]] = queue.Queue()   # listen -> recognise thread
         self._words_until = float("-inf")      # dialogue thread: the voice offset the recogniser's words reach
+        self._words_at = float("-inf")         # dialogue thread: the call time those words came in
         self._prepared: _Prepared | None = None
         self.prepared_used = 0                 # answers that were ready when the turn ended ...
         self.prepared_dropped = 0              # ... and answers thrown away because the trainee spoke on
         self._closed_until = float("-inf")     # dialogue thread: the voice offset of the last turn ended on silence
         self.late_words: list[RecognizedWords] = []   # words that came after the cap had ended their turn
-        self.turn_ends: list[tuple[float, float]] = []  # (voice offset, audio time the turn was ended at) per turn
+        self.turn_ends: list[TurnEnd] = []     # each turn ended on silence, stage by stage
+        self.pauses = SpeakerPauses()          # dialogue thread: the trainee's pauses, which lengthen the short silence
         self.markers = LiveMarkers(session.thresholds, listening=microphone is not None and model_path is not None)
         self.meter_tap: MeterTap | None = None
         if microphone is not None:
@@ -253,7 +272,7 @@ class LiveCall:
         assert self.microphone is not None
         blocks = self.microphone.subscribe()
         vad = MicrophoneVad(self.microphone.sample_rate, self.options.baseline_loudness_db)
-        recent: list[tuple[float, np.ndarray]] = []     # the last second of audio, for the pitch at an offset
+        recent: deque[tuple[float, np.ndarray]] = deque()   # the last second of audio, for the pitch at an offset
         while not self._stopping.is_set():
             if self._flush.is_set():
                 self._flush.clear()
@@ -276,15 +295,18 @@ class LiveCall:
                 continue
             self._to_recogniser.put(("block", (call_time, block)))
             edges = vad.block(call_time, block)
-            recent = [*recent[-9:], (call_time, block)]
+            recent.append((call_time, block))
+            while recent and recent[0][0] < call_time - RECENT_SECONDS:
+                recent.popleft()
             for edge in edges:
                 if edge.kind == "onset":
                     self._commands.put(("onset", edge.time))
                 else:       # the words now, not at the recogniser's own endpoint; then the offset they end at
                     self._to_recogniser.put(("flush", edge.time))
-                    self._commands.put(("offset", (edge.time, rises_before(recent, edge.time, vad.sample_rate))))
+                    rising = rises_before(list(recent), edge.time, vad.sample_rate)
+                    self._commands.put(("offset", (edge.time, rising)))
             self._heard_until = vad.heard_until
-            self._commands.put(("heard", vad.heard_until))
+            self._commands.put(("heard", (vad.heard_until, vad.sure_until)))
 
     def _recognise_loop(self) -> None:
         """The recogniser's thread: words and partial text from the blocks the listening thread passes on; at
@@ -369,10 +391,12 @@ class LiveCall:
             elif kind == "offset":
                 self._offset(*payload)  # type: ignore[misc]
             elif kind == "heard":
-                self._barge_in_check(float(payload))  # type: ignore[arg-type]
-                self._end_of_turn_check(float(payload))  # type: ignore[arg-type]
+                heard_until, sure_until = payload  # type: ignore[misc]
+                self._barge_in_check(heard_until)
+                self._end_of_turn_check(heard_until, sure_until)
             elif kind == "words":
                 self._words_until = max(self._words_until, float(payload))  # type: ignore[arg-type]
+                self._words_at = self.clock.now()
             elif kind == "partial":
                 if self._pending is not None:
                     self._pending.partial = str(payload)
@@ -423,6 +447,11 @@ class LiveCall:
         if self._prepared is not None:        # the trainee speaks on: the answer prepared in the silence is stale
             self._prepared = None
             self.prepared_dropped += 1
+        pending, settings = self._pending, self.options.end_of_turn()
+        if pending is not None and pending.texts and not pending.speaking and pending.onset is not None and \
+                turn_silence(" ".join(pending.texts), self.session.persona.language, pending.rising,
+                             settings) < settings.long:
+            self.pauses.resumed(when - pending.last_voice)   # a pause the short silence was timing
         pending = self._heard(when)
         if pending.onset is None:
             pending.onset = pending.start = when
@@ -497,26 +526,34 @@ class LiveCall:
         """Speech reaches the call through the microphone and the recogniser (not typed only)."""
         return self.microphone is not None and self._model_path is not None
 
-    def _end_of_turn_check(self, heard_until: float) -> None:
+    def _end_of_turn_check(self, heard_until: float, sure_until: float | None = None) -> None:
+        """`heard_until`: the call time the voice activity has judged the audio up to (the cap runs on it);
+        `sure_until`: up to where no speech may have started again (the short and long silences run on it)."""
         pending = self._pending
         if pending is None or pending.speaking or self.options.push_to_talk or self._paused.is_set():
             return
         silent_for = heard_until - pending.last_voice
-        settings = self.options.end_of_turn()
+        sure_for = (heard_until if sure_until is None else sure_until) - pending.last_voice
+        settings = self.pauses.settings(self.options.end_of_turn())
         if pending.onset is not None and self._words_until < pending.last_voice - 1e-6:
             # the recogniser has not given the words up to the offset yet: only the cap ends the turn now
             over = silent_for >= settings.cap
         elif self._listening_cue(pending):             # a 嗯 under the customer's line: no reply to wait for
-            over = silent_for >= settings.short
+            over = sure_for >= settings.short
         elif not pending.texts:                      # a noise with no words: nothing to answer, nothing kept open
             over = pending.onset is not None and silent_for >= settings.cap
         else:
             over = turn_over(silent_for, " ".join(pending.texts), self.session.persona.language, pending.rising,
-                             settings)
+                             settings, sure_for)
         if over:
-            self.turn_ends.append((pending.last_voice, heard_until))
+            end = TurnEnd(pending.last_voice, heard_until, self._words_at, self.clock.now())
+            self.turn_ends.append(end)
             self._closed_until = pending.last_voice
+            turns, used = len(self.session.timeline.turns), self.prepared_used
             self._finish_turn()
+            answer = self.session.timeline.last("customer")
+            if len(self.session.timeline.turns) > turns and answer is not None:
+                end.reply_start, end.prepared = answer.start, self.prepared_used > used
         elif pending.texts and (pending.onset is None or self._words_until >= pending.last_voice - 1e-6):
             self._prepare(pending)
 

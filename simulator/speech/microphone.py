@@ -23,11 +23,16 @@ Block = tuple[float, np.ndarray]
 SILENCE_DBFS = -120.0
 STALL_SECONDS = 3.0  # no block for this long while running means the device is gone
 MAX_BUFFERED_SECONDS = 600.0  # read() backlog kept if the consumer falls behind
-SETTLED_DELAY = 0.35  # capture-to-callback delay (s) below which a new stream's time stamps are trusted
-SETTLED_BLOCKS = 3
+SETTLED_DELAY = 0.35  # capture-to-callback delay (s) below which a new stream's time stamps are trusted ...
+SETTLED_SECONDS = 0.3  # ... once it has held for this long (and at least three blocks)
 START_TIMEOUT = 6.0
 RESYNC_SECONDS = 0.3  # blocks arriving this much later than the sample count allows: samples were lost ...
-RESYNC_BLOCKS = 3  # ... when it holds for this many blocks in a row (one late callback is only scheduling)
+RESYNC_HOLD_SECONDS = 0.3  # ... held this long (at least three blocks; one late callback is only scheduling)
+# A call's microphone hands over 20 ms blocks, the voice-activity frame: the end of a turn is judged within 20 ms
+# of the silence it waits for and reaches the dialogue thread at once. With 0.1 s blocks the turn ended on average
+# 0.05 s after its silence, and each block arrived ~0.04 s after its end (bench/bench_turn_taking.py: reply gap
+# 0.98 -> 0.88 s, median of 22, on a busy machine). Other uses (levels, set-up) keep 0.1 s blocks.
+CALL_BLOCKSIZE = 320
 
 
 class Microphone:
@@ -54,6 +59,8 @@ class Microphone:
         self._anchor: float | None = None  # call time of sample 0 of the delivered stream
         self._frames_delivered = 0
         self._late_blocks = 0
+        self._settled_blocks = max(3, math.ceil(SETTLED_SECONDS * sample_rate / blocksize))
+        self._resync_blocks = max(3, math.ceil(RESYNC_HOLD_SECONDS * sample_rate / blocksize))
         self.overflows = 0
 
     def start(self) -> None:
@@ -150,7 +157,7 @@ class Microphone:
         self._last_block_at = now
         if not self._settled.is_set():
             self._settling_blocks = self._settling_blocks + 1 if delay < SETTLED_DELAY else 0
-            if self._settling_blocks < SETTLED_BLOCKS:
+            if self._settling_blocks < self._settled_blocks:
                 return
             self._settled.set()
         item = (self._block_time(now, frames, bool(status.input_overflow)), block)
@@ -167,7 +174,7 @@ class Microphone:
         bound = now - (self._frames_delivered + frames) / self.sample_rate
         late = self._anchor is not None and bound - self._anchor > RESYNC_SECONDS
         self._late_blocks = self._late_blocks + 1 if late else 0
-        if self._anchor is None or lost_samples or bound < self._anchor or self._late_blocks >= RESYNC_BLOCKS:
+        if self._anchor is None or lost_samples or bound < self._anchor or self._late_blocks >= self._resync_blocks:
             self._anchor = bound
             self._late_blocks = 0
         self._frames_delivered += frames

@@ -29,6 +29,13 @@ class MicrophoneVad:
     def speaking(self) -> bool:
         return self.activity.speaking
 
+    @property
+    def sure_until(self) -> float:
+        """Call time up to which the audio is sure to hold no speech after the last offset: `heard_until`, or
+        the first frame of an onset still being confirmed."""
+        suspected = self.activity.suspected_onset()
+        return self.heard_until if suspected is None else min(suspected, self.heard_until)
+
     def block(self, call_time: float, samples: np.ndarray) -> list[VoiceEdge]:
         """Classify a block (its first sample at `call_time`); returns the onsets and offsets it completes."""
         block = np.asarray(samples, dtype=np.int16)
