@@ -18,7 +18,9 @@ from simulator.core.personas.loader import default_personas_dir, load_persona
 from simulator.core.events import Event
 from simulator.core.personas.model import Persona, band_of
 from simulator.speech.audio_io import CALL_BLOCKSIZE, CallClock, Microphone, Player
+from simulator.speech import live_call
 from simulator.speech.live_call import LiveCall, LiveCallOptions
+from simulator.speech.recognizer import StreamingRecognizer
 from simulator.speech.resample import resample
 from simulator.speech.tts import SpeechRenderer, load_audio
 from tests.call_listener import Collector
@@ -128,6 +130,41 @@ def test_a_turn_never_stays_open_past_the_cap_after_the_voice_stops(pulse, ko_mo
         assert offset == pytest.approx(speech_end, abs=0.15)
         assert 2.0 <= ended - offset <= 2.1 + 1e-6        # judged at the end of each 0.1 s block
         assert at - offset < 2.6
+
+
+class LaggingRecognizer(StreamingRecognizer):
+    """The real recogniser, slower than the cap to give the words up to an offset (a busy machine's worst)."""
+
+    lag = 2.8
+
+    def finish(self):
+        time.sleep(self.lag)
+        return super().finish()
+
+
+def test_a_turn_the_cap_closes_before_its_words_are_in_is_answered_when_they_come(pulse, ko_model, tmp_path,
+                                                                                  monkeypatch):
+    monkeypatch.setattr(live_call, "StreamingRecognizer", LaggingRecognizer)
+    reply = speak(tmp_path, "reply", REPLY)
+    clock, heard = CallClock(), Collector()
+    session = CallSession(calm_persona(), seed=3)
+    call = LiveCall(session, SpeechRenderer(tmp_path / "tts"), heard, LiveCallOptions(), clock=clock,
+                    player=Player(clock), microphone=Microphone(clock, blocksize=CALL_BLOCKSIZE), model_path=ko_model)
+    call.start()
+    try:
+        heard.wait(lambda: heard.customer, 60)
+        wait_until(clock, heard.customer[-1][3] + 0.5)
+        pulse.play_into_mic(reply)
+        heard.wait(lambda: len(heard.customer) >= 2, 30)
+    finally:
+        call.stop()
+    assert not heard.problems
+    (end,) = call.turn_ends
+    assert 2.0 <= end.audio - end.offset <= 2.1 + 1e-6                  # the cap closed the turn ...
+    assert end.words_at - end.offset >= LaggingRecognizer.lag - 0.1      # ... before the words were in
+    (turn,) = heard.trainee
+    assert turn.text.strip() and call.late_words == []                  # answered on its words, none set aside
+    assert heard.customer[1][2] >= end.words_at and end.reply_start == pytest.approx(heard.customer[1][2])
 
 
 class TimedCollector(Collector):

@@ -31,7 +31,7 @@ import numpy as np
 from simulator.core.call_session import CallSession, TraineeReply
 from simulator.core.dialogue.engine import CustomerLine, Ending
 from simulator.core.events import Event, TurnAssessment
-from simulator.core.live_meters import LiveMarker, LiveMarkers, LiveMeters, LiveMeterState, turn_events
+from simulator.core.live_meters import LiveMarker, LiveMarkers, LiveMeters, LiveMeterState, TurnReading, turn_events
 from simulator.core.messages import Message, problem_of
 from simulator.core.personas.model import band_of
 from simulator.core.timeline import Word
@@ -48,6 +48,7 @@ from simulator.speech.vad import MicrophoneVad, rises_before
 
 RECENT_SECONDS = 1.0   # audio kept on the listening thread for the pitch before an offset (rises_before: 0.6 s)
 TICK = 0.1   # seconds between the dialogue thread's checks of silences and monologues
+RECOGNISER_WAIT = 5.0   # seconds a turn the cap closed waits for the recogniser's words before it is answered as is
 FINISH_GAIN = 1.6   # about 4 dB: a customer who finishes the clause it was talked over in raises its voice
 
 
@@ -88,6 +89,17 @@ class _Pending:
     rising: bool = False                  # the pitch rose at the latest offset
     partial: str = ""                     # the words being recognised now
     barged: bool = False                  # started over the customer's line and bid for the turn
+
+
+@dataclass
+class _Closed:
+    """A turn the cap closed before the recogniser had given its words: answered once they are in (or after
+    RECOGNISER_WAIT), so a recogniser that lags on a busy machine delays the answer but never loses the turn."""
+
+    pending: _Pending
+    reading: TurnReading | None
+    since: float
+    end: TurnEnd
 
 
 @dataclass
@@ -150,7 +162,8 @@ class LiveCall:
         self.prepared_used = 0                 # answers that were ready when the turn ended ...
         self.prepared_dropped = 0              # ... and answers thrown away because the trainee spoke on
         self._closed_until = float("-inf")     # dialogue thread: the voice offset of the last turn ended on silence
-        self.late_words: list[RecognizedWords] = []   # words that came after the cap had ended their turn
+        self.late_words: list[RecognizedWords] = []   # words that came after their turn was answered
+        self._closed: _Closed | None = None    # dialogue thread: the turn closed by the cap, waiting for its words
         self.turn_ends: list[TurnEnd] = []     # each turn ended on silence, stage by stage
         self.pauses = SpeakerPauses()          # dialogue thread: the trainee's pauses, which lengthen the short silence
         self.markers = LiveMarkers(session.thresholds, listening=microphone is not None and model_path is not None)
@@ -397,6 +410,8 @@ class LiveCall:
             elif kind == "words":
                 self._words_until = max(self._words_until, float(payload))  # type: ignore[arg-type]
                 self._words_at = self.clock.now()
+                if self._closed is not None and self._words_until >= self._closed.pending.last_voice - 1e-6:
+                    self._answer_closed()
             elif kind == "partial":
                 if self._pending is not None:
                     self._pending.partial = str(payload)
@@ -466,7 +481,12 @@ class LiveCall:
             pending.rising = rising
 
     def _utterance(self, utt: RecognizedWords) -> None:
-        if utt.end <= self._closed_until:     # words of a turn the cap ended before the recogniser caught up
+        closed = self._closed
+        if closed is not None and utt.start < closed.pending.last_voice:   # its answer waits for these words
+            closed.pending.words += utt.words
+            closed.pending.texts.append(utt.text)
+            return
+        if utt.end <= self._closed_until:     # words of a turn already answered
             self.late_words.append(utt)
             return
         pending = self._pending
@@ -549,13 +569,30 @@ class LiveCall:
             end = TurnEnd(pending.last_voice, heard_until, self._words_at, self.clock.now())
             self.turn_ends.append(end)
             self._closed_until = pending.last_voice
-            turns, used = len(self.session.timeline.turns), self.prepared_used
-            self._finish_turn()
-            answer = self.session.timeline.last("customer")
-            if len(self.session.timeline.turns) > turns and answer is not None:
-                end.reply_start, end.prepared = answer.start, self.prepared_used > used
+            if pending.onset is not None and self._words_until < pending.last_voice - 1e-6:
+                self._pending = None          # the cap: the turn is over, its words still on their way
+                self._utterances = []
+                reading = self.meter_tap.finish_turn() if self.meter_tap is not None else None
+                self._closed = _Closed(pending, reading, self.clock.now(), end)
+                return
+            self._answer_timed(end, self._finish_turn)
         elif pending.texts and (pending.onset is None or self._words_until >= pending.last_voice - 1e-6):
             self._prepare(pending)
+
+    def _answer_closed(self) -> None:
+        """The turn the cap closed, now that its words are in (or the recogniser took too long)."""
+        closed, self._closed = self._closed, None
+        if closed is not None:
+            closed.end.words_at = self._words_at
+            self._answer_timed(closed.end, lambda: self._answer(closed.pending, closed.reading))
+
+    def _answer_timed(self, end: TurnEnd, answer: Callable[[], None]) -> None:
+        """Answer the turn, noting on `end` when the customer's answer starts and whether it was prepared."""
+        turns, used = len(self.session.timeline.turns), self.prepared_used
+        answer()
+        line = self.session.timeline.last("customer")
+        if len(self.session.timeline.turns) > turns and line is not None:
+            end.reply_start, end.prepared = line.start, self.prepared_used > used
 
     def _prepare(self, pending: _Pending) -> None:
         """While the silence runs: assess the words so far on a copy of the session, pick the customer's answer
@@ -594,6 +631,8 @@ class LiveCall:
         if self.player is not None:
             self._report(self.player.error)
         now = self.clock.now()
+        if self._closed is not None and now - self._closed.since >= RECOGNISER_WAIT:
+            self._answer_closed()
         if self.session.ending is None and not self._paused.is_set():
             marker = self.markers.silence(self._audio_now())
             if marker is not None:
@@ -618,6 +657,11 @@ class LiveCall:
         cut_in = cut_in or (pending.cut_in if pending is not None else None)
         self._utterances = []
         reading = self.meter_tap.finish_turn() if self.meter_tap is not None else None
+        self._answer(pending, reading, cut_in)
+
+    def _answer(self, pending: _Pending | None, reading: TurnReading | None,
+                cut_in: CustomerLine | None = None) -> None:
+        """The customer's answer to an ended turn (and the cut-in first, when it was a monologue)."""
         if pending is None or not (pending.texts or cut_in is None and self._listening_cue(pending)):
             if cut_in is not None:
                 self._say(cut_in)
