@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QStyle, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from simulator.app import ReviewService
+from simulator.app import PreparedReport, ReviewService
 from simulator.core.personas.index import load_persona_index
 from simulator.core.review.trend import trend_series
 from simulator.memory import release_freed_memory
@@ -333,8 +333,9 @@ class ReviewWindow(QMainWindow):
 
     def export_pdf(self, language: str, path: Path | None = None, anonymous: bool = False) -> bool:
         """The report is prepared in the background (the attempt, its recording decoded once, the analysis);
-        only drawing the PDF uses the GUI thread. False when nothing was asked."""
-        from simulator.ui.report_pdf import write_prepared
+        the timeline picture is drawn on the GUI thread a step at a time, and the PDF laid out and written in
+        the background again. False when nothing was asked."""
+        from simulator.ui.report_pdf import draw_picture_later, write_pdf
 
         attempt_id = self._one_selected()
         if attempt_id is None:
@@ -345,8 +346,18 @@ class ReviewWindow(QMainWindow):
             return False
         self.statusBar().showMessage(self.tr("Preparing the report…"))
         personas = self.personas
+
+        def draw(prepared: PreparedReport) -> None:
+            release = self.jobs.hold()   # still busy while the picture is drawn, between the two jobs
+
+            def write(picture: Any) -> None:
+                self._run(lambda: write_pdf(prepared.report, path, picture), self._wrote)
+                release()
+
+            draw_picture_later(prepared, write)
+
         self.jobs.run(None, lambda cancel: self.service.report(attempt_id, language, personas, anonymous, cancel),
-                      lambda prepared: self._draw(lambda: write_prepared(prepared, path), self._wrote), self._warn)
+                      draw, self._warn)
         return True
 
     def import_bundle(self, path: Path | None = None) -> None:
@@ -419,17 +430,6 @@ class ReviewWindow(QMainWindow):
         """Run a store or file job in the background; a user-facing error goes to a message box, `done(result)`
         to the status bar."""
         self.jobs.run(None, lambda _cancel: job(), lambda result: self._done(result, done), self._warn)
-
-    def _draw(self, job: Callable[[], Any], done: Callable[[Any], str]) -> None:
-        """A job that must run on the GUI thread (drawing with Qt), its error said like a store's."""
-        from simulator.ui.report_pdf import ReportError
-
-        try:
-            result = job()
-        except ReportError as exc:
-            self._warn(str(exc))
-            return
-        self._done(result, done)
 
     def _done(self, result: Any, done: Callable[[Any], str] | None) -> None:
         if done:
