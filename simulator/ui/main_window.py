@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from simulator.core.messages import problem_of
 from simulator.core.personas.picker import PickerEntry
 from simulator.settings import SettingsError, load_settings, save_settings
-from simulator.app import ReviewService, StorageError
+from simulator.app import ReviewService
 from simulator.ui.service_jobs import ServiceJobs
 from simulator.ui.assets import app_icon
 from simulator.ui.call_controller import CallController, CallInProgress, CallOutcome, Capabilities
@@ -386,12 +386,15 @@ class MainWindow(QMainWindow):
         self.result_page.scorecard.retry_button.setFocus()
 
     def refresh_attempts(self) -> None:
-        try:
-            attempts = self.controller.recent_attempts()
-        except StorageError as exc:  # a damaged database: the app still opens and says why the list is empty
-            attempts = []
-            self.show_problem(problem_of(exc))
-        self.picker.show_attempts(attempts)
+        """Read the trainee's recent attempts off the GUI thread (a team database may be far away); a newer
+        read replaces one still running."""
+        self.jobs.run("recent", lambda _cancel: self.controller.recent_attempts(),
+                      lambda attempts: self.picker.show_attempts(attempts), self._attempts_unreadable)
+
+    def _attempts_unreadable(self, problem: str) -> None:
+        """A damaged database: the app still opens and says why the list is empty."""
+        self.picker.show_attempts([])
+        self.show_problem(problem)
 
     def show_problem(self, message: str) -> None:
         """Add a line to the problems shown above the pages; a Message is shown in the interface language."""
