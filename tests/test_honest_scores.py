@@ -149,6 +149,7 @@ def test_ending_a_call_without_a_reply_asks_once_and_stores_it_not_scored(qtbot,
     assert record.timeline["ending"] == "ended_early"
     assert store.trainee_trend("张三") == []
     win.refresh_attempts()
+    win.jobs.settle()                                 # read off the GUI thread
     assert win.picker.recent.item(0, 2).text() == "not scored" and win.picker.recent.item(0, 3).text() == "ended early"
 
 
