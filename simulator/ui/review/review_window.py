@@ -257,6 +257,8 @@ class ReviewWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.detail)
             self.detail.show_attempt(ids[0])
             self.fit_list()
+        elif ids:
+            self.detail.stop_loading()   # two to compare: the first one's analysis would only be thrown away
         self._update_actions()
 
     def _update_actions(self) -> None:
