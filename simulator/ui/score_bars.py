@@ -5,6 +5,9 @@ and laid out per scorecard, 100-300 ms on a busy machine)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from PySide6.QtWidgets import QProgressBar, QWidget
 
 from simulator.core.review import score_band
@@ -32,5 +35,15 @@ def show_score(bar: QProgressBar, score: int) -> None:
         bar.style().polish(bar)
 
 
-def band_of(bar: QProgressBar) -> str | None:
-    return bar.property("band")
+@contextmanager
+def filling(box: QWidget) -> Iterator[None]:
+    """Fill a shown box's rows while it is hidden, then show it once: in a shown box, showing a row lays out
+    every layout up to the window at once, and setting a bar's value repaints it at once, row after row."""
+    shown = box.isVisible()
+    if shown:
+        box.hide()
+    try:
+        yield
+    finally:
+        if shown:
+            box.show()

@@ -19,7 +19,7 @@ from simulator.core.review.call_audio import CallAudio
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.clip_player import ClipPlayer, NoRecording
 from simulator.ui.heard_html import said_html
-from simulator.ui.score_bars import score_bar, show_score, style_score_box
+from simulator.ui.score_bars import filling, score_bar, show_score, style_score_box
 from simulator.ui.fit import FitsWidth
 from simulator.ui.messages import text_of
 from simulator.ui.timeline_view import TimelineView, clock
@@ -218,25 +218,26 @@ class ScorecardView(QWidget):
             f"<div style='font-size:54pt; font-weight:bold; color:{colour}'>{overall}</div><div>{caption}</div>")
 
     def _show_criteria(self, criteria: dict[str, int], not_measured: list[str]) -> None:
-        self.criterion_rows = {}
-        cells = self._criterion_cells
-        columns = 2
-        for i, (name, score) in enumerate(criteria.items()):
-            if i == len(cells):
-                row, col = divmod(i, columns)
-                cells.append((QLabel(), score_bar()))
-                self.criteria_grid.addWidget(cells[i][0], row, 2 * col)
-                self.criteria_grid.addWidget(cells[i][1], row, 2 * col + 1)
-            label, bar = cells[i]
-            label.setText(self.criterion_label(name))
-            bar.setAccessibleName(self.criterion_label(name))
-            show_score(bar, score)
-            label.show()
-            bar.show()
-            self.criterion_rows[name] = bar
-        for label, bar in cells[len(criteria):]:
-            label.hide()
-            bar.hide()
+        with filling(self.criteria_box):
+            self.criterion_rows = {}
+            cells = self._criterion_cells
+            columns = 2
+            for i, (name, score) in enumerate(criteria.items()):
+                if i == len(cells):
+                    row, col = divmod(i, columns)
+                    cells.append((QLabel(), score_bar()))
+                    self.criteria_grid.addWidget(cells[i][0], row, 2 * col)
+                    self.criteria_grid.addWidget(cells[i][1], row, 2 * col + 1)
+                label, bar = cells[i]
+                label.setText(self.criterion_label(name))
+                bar.setAccessibleName(self.criterion_label(name))
+                show_score(bar, score)
+                label.show()
+                bar.show()
+                self.criterion_rows[name] = bar
+            for label, bar in cells[len(criteria):]:
+                label.hide()
+                bar.hide()
         names = QLocale().createSeparatedList([self.criterion_label(n) for n in not_measured])
         self.not_measured_label.setText(self.tr("Not measured: %s") % names if names else "")
 

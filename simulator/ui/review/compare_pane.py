@@ -20,7 +20,7 @@ from simulator.core.review.stored import record_timeline
 from simulator.app import AttemptRecord
 from simulator.ui.fit import FitsWidth
 from simulator.ui.review.attempt_detail import transcript_html
-from simulator.ui.score_bars import score_bar, show_score, style_score_box
+from simulator.ui.score_bars import filling, score_bar, show_score, style_score_box
 from simulator.ui.scorecard_view import BAND_COLOUR
 from simulator.ui.timeline_view import TimelineView
 
@@ -81,7 +81,8 @@ class ComparePane(QWidget):
         """Side 0 is the earlier attempt; the later one shows each change since the earlier."""
         self.header.setText(header)
         self._show_overall(overall, side)
-        self._show_rows(rows, side)
+        with filling(self.scores_box):
+            self._show_rows(rows, side)
 
     def show_transcript(self, record: AttemptRecord, names: dict[str, str], empty: str,
                         hide: Callable[[str], str]) -> None:
