@@ -5,6 +5,7 @@ bench/bench_review_responsiveness.py (the 100 ms target, with max and p99 per st
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,8 +29,9 @@ Wait = Callable[[Callable[[], bool]], None]   # run the event loop until the con
 
 
 class GapMeter:
-    """Every time between two ticks of a 10 ms timer: how long the event loop was held each time; `watch()`
-    is asked at each tick too (is the busy state on screen?)."""
+    """Every time between two ticks of a 10 ms timer: how long the event loop was held each time, and how much
+    of it the GUI thread spent working (its CPU time: on a busy machine the rest is waiting for a core or for
+    the GIL); `watch()` is asked at each tick too (is the busy state on screen?)."""
 
     def __init__(self) -> None:
         self.timer = QTimer(interval=10)
@@ -38,13 +40,15 @@ class GapMeter:
         self.timer.start()
 
     def _tick(self) -> None:
-        now = time.monotonic()
+        now, cpu = time.monotonic(), time.thread_time()
         self.gaps.append(now - self.last)
+        self.cpu_gaps.append(cpu - self.last_cpu)
         self.seen.append(self.watch())
-        self.last = now
+        self.last, self.last_cpu = now, cpu
 
     def reset(self, watch: Callable[[], bool] = lambda: False) -> None:
         self.last, self.gaps, self.seen, self.watch = time.monotonic(), [], [], watch
+        self.last_cpu, self.cpu_gaps = time.thread_time(), []   # the GUI thread's own work between two ticks
         self.measuring = True   # until the step's end (StallSampler looks only then)
 
     def stop(self) -> None:
@@ -97,15 +101,22 @@ IDLE = ("recv", "sleep", ".get(", ".wait(", "acquire(", "accept(", "select(", "p
 
 @dataclass
 class Step:
-    """One step's gaps (seconds), and whether the busy state was on screen while the step waited."""
+    """One step's gaps and the GUI thread's work in each (seconds), whether the busy state was on screen while
+    the step waited, and the SQL the GUI thread itself sent meanwhile (it waits 200 ms a round trip)."""
 
     name: str
     gaps: list[float]
+    cpu_gaps: list[float]
     busy_shown: bool
+    gui_sql: list[str] = field(default_factory=list)
 
     @property
     def largest(self) -> float:
         return max(self.gaps, default=0.0)
+
+    @property
+    def largest_work(self) -> float:
+        return max(self.cpu_gaps, default=0.0)
 
     @property
     def p99(self) -> float:
@@ -121,6 +132,15 @@ class RemoteTeam:
     proxy: LatencyProxy
     spoken: dict[str, int]
     steps: list[Step] = field(default_factory=list)
+    on_gui_thread: list[str] = field(default_factory=list)   # SQL sent from the GUI thread while a step ran
+
+    def __post_init__(self) -> None:
+        from sqlalchemy import event
+
+        gui = threading.main_thread()
+        event.listen(self.store.engine, "before_cursor_execute",
+                     lambda _conn, _cursor, statement, *_: self.on_gui_thread.append(statement)
+                     if threading.current_thread() is gui else None)
 
     def close(self) -> None:
         self.store.close()
@@ -145,14 +165,15 @@ def remote_team(server, folder: Path) -> RemoteTeam:
     return RemoteTeam(store, proxy, spoken)
 
 
-def measure(meter: GapMeter, name: str, action: Callable[[], object], done: Callable[[], bool], wait: Wait,
-            busy: Callable[[], bool]) -> Step:
+def measure(team: RemoteTeam, meter: GapMeter, name: str, action: Callable[[], object], done: Callable[[], bool],
+            wait: Wait, busy: Callable[[], bool]) -> Step:
     """Run `action`, then the event loop until `done()`; `busy()` is asked at each tick meanwhile."""
+    team.on_gui_thread.clear()
     meter.reset(busy)
     action()
     wait(done)
     meter.measuring = False
-    return Step(name, list(meter.gaps), any(meter.seen))
+    return Step(name, list(meter.gaps), list(meter.cpu_gaps), any(meter.seen), list(team.on_gui_thread))
 
 
 def review_steps(team: RemoteTeam, window, folder: Path, wait: Wait, meter: GapMeter | None = None,
@@ -164,7 +185,7 @@ def review_steps(team: RemoteTeam, window, folder: Path, wait: Wait, meter: GapM
     jobs = window.jobs
 
     def step(name: str, action: Callable[[], object], done: Callable[[], bool]) -> Step:
-        found = measure(meter, name, action, lambda: done() and not jobs.busy, wait, window.busy.isVisible)
+        found = measure(team, meter, name, action, lambda: done() and not jobs.busy, wait, window.busy.isVisible)
         team.steps.append(found)
         on_step(found)
         return found
@@ -214,7 +235,7 @@ def end_of_call(team: RemoteTeam, main_window, wait: Wait, meter: GapMeter | Non
     own = meter is None
     meter = meter or GapMeter()
     status = main_window.call_page.status
-    found = measure(meter, "end of call", lambda: (answer_end_question(), main_window.end_call()),
+    found = measure(team, meter, "end of call", lambda: (answer_end_question(), main_window.end_call()),
                     lambda: main_window.result_page.isVisible() and bool(saved) and listed.rowCount() > 0
                     and not main_window.jobs.busy, wait,
                     lambda: status.isVisible() and status.text() == main_window.tr("Scoring the call…"))
