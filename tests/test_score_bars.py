@@ -19,7 +19,7 @@ def chunk_colour(qtbot, bar) -> QColor:
 
 def close(colour: QColor, css: str) -> bool:
     want = QColor(css)
-    return max(abs(colour.red() - want.red()), abs(colour.green() - want.green()), abs(colour.blue() - want.blue())) < 40
+    return max(abs(a - b) for a, b in zip(colour.getRgb()[:3], want.getRgb()[:3])) < 40
 
 
 def test_a_reused_bar_shows_its_new_band(qtbot):
