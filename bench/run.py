@@ -8,7 +8,7 @@ import sys
 from bench.common import Row, print_table
 
 MODULES = ("bench.bench_startup", "bench.bench_reply_latency", "bench.bench_vosk", "bench.bench_analysis",
-           "bench.bench_storage", "bench.bench_long_input", "bench.bench_memory")
+           "bench.bench_storage", "bench.bench_long_input", "bench.bench_memory", "bench.bench_review_responsiveness")
 
 
 def main() -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -135,17 +136,28 @@ def schema() -> dict[str, Any]:
     return json.loads(text)
 
 
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    """The schema checked and compiled once: jsonschema.validate() re-checks the schema itself at every call,
+    30 ms per timeline (review parses a stored timeline several times while it draws an attempt)."""
+    import jsonschema  # imported here: recordings analysed without a timeline file need no schema check
+
+    checked = schema()
+    kind = jsonschema.validators.validator_for(checked)
+    kind.check_schema(checked)
+    return kind(checked)
+
+
 def validate(data: Any) -> None:
     """Raise TimelineError naming the first offending field; also for input beyond the analysis limits."""
-    import jsonschema  # imported here: recordings analysed without a timeline file need no schema check
+    from jsonschema.exceptions import best_match
 
     if too_deep(data):
         raise TimelineError(f"invalid timeline: nested too deeply (more than {MAX_DEPTH} levels)")
-    try:
-        jsonschema.validate(data, schema())
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
-        raise TimelineError(f"invalid timeline at {where}: {exc.message}") from None
+    error = best_match(_validator().iter_errors(data))   # the error jsonschema.validate() would raise
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise TimelineError(f"invalid timeline at {where}: {error.message}")
     for i, t in enumerate(data["turns"]):
         _check_span(f"turns/{i}", t)
         for j, w in enumerate(t.get("words", [])):

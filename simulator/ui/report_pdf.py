@@ -5,10 +5,11 @@ simulator.core.review.report; this module only lays it out, with a CJK font so C
 from __future__ import annotations
 
 from html import escape
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QMarginsF, Qt, QUrl
+from PySide6.QtCore import QEventLoop, QMarginsF, Qt, QTimer, QUrl
 from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from simulator.app import PreparedReport, ReviewService
@@ -29,20 +30,49 @@ class ReportError(Exception):
     """The report cannot be written; str() is the user-facing line."""
 
 
-def timeline_picture(analysis: Any, audio: CallAudio | None, size: tuple[int, int] = TIMELINE_SIZE) -> QImage:
-    """The timeline widget rendered off screen: waveforms from the recording the analysis decoded (None: turns
-    and markers only)."""
+def picture_steps(analysis: Any, audio: CallAudio | None,
+                  size: tuple[int, int] = TIMELINE_SIZE) -> Iterator[QImage | None]:
+    """The timeline widget rendered off screen, a step at a time: None after each step, the image last. The
+    caller runs the event loop between steps (it lays the view out), so the review window is never held for
+    the whole drawing (each step takes 10-30 ms, all of them 70-100 ms on a busy machine)."""
     view = TimelineView()
     view.setAttribute(Qt.WA_DontShowOnScreen)  # laid out and painted like a shown window, never on screen
     view.caption.hide()
     view.resize(*size)
     view.show()
+    yield None
     view.set_call(analysis.timeline, audio, call_markers(analysis))
-    QEventLoop().processEvents()  # not QApplication.processEvents: in PySide6 6.12 it drops a reference to None
+    yield None
+    yield None   # twice: the plot's own layout is posted after the view's
     image = view.grab().toImage()
     view.close()
     view.deleteLater()
+    yield image
+
+
+def timeline_picture(analysis: Any, audio: CallAudio | None, size: tuple[int, int] = TIMELINE_SIZE) -> QImage:
+    """The timeline picture in one go (command line)."""
+    for image in picture_steps(analysis, audio, size):
+        QEventLoop().processEvents()  # not QApplication.processEvents: in PySide6 6.12 it drops a reference to None
     return image
+
+
+def draw_picture_later(prepared: PreparedReport, done: Callable[[QImage | None], None]) -> None:
+    """Draw the report's timeline picture between turns of the event loop, then `done(picture)` (None: the
+    attempt has no timeline); the PDF itself can then be written on a worker thread (write_pdf uses no widget)."""
+    if prepared.call is None:
+        done(None)
+        return
+    steps = picture_steps(prepared.call.analysis, prepared.call.audio)
+
+    def step() -> None:
+        image = next(steps)
+        if image is None:
+            QTimer.singleShot(0, step)
+        else:
+            done(image)
+
+    step()
 
 
 def report_html(report: Report, with_picture: bool) -> str:
@@ -101,7 +131,7 @@ def _colour(score: int | None) -> str:
 
 
 def write_pdf(report: Report, path: Path, picture: QImage | None = None) -> Path:
-    """Lay the report out on A4 pages and write the PDF."""
+    """Lay the report out on A4 pages and write the PDF (no widget: any thread; 50-250 ms of layout)."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ from simulator.core.review.call_audio import CallAudio
 from simulator.speech.audio_devices import AudioUnavailable
 from simulator.speech.clip_player import ClipPlayer, NoRecording
 from simulator.ui.heard_html import said_html
+from simulator.ui.score_bars import filling, score_bar, show_score, style_score_box
 from simulator.ui.fit import FitsWidth
 from simulator.ui.messages import text_of
 from simulator.ui.meter_text import meter_reading, meter_summary
@@ -65,6 +66,8 @@ class ScorecardView(QWidget):
         self.overall_label = QLabel(alignment=Qt.AlignCenter)
         self.overall_label.setToolTip(self.tr("Overall score out of 100"))
         self.criteria_box = QGroupBox(self.tr("Scores"))
+        style_score_box(self.criteria_box, BAND_COLOUR)
+        self._criterion_cells: list[tuple[QLabel, QProgressBar]] = []   # made once, reused for each call shown
         self.criteria_grid = QGridLayout(self.criteria_box)
         self.criteria_grid.setVerticalSpacing(2)
         self.not_measured_label = QLabel(wordWrap=True)
@@ -222,21 +225,26 @@ class ScorecardView(QWidget):
             f"<div style='font-size:54pt; font-weight:bold; color:{colour}'>{overall}</div><div>{caption}</div>")
 
     def _show_criteria(self, criteria: dict[str, int], not_measured: list[str]) -> None:
-        while self.criteria_grid.count():
-            self.criteria_grid.takeAt(0).widget().deleteLater()
-        self.criterion_rows = {}
-        columns = 2
-        for i, (name, score) in enumerate(criteria.items()):
-            row, col = divmod(i, columns)
-            label = QLabel(self.criterion_label(name))
-            bar = QProgressBar(minimum=0, maximum=100, value=score, format="%v", textVisible=True)
-            bar.setMaximumHeight(16)
-            bar.setAccessibleName(self.criterion_label(name))
-            bar.setStyleSheet(f"QProgressBar::chunk {{ background: {BAND_COLOUR[score_band(score)]}; }}"
-                              "QProgressBar { text-align: center; }")
-            self.criteria_grid.addWidget(label, row, 2 * col)
-            self.criteria_grid.addWidget(bar, row, 2 * col + 1)
-            self.criterion_rows[name] = bar
+        with filling(self.criteria_box):
+            self.criterion_rows = {}
+            cells = self._criterion_cells
+            columns = 2
+            for i, (name, score) in enumerate(criteria.items()):
+                if i == len(cells):
+                    row, col = divmod(i, columns)
+                    cells.append((QLabel(), score_bar()))
+                    self.criteria_grid.addWidget(cells[i][0], row, 2 * col)
+                    self.criteria_grid.addWidget(cells[i][1], row, 2 * col + 1)
+                label, bar = cells[i]
+                label.setText(self.criterion_label(name))
+                bar.setAccessibleName(self.criterion_label(name))
+                show_score(bar, score)
+                label.show()
+                bar.show()
+                self.criterion_rows[name] = bar
+            for label, bar in cells[len(criteria):]:
+                label.hide()
+                bar.hide()
         names = QLocale().createSeparatedList([self.criterion_label(n) for n in not_measured])
         self.not_measured_label.setText(self.tr("Not measured: %s") % names if names else "")
         self.not_measured_label.setVisible(bool(names))   # its line goes to the meters' when all was measured

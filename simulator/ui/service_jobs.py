@@ -45,10 +45,33 @@ class ServiceJobs(QObject):
         super().__init__(parent)
         self._running: list[BackgroundTask] = []
         self._latest: dict[str, BackgroundTask] = {}
+        self._held = 0          # GUI-thread work between two jobs (hold) that the window shows as busy too
+        self._shown_busy = False
 
     @property
     def busy(self) -> bool:
-        return bool(self._running)
+        return bool(self._running) or self._held > 0
+
+    def _busy_changed(self) -> None:
+        if self.busy != self._shown_busy:
+            self._shown_busy = self.busy
+            self.busyChanged.emit(self._shown_busy)
+
+    def hold(self) -> Callable[[], None]:
+        """Busy until the returned release is called: a job's result is worked on in steps on the GUI thread
+        before the next job starts (a report's picture between preparing and writing it)."""
+        self._held += 1
+        self._busy_changed()
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self._held -= 1
+                self._busy_changed()
+
+        return release
 
     def run(self, key: str | None, job: Job, done: Callable[[Any], None],
             failed: Callable[[str], None] | None = None) -> BackgroundTask:
@@ -63,8 +86,7 @@ class ServiceJobs(QObject):
         task.failed.connect(lambda text, t=task: self._deliver(key, t, _Failure(text), done, failed))
         task.finished.connect(lambda t=task: self._forget(key, t))
         self._running.append(task)
-        if len(self._running) == 1:
-            self.busyChanged.emit(True)
+        self._busy_changed()
         task.start()
         return task
 
@@ -89,20 +111,19 @@ class ServiceJobs(QObject):
         if key is not None and self._latest.get(key) is task:
             del self._latest[key]
         task.deleteLater()
-        if not self._running:
-            self.busyChanged.emit(False)
+        self._busy_changed()
 
     def settle(self, timeout: float = 120.0) -> None:
-        """Run the event loop until no job is running and every result was delivered (closing, tests)."""
+        """Run the event loop until no job is running or held and every result was delivered (closing, tests)."""
         loop = QEventLoop()
         deadline = monotonic() + timeout
         while monotonic() < deadline:
             for task in list(self._running):
                 task.wait(20)
             loop.processEvents(QEventLoop.AllEvents, 20)
-            if not self._running:
+            if not self.busy:
                 loop.processEvents(QEventLoop.AllEvents, 20)
-                if not self._running:
+                if not self.busy:
                     return
         raise TimeoutError("service jobs still running")
 

@@ -97,6 +97,12 @@ class AttemptDetail(QWidget):
         self.notes.set_attempt(None, "")
         self.scorecard.setEnabled(False)
 
+    def stop_loading(self) -> None:
+        """The attempt asked for last is no longer wanted (the manager selected two to compare): stop reading
+        and analysing it; one already shown stays."""
+        if self.wanted is not None and (self.record is None or self.analysis is None):
+            self.clear()
+
     def show_attempt(self, attempt_id: int) -> None:
         """Read the attempt in the background; it is shown when it arrives, then analysed with its recording."""
         self.scorecard.stop()

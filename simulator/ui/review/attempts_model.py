@@ -3,7 +3,8 @@ once and scroll smoothly: only the rows the view has reached are fetched (canFet
 click on a header re-sorts in the database (order_by), never in Python. Persona and scenario columns show
 names and titles from the persona files, so they are sorted by those: the model ranks the few distinct
 (persona, scenario) pairs by their shown text and the database orders rows by that rank. Every read runs
-through the review service on a worker thread; the rows arrive by signal, the GUI thread never waits."""
+through the review service on a worker thread, which also writes each row's cells as the list shows them:
+the rows arrive by signal, ready to show, and the GUI thread never waits nor formats."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ SORTABLE = {"started_at": "started_at", "trainee": "trainee", "group": "group", 
             "scenario": "scenario",
             "overall": "overall", "ending": "ending", "status": "status"}
 ID_ROLE = Qt.UserRole + 1
+_DISPLAY, _ALIGN, _TIP, _ID = int(Qt.DisplayRole), int(Qt.TextAlignmentRole), int(Qt.ToolTipRole), int(ID_ROLE)
+_RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
+_RIGHT_COLUMNS = frozenset(COLUMNS.index(c) for c in ("duration", "overall"))
+_PERSONA, _SCENARIO = COLUMNS.index("persona"), COLUMNS.index("scenario")
 
 
 class AttemptsModel(QAbstractTableModel):
@@ -42,6 +47,7 @@ class AttemptsModel(QAbstractTableModel):
         self.shown_order: dict[Any, int] | None = None
         self.total = 0
         self._rows: list[AttemptSummary] = []
+        self._cells: list[tuple[str, ...]] = []   # each row's cells as shown, written on the worker thread
         self.refresh()
 
     # ------------------------------------------------------------ querying
@@ -56,14 +62,20 @@ class AttemptsModel(QAbstractTableModel):
         generation, filters, order_by, descending = self._generation, dict(self.filters), self.order_by, self.descending
         shown_key = (lambda pairs: self._shown_order(pairs, order_by)) if order_by in ("persona", "scenario") else None
         self._fetching = True
-        self.jobs.run("list", lambda _cancel: self.service.listing(filters, order_by, descending, PAGE, shown_key),
-                      lambda page: self._listed(generation, page), self._failed)
+        self.jobs.run("list", lambda _cancel: self._with_cells(
+                          self.service.listing(filters, order_by, descending, PAGE, shown_key)),
+                      lambda found: self._listed(generation, *found), self._failed)
 
-    def _listed(self, generation: int, page: AttemptPage) -> None:
+    def _with_cells(self, page: Any) -> tuple[Any, list[tuple[str, ...]]]:
+        """Worker thread: a page (or its rows) with the cells the list shows for them."""
+        rows = page.rows if isinstance(page, AttemptPage) else page
+        return page, [self.cells(row) for row in rows]
+
+    def _listed(self, generation: int, page: AttemptPage, cells: list[tuple[str, ...]]) -> None:
         if generation != self._generation:
             return
         self.beginResetModel()
-        self.shown_order, self.total, self._rows = page.shown_order, page.total, list(page.rows)
+        self.shown_order, self.total, self._rows, self._cells = page.shown_order, page.total, list(page.rows), cells
         self._fetching = False
         self.endResetModel()
         self.listed.emit()
@@ -99,10 +111,11 @@ class AttemptsModel(QAbstractTableModel):
         self._fetching = True
         generation, offset = self._generation, len(self._rows)
         filters, order_by, descending, shown = dict(self.filters), self.order_by, self.descending, self.shown_order
-        self.jobs.run("page", lambda _cancel: self.service.page(filters, order_by, descending, offset, PAGE, shown),
-                      lambda page: self._fetched(generation, offset, page), self._failed)
+        self.jobs.run("page", lambda _cancel: self._with_cells(
+                          self.service.page(filters, order_by, descending, offset, PAGE, shown)),
+                      lambda found: self._fetched(generation, offset, *found), self._failed)
 
-    def _fetched(self, generation: int, offset: int, page: list[AttemptSummary]) -> None:
+    def _fetched(self, generation: int, offset: int, page: list[AttemptSummary], cells: list[tuple[str, ...]]) -> None:
         if generation != self._generation or offset != len(self._rows):
             return
         self._fetching = False
@@ -111,6 +124,7 @@ class AttemptsModel(QAbstractTableModel):
         else:
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
             self._rows.extend(page)
+            self._cells.extend(cells)
             self.endInsertRows()
         self.listed.emit()
 
@@ -128,6 +142,7 @@ class AttemptsModel(QAbstractTableModel):
         row = self.row_of(attempt_id)
         if row is not None:
             self._rows[row] = replace(self._rows[row], overall=overall)
+            self._cells[row] = self.cells(self._rows[row])
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def attempt(self, row: int) -> AttemptSummary:
@@ -161,22 +176,32 @@ class AttemptsModel(QAbstractTableModel):
                 "overall": self.tr("Score"), "ending": self.tr("Ending"), "status": self.tr("Status")}[column]
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
+        """Called for every cell and role at each paint: the cells are ready, nothing is formatted here."""
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role == Qt.DisplayRole:
-            return self._label(row, column)
-        if role == ID_ROLE:
-            return row.id
-        if role == Qt.TextAlignmentRole and column in ("duration", "overall"):
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role == Qt.ToolTipRole and column == "persona":
-            return f"{row.persona_id} ({row.persona_type})"
-        if role == Qt.ToolTipRole and column == "scenario":   # the column gives way on a narrow screen
-            return self.scenario_label(row.persona_id, row.scenario_id)
+        role = int(role)
+        if role == _DISPLAY:
+            return self._cells[index.row()][index.column()]
+        if role == _ALIGN:
+            return _RIGHT if index.column() in _RIGHT_COLUMNS else None
+        if role == _ID:
+            return self._rows[index.row()].id
+        if role == _TIP:
+            column = index.column()
+            row = self._rows[index.row()]
+            if column == _PERSONA:
+                return f"{row.persona_id} ({row.persona_type})"
+            if column == _SCENARIO:   # the column gives way on a narrow screen
+                return self._cells[index.row()][column]
         return None
 
+    def cells(self, row: AttemptSummary) -> tuple[str, ...]:
+        """The row as the list shows it, column by column (runs on the worker thread that read it)."""
+        return tuple(self._label(row, column) for column in COLUMNS)
+
+    def shown(self, first: int = 0) -> list[tuple[str, ...]]:
+        """The cells of the rows from `first` on, as shown (the window fits its columns to them)."""
+        return self._cells[first:]
 
     def _label(self, row: AttemptSummary, column: str) -> str:
         if column == "persona":

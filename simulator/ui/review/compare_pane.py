@@ -20,6 +20,7 @@ from simulator.core.review.stored import record_timeline
 from simulator.app import AttemptRecord
 from simulator.ui.fit import FitsWidth
 from simulator.ui.review.attempt_detail import transcript_html
+from simulator.ui.score_bars import filling, score_bar, show_score, style_score_box
 from simulator.ui.scorecard_view import BAND_COLOUR
 from simulator.ui.timeline_view import TimelineView
 
@@ -44,6 +45,8 @@ class ComparePane(QWidget):
         self.scores_grid = QGridLayout(self.scores_box)
         self.scores_grid.setVerticalSpacing(2)
         self.criterion_rows: dict[str, tuple[QProgressBar | None, QLabel]] = {}
+        style_score_box(self.scores_box, BAND_COLOUR)
+        self._row_cells: list[tuple[QLabel, QProgressBar, QLabel, QLabel]] = []   # made once, then reused
         self.play_button = QPushButton(self.tr("&Play"))
         self.play_button.setEnabled(False)
         self.play_button.clicked.connect(self._play_clicked)
@@ -78,7 +81,8 @@ class ComparePane(QWidget):
         """Side 0 is the earlier attempt; the later one shows each change since the earlier."""
         self.header.setText(header)
         self._show_overall(overall, side)
-        self._show_rows(rows, side)
+        with filling(self.scores_box):
+            self._show_rows(rows, side)
 
     def show_transcript(self, record: AttemptRecord, names: dict[str, str], empty: str,
                         hide: Callable[[str], str]) -> None:
@@ -108,29 +112,32 @@ class ComparePane(QWidget):
                                    f"{'—' if value is None else value}</div><div>{change}</div>")
 
     def _show_rows(self, rows: list[ScoreDelta], side: int) -> None:
-        while self.scores_grid.count():
-            self.scores_grid.takeAt(0).widget().deleteLater()
+        """One row per criterion: its name (bold where this side did better), its bar (a dash: not scored)
+        and the change; the row widgets are made once and reused for every comparison."""
         self.criterion_rows = {}
+        cells = self._row_cells
         for i, row in enumerate(rows):
+            if i == len(cells):
+                cells.append((QLabel(textFormat=Qt.RichText), score_bar(), QLabel("—", alignment=Qt.AlignCenter),
+                              QLabel(alignment=Qt.AlignRight | Qt.AlignVCenter, minimumWidth=36)))
+                for widget, column in zip(cells[i], (0, 1, 1, 2)):   # the dash takes the bar's place
+                    self.scores_grid.addWidget(widget, i, column)
+            label, bar, dash, change = cells[i]
             value = (row.first, row.second)[side]
-            label = QLabel(self.criterion_label(row.name))
-            if row.better == side:
-                label.setText(f"<b>{escape(self.criterion_label(row.name))}</b>")
-            bar = None
-            if value is None:
-                self.scores_grid.addWidget(QLabel("—", alignment=Qt.AlignCenter), i, 1)
-            else:
-                bar = QProgressBar(minimum=0, maximum=100, value=value, format="%v", textVisible=True)
-                bar.setMaximumHeight(16)
+            name = escape(self.criterion_label(row.name))
+            label.setText(f"<b>{name}</b>" if row.better == side else name)
+            bar.setVisible(value is not None)
+            dash.setVisible(value is None)
+            if value is not None:
                 bar.setAccessibleName(self.criterion_label(row.name))
-                bar.setStyleSheet(f"QProgressBar::chunk {{ background: {BAND_COLOUR[score_band(value)]}; }}"
-                                  "QProgressBar { text-align: center; }")
-                self.scores_grid.addWidget(bar, i, 1)
-            change = QLabel(_change_html(row) if side == 1 else "", alignment=Qt.AlignRight | Qt.AlignVCenter)
-            change.setMinimumWidth(36)
-            self.scores_grid.addWidget(label, i, 0)
-            self.scores_grid.addWidget(change, i, 2)
-            self.criterion_rows[row.name] = (bar, change)
+                show_score(bar, value)
+            change.setText(_change_html(row) if side == 1 else "")
+            label.show()
+            change.show()
+            self.criterion_rows[row.name] = (bar if value is not None else None, change)
+        for widgets in cells[len(rows):]:
+            for widget in widgets:
+                widget.hide()
 
 
 def _change_html(row: ScoreDelta) -> str:

@@ -14,10 +14,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QFileDialog, QHeaderView, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter,
-    QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QStyle, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from simulator.app import ReviewService
+from simulator.app import PreparedReport, ReviewService
 from simulator.core.personas.index import load_persona_index
 from simulator.core.review.trend import trend_series
 from simulator.memory import release_freed_memory
@@ -70,7 +70,11 @@ class ReviewWindow(QMainWindow):
         header = self.table.horizontalHeader()
         for column, name in enumerate(COLUMNS):
             header.setSectionResizeMode(column, QHeaderView.Stretch if name == "scenario"
-                                        else QHeaderView.ResizeToContents)
+                                        else QHeaderView.Interactive)
+        self._widths = [0] * len(COLUMNS)   # what each column needs: its header and widest cell so far
+        self.model.modelReset.connect(self._fit_columns)
+        self.model.rowsInserted.connect(lambda _parent, first, _last: self._fit_columns(first))
+        self.model.dataChanged.connect(lambda top, *_: self._fit_columns(top.row()))
         self.count_label = QLabel()
 
         self.detail = AttemptDetail(service, self.model, self.jobs)
@@ -105,12 +109,26 @@ class ReviewWindow(QMainWindow):
         self._read_choices()
         self.resize(1500, 900)
 
+    def _fit_columns(self, first: int = 0) -> None:
+        """Widen the columns to the rows from `first` on (all of them: fit anew, narrower too). Measured with the
+        font from the cells the worker prepared, once per row as it arrives: Qt's fit-to-contents asked the
+        model for every cell and role at each resize, 0.5-1.5 s of the GUI thread on 200 rows."""
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        margin = 2 * (self.table.style().pixelMetric(QStyle.PM_FocusFrameHMargin, None, self.table) + 1) + 3
+        if first == 0:
+            self._widths = [header.sectionSizeHint(c) for c in range(len(COLUMNS))]
+        for column, name in enumerate(COLUMNS):
+            texts = {cells[column] for cells in self.model.shown(first)}
+            widest = max((metrics.horizontalAdvance(text) for text in texts), default=0) + margin
+            self._widths[column] = max(self._widths[column], widest)
+            if name != "scenario":
+                header.resizeSection(column, self._widths[column])
+
     def list_width(self) -> int:
         """The width of the list's side that shows date, trainee, persona, score, ending and the rest whole,
         without scrolling sideways, with SCENARIO_MIN_WIDTH for the scenario."""
-        header = self.table.horizontalHeader()
-        columns = sum(max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c))
-                      for c, name in enumerate(COLUMNS) if name != "scenario")
+        columns = sum(width for width, name in zip(self._widths, COLUMNS) if name != "scenario")
         margins = self.split.widget(0).layout().contentsMargins()
         return (columns + SCENARIO_MIN_WIDTH + self.table.verticalScrollBar().sizeHint().width()
                 + 2 * self.table.frameWidth() + margins.left() + margins.right())
@@ -239,6 +257,8 @@ class ReviewWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.detail)
             self.detail.show_attempt(ids[0])
             self.fit_list()
+        elif ids:
+            self.detail.stop_loading()   # two to compare: the first one's analysis would only be thrown away
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -315,8 +335,9 @@ class ReviewWindow(QMainWindow):
 
     def export_pdf(self, language: str, path: Path | None = None, anonymous: bool = False) -> bool:
         """The report is prepared in the background (the attempt, its recording decoded once, the analysis);
-        only drawing the PDF uses the GUI thread. False when nothing was asked."""
-        from simulator.ui.report_pdf import write_prepared
+        the timeline picture is drawn on the GUI thread a step at a time, and the PDF laid out and written in
+        the background again. False when nothing was asked."""
+        from simulator.ui.report_pdf import draw_picture_later, write_pdf
 
         attempt_id = self._one_selected()
         if attempt_id is None:
@@ -327,8 +348,18 @@ class ReviewWindow(QMainWindow):
             return False
         self.statusBar().showMessage(self.tr("Preparing the report…"))
         personas = self.personas
+
+        def draw(prepared: PreparedReport) -> None:
+            release = self.jobs.hold()   # still busy while the picture is drawn, between the two jobs
+
+            def write(picture: Any) -> None:
+                self._run(lambda: write_pdf(prepared.report, path, picture), self._wrote)
+                release()
+
+            draw_picture_later(prepared, write)
+
         self.jobs.run(None, lambda cancel: self.service.report(attempt_id, language, personas, anonymous, cancel),
-                      lambda prepared: self._draw(lambda: write_prepared(prepared, path), self._wrote), self._warn)
+                      draw, self._warn)
         return True
 
     def import_bundle(self, path: Path | None = None) -> None:
@@ -401,17 +432,6 @@ class ReviewWindow(QMainWindow):
         """Run a store or file job in the background; a user-facing error goes to a message box, `done(result)`
         to the status bar."""
         self.jobs.run(None, lambda _cancel: job(), lambda result: self._done(result, done), self._warn)
-
-    def _draw(self, job: Callable[[], Any], done: Callable[[Any], str]) -> None:
-        """A job that must run on the GUI thread (drawing with Qt), its error said like a store's."""
-        from simulator.ui.report_pdf import ReportError
-
-        try:
-            result = job()
-        except ReportError as exc:
-            self._warn(str(exc))
-            return
-        self._done(result, done)
 
     def _done(self, result: Any, done: Callable[[Any], str] | None) -> None:
         if done:
