@@ -120,13 +120,16 @@ def _child(work: Path) -> dict:
         print(f"call {number + 1}: {result['calls'][-1]}", file=sys.stderr, flush=True)
         window.show_picker()
 
-    window.open_review()
+    window.open_review()   # opens once a first read of the database in the background succeeded
+    wait(lambda: window.review_window is not None, "the review window")
     reviewer = window.review_window
     wait(lambda: reviewer.model.rowCount() >= CALLS, "the attempts list")
     for row in range(REVIEWED):
         reviewer.table.selectRow(row)
-        wait(lambda: reviewer.detail.analysis is not None, "the analysed attempt", 120)
-        scorecard = reviewer.detail.scorecard
+        detail = reviewer.detail   # read and analysed in the background: wait for this row's analysis
+        wait(lambda: detail.analysis is not None and detail.record is not None and detail.record.id == detail.wanted,
+             "the analysed attempt", 120)
+        scorecard = detail.scorecard
         scorecard.toggle_play()
         run_events(1.0)
         scorecard.stop()
