@@ -42,13 +42,13 @@ def memory_mib() -> dict[str, float]:
 
 def _child(work: Path) -> dict:
     """The measured process: the app, ten spoken calls, a review session."""
+    from simulator.ui.app import build_window   # first, as in the app (simulator.ui sets up Qt's import hook)
     from PySide6.QtCore import QEventLoop, QItemSelectionModel, QTimer
     from PySide6.QtWidgets import QApplication
 
     from simulator.memory import tune_allocator
     from simulator.settings import Settings
     from simulator.speech.models import korean_package_model
-    from simulator.ui.app import build_window
     from tests.dialogs import answer_end_question
     from tests.pulse import pulse_session
 

@@ -1,6 +1,7 @@
 """Memory that does not grow with calls (the figures are in bench/bench_memory.py): every call's recogniser
 shares the one loaded model, and memory freed after a call is handed back to the system; and memory not taken
-at all: pypinyin's data held compactly, Alembic only imported when the schema needs it."""
+at all: pypinyin's data held compactly, Alembic only imported when the schema needs it, no module's source kept
+after PySide6's import hook has read it."""
 
 from __future__ import annotations
 
@@ -131,3 +132,24 @@ def test_a_database_at_the_newest_schema_opens_without_alembic(tmp_path: Path) -
                                         check=True, env=env, cwd=Path(__file__).resolve().parents[1]).stdout)
               for _ in range(2)]
     assert opened == [{"alembic": True}, {"alembic": False}]    # created by the migrations, then only opened
+
+
+def test_modules_imported_after_qt_keep_no_source_and_get_pyside6s_answer(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import linecache
+
+    from shibokensupport import feature
+
+    from simulator.ui.import_sources import forget_import_sources
+
+    assert forget_import_sources()   # this PySide6 has the hook (an upgrade that drops it would show here)
+    (tmp_path / "mem_probe_qt.py").write_text("from PySide6 import QtCore  # names PySide6\n" + "X = 1\n" * 5000)
+    (tmp_path / "mem_probe_plain.py").write_text("Y = 2\n" * 5000)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("mem_probe_qt", "mem_probe_plain"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+        exec(f"import {name}")   # through builtins.__import__, where PySide6's hook sits
+    assert feature.pyside_feature_dict["mem_probe_qt"] == 0       # uses PySide6: features may apply
+    assert feature.pyside_feature_dict["mem_probe_plain"] == -1   # does not: left alone
+    kept = {name for name, entry in linecache.cache.items() if len(entry) > 1 and name.startswith(str(tmp_path))}
+    assert not kept
