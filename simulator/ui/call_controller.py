@@ -212,7 +212,7 @@ class CallController(QObject):
 
             clock = CallClock()
             player = Player(clock, device=self.settings.output_device)
-            microphone = Microphone(clock, device=self.settings.input_device)
+            microphone = Microphone(clock, device=self.settings.input_device, backlog=False)  # subscribers only
         else:
             clock = None
         attempt_id = recording = store_error = None
