@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.common import Row, print_table
+from simulator.allocator import jemalloc_environment
 
 CALLS = 10
 REPLIES = 2                        # spoken replies per call
@@ -52,6 +53,9 @@ def _child(work: Path) -> dict:
     from tests.dialogs import answer_end_question
     from tests.pulse import pulse_session
 
+    from simulator.allocator import jemalloc_loaded, put_environment_back
+
+    put_environment_back(os.environ)   # started as the app re-runs itself (measure()), then as it goes on
     tune_allocator()   # as simulator.ui.app.run does, before Qt and any thread
     app = QApplication(sys.argv)
 
@@ -81,7 +85,8 @@ def _child(work: Path) -> dict:
     window.show()
     page = window.call_page
     run_events(0.5)
-    result: dict = {"calls": [], "replies_heard": 0, "stages": {"app window shown": memory_mib()}}
+    result: dict = {"calls": [], "replies_heard": 0, "stages": {"app window shown": memory_mib()},
+                    "jemalloc": jemalloc_loaded()}
 
     def stage(name: str) -> None:
         """What the first call adds, step by step (the README's table of what takes the memory)."""
@@ -159,6 +164,7 @@ def measure() -> dict:
                "ROLEPLAY_SIM_CONFIG": f"{tmp}/config", "XDG_CACHE_HOME": f"{tmp}/cache"}
         root = Path(__file__).resolve().parents[1]
         env["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])
+        env = jemalloc_environment(env) or env   # the allocator `python -m simulator` re-runs itself with
         done = subprocess.run([sys.executable, "-m", "bench.bench_memory", "--child", tmp], env=env, cwd=root,
                               capture_output=True, text=True, timeout=1800)
         if done.returncode != 0:
@@ -170,6 +176,7 @@ def run() -> list[Row]:
     result = measure()
     for name, memory in result["stages"].items():
         print(f"{name}: resident {memory['rss']:.0f} MiB, peak {memory['peak']:.0f} MiB", file=sys.stderr)
+    print(f"allocator: {'jemalloc' if result['jemalloc'] else 'the system one'}", file=sys.stderr)
     print("peak after each call (MiB): " + ", ".join(f"{call['peak']:.0f}" for call in result["calls"]),
           file=sys.stderr)
     first, last, review = result["calls"][0], result["calls"][-1], result["after_review"]

@@ -1,7 +1,8 @@
 """Memory that does not grow with calls (the figures are in bench/bench_memory.py): every call's recogniser
 shares the one loaded model, and memory freed after a call is handed back to the system; and memory not taken
 at all: pypinyin's data held compactly, Alembic only imported when the schema needs it, no module's source kept
-after PySide6's import hook has read it, the zeros Praat writes over its static buffers given back."""
+after PySide6's import hook has read it, the zeros Praat writes over its static buffers given back; and the
+desktop app re-run under jemalloc, which holds the speech model in less."""
 
 from __future__ import annotations
 
@@ -187,3 +188,63 @@ def test_praat_s_zeroed_static_buffers_are_given_back_and_it_measures_the_same()
     assert len(app["f0"]) > 300
     assert app["times"] == stock["times"] and app["f0"] == stock["f0"] and app["level"] == stock["level"]
     assert app["rss"] < stock["rss"] - 30, (app["rss"], stock["rss"])
+
+
+ALLOCATOR_CHILD = r"""
+import json, os, re, sys
+from pathlib import Path
+from simulator.allocator import jemalloc_loaded, restart_under_jemalloc
+
+restart_under_jemalloc(sys.orig_argv)   # as `python -m simulator` does
+mib = None
+if len(sys.argv) > 1:
+    import vosk
+    vosk.SetLogLevel(-1)
+    model = vosk.Model(sys.argv[1])
+    mib = int(re.search(r"VmRSS:\s+(\d+)", Path("/proc/self/status").read_text()).group(1)) / 1024
+print(json.dumps({"jemalloc": jemalloc_loaded(), "mib": mib,
+                  "env": {name: os.environ.get(name) for name in ("LD_PRELOAD", "MALLOC_CONF")}}))
+"""
+
+
+def _allocator_child(env: dict[str, str], *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", ALLOCATOR_CHILD, *args], capture_output=True, text=True, check=True,
+                         env=env, cwd=Path(__file__).resolve().parents[1])
+    return json.loads(out.stdout)
+
+
+def _jemalloc_or_missing() -> None:
+    import ctypes.util
+
+    from tests.missing import missing_part
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("jemalloc is preloaded on Linux only")
+    if ctypes.util.find_library("jemalloc") is None:
+        missing_part("jemalloc is not installed (Debian/Ubuntu package libjemalloc2)")
+
+
+def test_the_environment_for_jemalloc_keeps_what_was_there_and_can_be_refused() -> None:
+    from simulator.allocator import RESTARTED, SETTINGS, SYSTEM, jemalloc_environment, put_environment_back
+
+    _jemalloc_or_missing()
+    env = jemalloc_environment({"LD_PRELOAD": "libother.so", "PATH": "/bin"})
+    assert env is not None and env["LD_PRELOAD"].split() == [env["LD_PRELOAD"].split()[0], "libother.so"]
+    assert "jemalloc" in env["LD_PRELOAD"].split()[0] and env["MALLOC_CONF"] == SETTINGS and env["PATH"] == "/bin"
+    put_environment_back(env)
+    assert env == {"LD_PRELOAD": "libother.so", "PATH": "/bin"}
+    assert jemalloc_environment({SYSTEM: "1"}) is None
+    assert jemalloc_environment({RESTARTED: "{}"}) is None   # the re-run does not run again
+
+
+def test_the_app_re_runs_itself_under_jemalloc_and_holds_the_model_in_less(ko_model: Path) -> None:
+    """The app goes on under jemalloc with the environment as it was; the speech model takes
+    tens of MiB less than on the system allocator (ROLEPLAY_SIM_SYSTEM_MALLOC=1)."""
+    _jemalloc_or_missing()
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "MALLOC_CONF")}
+    plain = _allocator_child(env)
+    assert plain["jemalloc"] and plain["env"] == {"LD_PRELOAD": None, "MALLOC_CONF": None}
+    system = _allocator_child({**env, "ROLEPLAY_SIM_SYSTEM_MALLOC": "1"}, str(ko_model))
+    jemalloc = _allocator_child(env, str(ko_model))
+    assert not system["jemalloc"] and jemalloc["jemalloc"]
+    assert jemalloc["mib"] < system["mib"] - 30, (jemalloc["mib"], system["mib"])
