@@ -47,13 +47,12 @@ def _child(work: Path) -> dict:
     from PySide6.QtCore import QEventLoop, QItemSelectionModel, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from simulator.allocator import jemalloc_loaded, put_environment_back
     from simulator.memory import tune_allocator
     from simulator.settings import Settings
     from simulator.speech.models import korean_package_model
     from tests.dialogs import answer_end_question
     from tests.pulse import pulse_session
-
-    from simulator.allocator import jemalloc_loaded, put_environment_back
 
     put_environment_back(os.environ)   # started as the app re-runs itself (measure()), then as it goes on
     tune_allocator()   # as simulator.ui.app.run does, before Qt and any thread
@@ -164,7 +163,7 @@ def measure() -> dict:
                "ROLEPLAY_SIM_CONFIG": f"{tmp}/config", "XDG_CACHE_HOME": f"{tmp}/cache"}
         root = Path(__file__).resolve().parents[1]
         env["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])
-        env = jemalloc_environment(env) or env   # the allocator `python -m simulator` re-runs itself with
+        env = jemalloc_environment(env) or env   # under jemalloc, as `python -m simulator` re-runs itself
         done = subprocess.run([sys.executable, "-m", "bench.bench_memory", "--child", tmp], env=env, cwd=root,
                               capture_output=True, text=True, timeout=1800)
         if done.returncode != 0:
