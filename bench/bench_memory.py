@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.common import Row, print_table
+from simulator.allocator import jemalloc_environment
 
 CALLS = 10
 REPLIES = 2                        # spoken replies per call
@@ -42,16 +43,18 @@ def memory_mib() -> dict[str, float]:
 
 def _child(work: Path) -> dict:
     """The measured process: the app, ten spoken calls, a review session."""
+    from simulator.ui.app import build_window   # first, as in the app (simulator.ui sets up Qt's import hook)
     from PySide6.QtCore import QEventLoop, QItemSelectionModel, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from simulator.allocator import jemalloc_loaded, put_environment_back
     from simulator.memory import tune_allocator
     from simulator.settings import Settings
     from simulator.speech.models import korean_package_model
-    from simulator.ui.app import build_window
     from tests.dialogs import answer_end_question
     from tests.pulse import pulse_session
 
+    put_environment_back(os.environ)   # started as the app re-runs itself (measure()), then as it goes on
     tune_allocator()   # as simulator.ui.app.run does, before Qt and any thread
     app = QApplication(sys.argv)
 
@@ -81,7 +84,8 @@ def _child(work: Path) -> dict:
     window.show()
     page = window.call_page
     run_events(0.5)
-    result: dict = {"calls": [], "replies_heard": 0, "stages": {"app window shown": memory_mib()}}
+    result: dict = {"calls": [], "replies_heard": 0, "stages": {"app window shown": memory_mib()},
+                    "jemalloc": jemalloc_loaded()}
 
     def stage(name: str) -> None:
         """What the first call adds, step by step (the README's table of what takes the memory)."""
@@ -120,13 +124,16 @@ def _child(work: Path) -> dict:
         print(f"call {number + 1}: {result['calls'][-1]}", file=sys.stderr, flush=True)
         window.show_picker()
 
-    window.open_review()
+    window.open_review()   # opens once a first read of the database in the background succeeded
+    wait(lambda: window.review_window is not None, "the review window")
     reviewer = window.review_window
     wait(lambda: reviewer.model.rowCount() >= CALLS, "the attempts list")
     for row in range(REVIEWED):
         reviewer.table.selectRow(row)
-        wait(lambda: reviewer.detail.analysis is not None, "the analysed attempt", 120)
-        scorecard = reviewer.detail.scorecard
+        detail = reviewer.detail   # read and analysed in the background: wait for this row's analysis
+        wait(lambda: detail.analysis is not None and detail.record is not None and detail.record.id == detail.wanted,
+             "the analysed attempt", 120)
+        scorecard = detail.scorecard
         scorecard.toggle_play()
         run_events(1.0)
         scorecard.stop()
@@ -156,6 +163,7 @@ def measure() -> dict:
                "ROLEPLAY_SIM_CONFIG": f"{tmp}/config", "XDG_CACHE_HOME": f"{tmp}/cache"}
         root = Path(__file__).resolve().parents[1]
         env["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])
+        env = jemalloc_environment(env) or env   # under jemalloc, as `python -m simulator` re-runs itself
         done = subprocess.run([sys.executable, "-m", "bench.bench_memory", "--child", tmp], env=env, cwd=root,
                               capture_output=True, text=True, timeout=1800)
         if done.returncode != 0:
@@ -167,6 +175,7 @@ def run() -> list[Row]:
     result = measure()
     for name, memory in result["stages"].items():
         print(f"{name}: resident {memory['rss']:.0f} MiB, peak {memory['peak']:.0f} MiB", file=sys.stderr)
+    print(f"allocator: {'jemalloc' if result['jemalloc'] else 'the system one'}", file=sys.stderr)
     print("peak after each call (MiB): " + ", ".join(f"{call['peak']:.0f}" for call in result["calls"]),
           file=sys.stderr)
     first, last, review = result["calls"][0], result["calls"][-1], result["after_review"]

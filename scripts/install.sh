@@ -7,7 +7,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   python3-venv libespeak-ng1 espeak-ng libportaudio2 libsndfile1
-  pulseaudio pulseaudio-utils libasound2-plugins fonts-noto-cjk
+  pulseaudio pulseaudio-utils libasound2-plugins fonts-noto-cjk libjemalloc2
   libegl1 libgl1 libdbus-1-3 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xfixes0 libxcb-xkb1

@@ -32,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.command is None:
         args = parser.parse_args(["gui"])
+    if argv is None and args.command == "gui":   # the program itself, not a caller in-process (tests)
+        from simulator.allocator import restart_under_jemalloc
+
+        restart_under_jemalloc(sys.orig_argv)   # the desktop app: once more under jemalloc, see allocator.py
     try:
         code = int(args.func(args) or 0)
         sys.stdout.flush()

@@ -50,3 +50,22 @@ def test_lost_microphone_samples_move_the_later_blocks() -> None:
     stamps = mic_times(arrivals)                 # 0.5 s of audio never arrived, and nobody said so
     assert stamps[-1] - stamps[0] == pytest.approx((len(stamps) - 1) * 0.1 + 0.5, abs=0.02)
     assert stamps[-1] == pytest.approx(arrivals[-1] - 0.1, abs=0.02)
+
+
+def test_a_call_microphone_keeps_no_backlog_for_a_reader_it_does_not_have() -> None:
+    """A call only subscribes: its microphone hands every block to the subscribers, none stays behind (a
+    10-minute call would keep 19 MB of audio); a microphone read by the device checks keeps them for read()."""
+    clock = StepClock()
+    call_mic = Microphone(clock, sample_rate=MIC_RATE, blocksize=MIC_BLOCK, backlog=False)
+    check_mic = Microphone(clock, sample_rate=MIC_RATE, blocksize=MIC_BLOCK)
+    heard = call_mic.subscribe()
+    for k in range(50):
+        clock.t = 0.1 * (k + 1)
+        times = SimpleNamespace(currentTime=100 + clock.t, inputBufferAdcTime=100 + clock.t - 0.02)
+        for mic in (call_mic, check_mic):
+            mic._callback(np.full((MIC_BLOCK, 1), k, dtype=np.int16), MIC_BLOCK, times,
+                          SimpleNamespace(input_overflow=False))
+    delivered = [heard.get_nowait() for _ in range(heard.qsize())]
+    assert len(delivered) == 50 - 2 and [int(b[0]) for _, b in delivered] == list(range(2, 50))  # after settling
+    assert call_mic.read() == []
+    assert [t for t, _ in check_mic.read()] == [t for t, _ in delivered]

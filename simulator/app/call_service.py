@@ -181,7 +181,8 @@ class CallService:
 
             clock = CallClock()
             player = Player(clock, device=self.settings.output_device)
-            microphone = Microphone(clock, device=self.settings.input_device, blocksize=CALL_BLOCKSIZE)
+            microphone = Microphone(clock, device=self.settings.input_device, blocksize=CALL_BLOCKSIZE,
+                                    backlog=False)  # subscribers only
         else:
             clock = None
         attempt_id = recording = store_error = None

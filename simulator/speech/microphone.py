@@ -39,12 +39,15 @@ class Microphone:
     """16 kHz mono int16 input; each block is stamped with the call time of its first sample."""
 
     def __init__(self, clock: CallClock, device: int | str | None = None, sample_rate: int = 16000,
-                 blocksize: int = 1600) -> None:
+                 blocksize: int = 1600, backlog: bool = True) -> None:
+        """backlog False: blocks go to subscribers only and read() returns nothing; a call, which only
+        subscribes, would otherwise hold all its audio (up to MAX_BUFFERED_SECONDS, 19 MB) for no reader."""
         self._clock = clock
         self.device = device
         self.sample_rate = sample_rate
         self.blocksize = blocksize
-        self._blocks: deque[Block] = deque(maxlen=max(1, int(MAX_BUFFERED_SECONDS * sample_rate / blocksize)))
+        self._blocks: deque[Block] = deque(maxlen=max(1, int(MAX_BUFFERED_SECONDS * sample_rate / blocksize))
+                                           if backlog else 0)
         self._subscribers: list[queue.Queue] = []
         self._subscribe_lock = threading.Lock()
         self._last_block = np.zeros(0, dtype=np.int16)

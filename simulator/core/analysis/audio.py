@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import parselmouth
 import soundfile
 import webrtcvad
 
 from simulator.core.analysis.intervals import join_close
+from simulator.core.analysis.praat import parselmouth
 from simulator.core.analysis.measures import Interval
 from simulator.core.recording_file import RecordingTooLong, read_all
 from simulator.core.timeline import MAX_CALL_SECONDS
