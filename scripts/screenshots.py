@@ -265,9 +265,10 @@ def review(shooter: Shooter, window: MainWindow, language: str, attempts: int) -
     side by side with a typed one of the same trainee."""
     from PySide6.QtCore import QItemSelectionModel
 
+    from simulator.app import ReviewService
     from simulator.ui.review.review_window import open_review
 
-    reviewer = open_review(parent=window, store=window.controller.store)
+    reviewer = open_review(ReviewService(window.controller.store), parent=window)
     reviewer.resize(*REVIEW_SIZE)
     model = reviewer.model
     wait(lambda: model.rowCount() >= attempts, "the attempts list")
