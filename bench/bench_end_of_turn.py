@@ -32,7 +32,7 @@ REALSPEECH = Path(__file__).resolve().parents[2] / "shared" / "realspeech"
 # judges the silence per 20 ms block and only up to an onset being confirmed, so no more margin is needed than that.
 MARGIN = 0.04
 # Each clip is read as bench_turn_taking plays it (peak 0.5, uncalibrated) and as recorded with the trainee's level
-# calibrated (tests/test_turn_taking.py): the gates move a soft word end by a few frames (zh08's pause after 就是 is
+# calibrated (tests/speech/test_turn_taking.py): the gates move a soft word end by a few frames (zh08's pause after 就是 is
 # 0.46 s in one reading, 0.60 s in the other), and a trainee may be heard either way.
 READINGS = [(0.5, False), (None, True)]
 

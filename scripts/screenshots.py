@@ -65,7 +65,7 @@ class ScreenshotError(RuntimeError):
 
 def run_events(seconds: float = 0.05) -> None:
     """Let the event loop run for a while. (Never QApplication.processEvents() in a loop: some PySide6
-    versions leak a reference to None on each call, see tests/test_qt_refcounts.py.)"""
+    versions leak a reference to None on each call, see tests/ui/test_qt_refcounts.py.)"""
     loop = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), loop.quit)
     loop.exec()

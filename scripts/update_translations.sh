@@ -4,7 +4,7 @@
 #      strings no longer in the code;
 #   2. translate the unfinished entries (Qt Linguist, or edit the XML);
 #   3. run this script again: lrelease writes roleplay_zh_CN.qm, which is committed so that the app needs
-#      no Qt tools at run time. tests/test_i18n.py fails while any string is untranslated.
+#      no Qt tools at run time. tests/ui/test_i18n.py fails while any string is untranslated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=python3

@@ -1,6 +1,6 @@
 """The review window and the end of a call on a team PostgreSQL 100 ms away (a latency proxy on 127.0.0.1 in
 front of the tests' server), driven step by step while a 10 ms timer measures how long the event loop was held
-at a time. Shared by tests/test_remote_database_responsive.py (a bound that holds on a busy machine) and
+at a time. Shared by tests/ui/test_remote_database_responsive.py (a bound that holds on a busy machine) and
 bench/bench_review_responsiveness.py (the 100 ms target, with max and p99 per step)."""
 
 from __future__ import annotations

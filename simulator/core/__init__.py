@@ -1,3 +1,3 @@
 """Pure, deterministic core: personas, dialogue, analysis, scoring, the call timeline.
 
-Imports neither Qt, sounddevice nor vosk (tests/test_architecture.py enforces it)."""
+Imports neither Qt, sounddevice nor vosk (tests/project/test_architecture.py enforces it)."""

@@ -14,7 +14,7 @@ in the recording:
   14 dB below everything else the microphone hears), which is enough to disturb recognition. Chance
   peaks stay far below: for independent white noise the largest of L lags is about
   sqrt(2 ln L / N) (0.03 for 2 s at 16 kHz); a different spoken phrase gives about 0.05
-  (tests/test_echo.py measures both).
+  (tests/speech/test_echo.py measures both).
 - MIN_LEVEL_DB = -60: a correlated copy more than 60 dB below the played level is inaudible in
   practice (digital cross-talk, dithering) and is not reported as echo.
 - HEADSET_ECHO_DB = -30: the customer's voice leaves espeak-ng at about -22 dBFS (median of its voiced
