@@ -42,6 +42,15 @@ def calm_persona() -> Persona:
     return dataclasses.replace(persona, mood=dataclasses.replace(persona.mood, initial=45.0, escalate_at=100.0))
 
 
+def calm_call(tmp_path: Path, model: Path) -> tuple[CallClock, Collector, CallSession, LiveCall]:
+    """A call with the calm stubborn caller on the virtual devices, at the default turn-taking settings."""
+    clock, heard = CallClock(), Collector()
+    session = CallSession(calm_persona(), seed=3)
+    call = LiveCall(session, SpeechRenderer(tmp_path / "tts"), heard, LiveCallOptions(), clock=clock,
+                    player=Player(clock), microphone=Microphone(clock, blocksize=CALL_BLOCKSIZE), model_path=model)
+    return clock, heard, session, call
+
+
 def wait_until(clock: CallClock, moment: float) -> None:
     while clock.now() < moment:
         time.sleep(0.01)
@@ -146,10 +155,7 @@ def test_a_turn_the_cap_closes_before_its_words_are_in_is_answered_when_they_com
                                                                                   monkeypatch):
     monkeypatch.setattr(live_call, "StreamingRecognizer", LaggingRecognizer)
     reply = speak(tmp_path, "reply", REPLY)
-    clock, heard = CallClock(), Collector()
-    session = CallSession(calm_persona(), seed=3)
-    call = LiveCall(session, SpeechRenderer(tmp_path / "tts"), heard, LiveCallOptions(), clock=clock,
-                    player=Player(clock), microphone=Microphone(clock, blocksize=CALL_BLOCKSIZE), model_path=ko_model)
+    clock, heard, _, call = calm_call(tmp_path, ko_model)
     call.start()
     try:
         heard.wait(lambda: heard.customer, 60)
@@ -290,10 +296,7 @@ def test_a_pause_after_a_rising_pitch_keeps_the_turn_and_the_answer_prepared_in_
     pause (a rising pitch waits the long silence); the answer prepared while the pause ran is dropped when the
     trainee speaks on, and the one prepared after the whole reply is the one said."""
     reply = pause_reply(tmp_path, "paused", "고객님,", "제가 확인해 보겠습니다.", 1.0)
-    clock, heard = CallClock(), Collector()
-    session = CallSession(calm_persona(), seed=3)
-    call = LiveCall(session, SpeechRenderer(tmp_path / "tts"), heard, LiveCallOptions(), clock=clock,
-                    player=Player(clock), microphone=Microphone(clock, blocksize=CALL_BLOCKSIZE), model_path=ko_model)
+    clock, heard, session, call = calm_call(tmp_path, ko_model)
     call.start()
     try:
         heard.wait(lambda: heard.customer, 60)

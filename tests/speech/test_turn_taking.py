@@ -14,7 +14,7 @@ from simulator.speech.live_call import LiveCallOptions
 from simulator.speech.resample import resample
 from simulator.speech.vad import MicrophoneVad, rises_before
 
-REALSPEECH = Path(__file__).resolve().parents[2] / "shared" / "realspeech"
+REALSPEECH = Path(__file__).resolve().parents[3] / "shared" / "realspeech"
 RATE = 16000
 
 
