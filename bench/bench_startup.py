@@ -39,6 +39,7 @@ def shown():
         window.controller.renderer.render(text, persona.voice)
     result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
+    window.close()      # as a user quits: the window waits for its background reads (no QThread left running)
     app.quit()
 
 QTimer.singleShot(0, shown)

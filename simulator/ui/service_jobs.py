@@ -47,6 +47,7 @@ class ServiceJobs(QObject):
         self._latest: dict[str, BackgroundTask] = {}
         self._held = 0          # GUI-thread work between two jobs (hold) that the window shows as busy too
         self._shown_busy = False
+        self._closed = False    # wait() was called: the owner is closing
 
     @property
     def busy(self) -> bool:
@@ -80,6 +81,8 @@ class ServiceJobs(QObject):
         if key is not None and (older := self._latest.get(key)) is not None:
             older.cancel()
         task = BackgroundTask(lambda _progress, cancel: _outcome(job, cancel), self)
+        if self._closed:        # the window is closing: a late result asking for more starts nothing
+            return task
         if key is not None:
             self._latest[key] = task
         task.succeeded.connect(lambda outcome, t=task: self._deliver(key, t, outcome, done, failed))
@@ -107,6 +110,7 @@ class ServiceJobs(QObject):
         done(outcome)
 
     def _forget(self, key: str | None, task: BackgroundTask) -> None:
+        task.wait()     # `finished` comes just before the thread ends: deleting it running would abort the app
         self._running.remove(task)
         if key is not None and self._latest.get(key) is task:
             del self._latest[key]
@@ -128,7 +132,9 @@ class ServiceJobs(QObject):
         raise TimeoutError("service jobs still running")
 
     def wait(self) -> None:
-        """Block until the running jobs end, without delivering their results (closing a window)."""
+        """Block until the running jobs end, without delivering their results, and start no more (closing a
+        window)."""
+        self._closed = True
         for task in list(self._running):
             task.cancel()
             task.wait()
