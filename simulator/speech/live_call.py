@@ -410,7 +410,7 @@ class LiveCall:
             elif kind == "words":
                 self._words_until = max(self._words_until, float(payload))  # type: ignore[arg-type]
                 self._words_at = self.clock.now()
-                if self._closed is not None and self._words_until >= self._closed.pending.last_voice - 1e-6:
+                if self._closed is not None and not self._words_behind(self._closed.pending):
                     self._answer_closed()
             elif kind == "partial":
                 if self._pending is not None:
@@ -555,7 +555,7 @@ class LiveCall:
         silent_for = heard_until - pending.last_voice
         sure_for = (heard_until if sure_until is None else sure_until) - pending.last_voice
         settings = self.pauses.settings(self.options.end_of_turn())
-        if pending.onset is not None and self._words_until < pending.last_voice - 1e-6:
+        if self._words_behind(pending):
             # the recogniser has not given the words up to the offset yet: only the cap ends the turn now
             over = silent_for >= settings.cap
         elif self._listening_cue(pending):             # a 嗯 under the customer's line: no reply to wait for
@@ -569,15 +569,17 @@ class LiveCall:
             end = TurnEnd(pending.last_voice, heard_until, self._words_at, self.clock.now())
             self.turn_ends.append(end)
             self._closed_until = pending.last_voice
-            if pending.onset is not None and self._words_until < pending.last_voice - 1e-6:
-                self._pending = None          # the cap: the turn is over, its words still on their way
-                self._utterances = []
-                reading = self.meter_tap.finish_turn() if self.meter_tap is not None else None
-                self._closed = _Closed(pending, reading, self.clock.now(), end)
+            if self._words_behind(pending):    # the cap: the turn is over, its words still on their way
+                self._closed = _Closed(*self._close_turn(), self.clock.now(), end)
                 return
             self._answer_timed(end, self._finish_turn)
-        elif pending.texts and (pending.onset is None or self._words_until >= pending.last_voice - 1e-6):
+        elif pending.texts and not self._words_behind(pending):
             self._prepare(pending)
+
+    def _words_behind(self, pending: _Pending) -> bool:
+        """The recogniser has not yet given the words up to the turn's voice offset (without voice activity, the
+        words are all there is)."""
+        return pending.onset is not None and self._words_until < pending.last_voice - 1e-6
 
     def _answer_closed(self) -> None:
         """The turn the cap closed, now that its words are in (or the recogniser took too long)."""
@@ -653,11 +655,14 @@ class LiveCall:
 
     def _finish_turn(self, cut_in: CustomerLine | None = None) -> None:
         """End the trainee's turn; `cut_in` is what the customer says to stop a monologue, before answering."""
+        pending, reading = self._close_turn()
+        self._answer(pending, reading, cut_in or (pending.cut_in if pending is not None else None))
+
+    def _close_turn(self) -> tuple[_Pending | None, TurnReading | None]:
+        """Take the turn in progress off the call, with what the meters measured over it."""
         pending, self._pending = self._pending, None
-        cut_in = cut_in or (pending.cut_in if pending is not None else None)
         self._utterances = []
-        reading = self.meter_tap.finish_turn() if self.meter_tap is not None else None
-        self._answer(pending, reading, cut_in)
+        return pending, self.meter_tap.finish_turn() if self.meter_tap is not None else None
 
     def _answer(self, pending: _Pending | None, reading: TurnReading | None,
                 cut_in: CustomerLine | None = None) -> None:

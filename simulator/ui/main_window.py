@@ -64,8 +64,6 @@ class MainWindow(QMainWindow):
         self._asked_at_start = False
         self._confirmed_close = False
         self.jobs = ServiceJobs(self)   # the application layer's calls, off the GUI thread
-        # a job started after the window closed (a late result asking for more) ends before the app does
-        QApplication.instance().aboutToQuit.connect(self.jobs.wait)
         self.setWindowIcon(app_icon())
         self._build_ui(language)
         self.resize(1100, 760)
