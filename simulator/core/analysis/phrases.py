@@ -628,8 +628,12 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
     stops = Stops(norm)
     out = _one_verdict(out, stops, dropped)
     times = _Times(match_patterns(said, lists["resolution"], lists, lists["resolution"].tagged("times")))
-    kept = [m for m in out if m.tag != "with_time" or times.first_with(m, norm, lists.gap, clause=True) is not None]
+    kept = [m for m in out if m.tag not in ("with_time", "or_vague")
+            or times.first_with(m, norm, lists.gap, clause=True) is not None]
     _tell(dropped, out, kept, "no time in the same sentence")
+    timed = set(kept)  # or_vague with no time (处理好了会联系您) and no other follow-up is "please wait": a vague promise
+    if not any(m.category == "follow_up" for m in kept):
+        kept += [replace(m, category="vague_promise", tag="untimed") for m in out if m.tag == "or_vague" and m not in timed]
     resolution = _resolution(said, lists, times)
     out = kept
     if any(m.tag == "commitment" for m in resolution):
