@@ -705,7 +705,8 @@ def _one_verdict(out: list[Match], stops: Stops, dropped: list[NearMiss] | None)
     jibes = _Cover((m.start, m.end) for m in out if m.category == "retaliation")
     hits_back = any(x.category == "retaliation" for x in out)
     promised = _Cover((stops.sentence_start(m.start), stops.sentence_end(m.end)) for m in out
-                      if m.category == "over_promise" or m.category == "explain_rule" and m.tag != "named")
+                      if m.category == "over_promise" or m.category == "explain_rule" and m.tag != "named"
+                      and not excused.overlaps((m.start, m.start + 1)))  # a rule given as an excuse states none
     kept = [m for m in out if not (
         (m.category == "explain_rule" and excused.overlaps((m.start, m.start + 1)))
         or (m.category == "taboo" and jibes.overlaps((m.start, m.end)))
