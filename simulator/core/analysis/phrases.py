@@ -631,9 +631,12 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
     kept = [m for m in out if m.tag not in ("with_time", "or_vague")
             or times.first_with(m, norm, lists.gap, clause=True) is not None]
     _tell(dropped, out, kept, "no time in the same sentence")
-    timed = set(kept)  # or_vague with no time (处理好了会联系您) and no other follow-up is "please wait": a vague promise
-    if not any(m.category == "follow_up" for m in kept):
-        kept += [replace(m, category="vague_promise", tag="untimed") for m in out if m.tag == "or_vague" and m not in timed]
+    timed = set(kept)  # or_vague with no time (处理好了会联系您) and no other follow-up is "please wait": a vague promise,
+    if not any(m.category == "follow_up" for m in kept):  # unless its sentence states a rule (到账后会短信通知您)
+        rule = _Cover((stops.sentence_start(m.start), stops.sentence_end(m.end)) for m in out
+                      if m.category == "explain_rule" and m.tag != "named" or m.category == "over_promise")
+        kept += [replace(m, category="vague_promise", tag="untimed") for m in out
+                 if m.tag == "or_vague" and m not in timed and not rule.overlaps((m.start, m.end))]
     resolution = _resolution(said, lists, times)
     out = kept
     if any(m.tag == "commitment" for m in resolution):
