@@ -374,3 +374,19 @@ def test_a_named_rule_needs_content_beside_it_in_its_own_sentence() -> None:
     assert find_in_text("About the policy. You have 14 days.", "en", lists) == []
     assert find_in_text("I read the policy.", "en", lists) == []
     assert [c for c, _, _ in find_in_text("The rule is simple.", "en", lists)] == ["explain_rule"]
+
+
+@pytest.mark.parametrize("text, follow_up, vague", [
+    ("处理好了会联系您。", False, True),                         # no time: "please wait"
+    ("今天下午五点前联系您。", True, False),                     # with a time it is a follow-up
+    ("您的工单号是RL1203-0457，修好后短信通知您。", True, False),  # a number given: the notice is how it is followed up
+    ("师傅没来，也没人通知您。", False, False),                  # the failure described, no promise at all
+])
+def test_an_untimed_notice_is_a_vague_promise_in_chinese(text: str, follow_up: bool, vague: bool) -> None:
+    found = cats(text, "zh")
+    assert ("follow_up" in found, "vague_promise" in found) == (follow_up, vague), found
+
+
+def test_a_rule_given_as_an_excuse_does_not_hide_a_vague_promise() -> None:
+    found = cats("规定是规定，但我会尽量帮您争取。", "zh")
+    assert {"taboo", "vague_promise"} <= found and "explain_rule" not in found, found
