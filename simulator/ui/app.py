@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from simulator.core.messages import problem_of
-from simulator.memory import tune_allocator
+from simulator.memory import set_aside_startup_objects, tune_allocator
 from simulator.settings import Settings, load_settings
 from simulator.app import AttemptStore, StorageError, open_attempts_store, recover_interrupted
 from simulator.ui.assets import app_icon
@@ -87,4 +87,5 @@ def run(language: str | None = None) -> int:
         settings = load_settings()
     window = build_window(settings, language, [font_warning] if font_warning else [])
     window.show()
+    set_aside_startup_objects()
     return app.exec()

@@ -12,8 +12,8 @@ import soundfile
 import webrtcvad
 
 from simulator.core.analysis.intervals import join_close
-from simulator.core.analysis.praat import parselmouth
 from simulator.core.analysis.measures import Interval
+from simulator.core.analysis.pitch_chunks import praat_pitch
 from simulator.core.recording_file import RecordingTooLong, read_all
 from simulator.core.timeline import MAX_CALL_SECONDS
 
@@ -153,11 +153,7 @@ def pitch_track(
     x = np.asarray(samples, dtype=np.float64)
     if x.size < int(sr * 3 / floor_hz) + 1:
         return np.zeros(0), np.zeros(0)
-    pitch = parselmouth.Sound(x, sampling_frequency=sr).to_pitch(
-        time_step=step, pitch_floor=floor_hz, pitch_ceiling=ceiling_hz
-    )
-    f0 = pitch.selected_array["frequency"]
-    times = pitch.xs()
+    times, f0 = praat_pitch(x, sr, floor_hz, ceiling_hz, step)   # in pieces: Praat holds the GIL while it runs
     voiced = f0 > 0
     if voiced.any():
         q1, q3 = np.percentile(f0[voiced], [25, 75])

@@ -67,6 +67,7 @@ class CompareView(QWidget):
     def set_comparison(self, first: AttemptRecord, second: AttemptRecord, comparison: Comparison) -> None:
         """`first` is the earlier attempt; each call's recording is decoded and analysed in the background."""
         self.stop()
+        self._round += 1
         self.comparison, self.records = comparison, (first, second)
         self.title.setText(self.tr("Attempt %1 (%2) compared with attempt %3 (%4)")
                            .replace("%1", str(first.id)).replace("%2", f"{first.started_at:%Y-%m-%d}")
@@ -76,23 +77,22 @@ class CompareView(QWidget):
             side.timeline.set_call(record_timeline(record), None, [])
             side.play_button.setEnabled(False)
             side.status.setText("")
-        self._fill()
+        self._fill(later=True)
         better = QLocale().createSeparatedList([self.criterion_label(n) for n in comparison.improved]) or "—"
         worse = QLocale().createSeparatedList([self.criterion_label(n) for n in comparison.worse]) or "—"
         self.summary.setText(self.tr("Better: %1\nWorse: %2\nAdvice items: %3 → %4")
                              .replace("%1", better).replace("%2", worse)
                              .replace("%3", str(comparison.findings[0])).replace("%4", str(comparison.findings[1])))
-        self._round += 1
         self._waiting = 2
         for index, (side, record) in enumerate(zip(self.sides, self.records)):
             self._analyse(index, side, record)
 
-    def _fill(self) -> None:
-        """Headers, scores and transcripts (again when names are hidden or shown)."""
+    def _fill(self, *_: Any, later: bool = False) -> None:
+        """Headers, scores and transcripts (again when names are hidden or shown); `later`: the later side in
+        the next pass of the event loop (a new pair: each side tens of milliseconds on the GUI thread)."""
         if self.records is None or self.comparison is None:
             return
         numbers = trainee_numbers(*self.records)
-        rows = self.comparison.criteria
         for index, (side, record, number) in enumerate(zip(self.sides, self.records, numbers)):
             trainee = record.trainee
             hide: Callable[[str], str] = str
@@ -106,9 +106,19 @@ class CompareView(QWidget):
                       (self.labels.column_title("started_at"), f"{record.started_at:%Y-%m-%d %H:%M} UTC"),
                       (self.labels.column_title("duration"), clock(record.duration) if record.duration else "—"),
                       (self.labels.column_title("ending"), self.labels.word(record.ending or record.status))]
-            side.fill(header_html(self.tr("Attempt %s") % record.id, fields), self.comparison.overall, rows, index)
-            side.show_transcript(record, {"customer": persona, "trainee": trainee},
-                                 self.tr("No turns were saved for this attempt."), hide)
+            header = header_html(self.tr("Attempt %s") % record.id, fields)
+            names = {"customer": persona, "trainee": trainee}
+            if index == 0 or not later:
+                self._fill_side(side, record, header, names, hide, self._round)
+            else:
+                self.jobs.later(lambda args=(side, record, header, names, hide, self._round): self._fill_side(*args))
+
+    def _fill_side(self, side: ComparePane, record: AttemptRecord, header: str, names: dict[str, str],
+                   hide: Callable[[str], str], round_: int) -> None:
+        if round_ != self._round or self.comparison is None:
+            return   # another pair was chosen meanwhile
+        side.fill(header, self.comparison.overall, self.comparison.criteria, self.sides.index(side))
+        side.show_transcript(record, names, self.tr("No turns were saved for this attempt."), hide)
 
     def _analyse(self, index: int, side: ComparePane, record: AttemptRecord) -> None:
         self.jobs.run(f"compare{index}", lambda cancel: self.service.reviewed_call(record, cancel),
