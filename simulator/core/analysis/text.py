@@ -59,10 +59,14 @@ _ILL_VERB = re.compile(r"\bill (?=(send|call|get|have|make|check|book|arrange|ri
                        r"do|give|take|see|let|keep|follow|ask|update|transfer|refund|come|note|raise|escalate|phone)\b)")
 
 
+# "8 a.m. is the first slot": the dots of a clock time end no sentence when the sentence goes on (a lower-case word)
+_CLOCK_DOTS = re.compile(r"\b([ap])\.m\.(?=(?-i: [a-z0-9]))", re.IGNORECASE)
+
+
 def normalise_en(text: str) -> str:
-    """Lower case, straight apostrophes, single spaces, contractions written out."""
+    """Lower case, straight apostrophes, single spaces, contractions written out, "a.m." inside a sentence as "am"."""
     text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
-    text = _SPACES.sub(" ", text).strip().lower()
+    text = _CLOCK_DOTS.sub(r"\1m", _SPACES.sub(" ", text).strip()).lower()
     text = _ILL_VERB.sub("i will ", text)
     return _SHORT_FORMS.sub(lambda m: _FULL[m.group()], text)
 
