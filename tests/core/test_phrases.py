@@ -390,3 +390,25 @@ def test_an_untimed_notice_is_a_vague_promise_in_chinese(text: str, follow_up: b
 def test_a_rule_given_as_an_excuse_does_not_hide_a_vague_promise() -> None:
     found = cats("规定是规定，但我会尽量帮您争取。", "zh")
     assert {"taboo", "vague_promise"} <= found and "explain_rule" not in found, found
+
+
+@pytest.mark.parametrize("text, found, absent", [
+    ("You have my word.", {"over_promise"}, {"resolution"}),
+    ("you have my word the block will be lifted before we finish this call", {"resolution"}, {"over_promise"}),
+    ("One hundred percent, the refund goes back on your card today.", {"resolution"}, {"over_promise"}),
+    ("I guarantee I'll refund all twelve months by Friday.", {"over_promise", "resolution"}, set()),
+])
+def test_an_assurance_vouching_for_a_timed_action_is_that_commitment(text: str, found: set[str], absent: set[str]) -> None:
+    got = cats(text, "en")
+    assert found <= got and not absent & got, got
+
+
+def test_a_promise_given_as_the_reason_for_a_boundary_is_no_vague_promise() -> None:
+    assert cats("If we can take it one step at a time, I'll get this done for you faster.", "en") == {"boundary"}
+    assert "vague_promise" in cats("I'll get this done for you faster.", "en")
+
+
+def test_a_past_booking_or_call_back_is_what_went_wrong() -> None:
+    assert "resolution" not in cats("The engineer was booked for Monday morning and never came.", "en")
+    assert "follow_up" not in cats("You were promised a call-back on Monday and nobody rang you.", "en")
+    assert "follow_up" not in cats("Could you give me the reference number from your last call?", "en")

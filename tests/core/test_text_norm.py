@@ -48,3 +48,13 @@ def test_char_readings_align_with_text_and_use_context_for_polyphones() -> None:
     assert readings[0] == "chong"            # 重 in 重复, not zhong
     assert readings[text.index("行")] == "hang"  # 行 in 银行, not xing
     assert readings[text.index("o")] == "o"
+
+
+def test_english_clock_dots_end_no_sentence_that_goes_on() -> None:
+    assert normalise_en("Thursday at eight a.m. is the first slot") == "thursday at eight am is the first slot"
+    assert normalise_en("Come at 8 a.m. Then we talk.") == "come at 8 a.m. then we talk."  # a new sentence starts
+
+
+def test_recognised_id_before_a_verb_gets_its_apostrophe_back() -> None:
+    assert normalise_en("id be just as cross, youd want the same") == "i'd be just as cross, you'd want the same"
+    assert normalise_en("please bring your id be quick") == "please bring your id be quick"

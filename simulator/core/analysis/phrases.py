@@ -638,7 +638,7 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
         kept += [replace(m, category="vague_promise", tag="untimed") for m in out
                  if m.tag == "or_vague" and m not in timed and not rule.overlaps((m.start, m.end))]
     resolution = _resolution(said, lists, times)
-    out = kept
+    out = _vouched(kept, resolution, stops, dropped)
     if any(m.tag == "commitment" for m in resolution):
         kept = [m for m in out if m.category != "vague_promise"]
         _tell(dropped, out, kept, "the reply also commits to an action with a time")
@@ -698,8 +698,9 @@ def _one_verdict(out: list[Match], stops: Stops, dropped: list[NearMiss] | None)
     """Where two verdicts describe one act, keep the one that says what it was: a rule quoted after "sorry,
     but" or in a sentence with a taboo phrase ("我也没办法，这是公司规定") is an excuse, not an explanation; a
     jibe is retaliation rather than a taboo phrase; an assurance in the sentence of an over-promise ("rest assured
-    it will never happen again", 包在我身上) is that promise, and a "soon" in the sentence of a rule stated ("the bill
-    is corrected as soon as we have a reading") is when the rule applies, neither a vague promise; and a reply that hits back offers no
+    it will never happen again", 包在我身上) is that promise, a "soon" in the sentence of a rule stated ("the bill
+    is corrected as soon as we have a reading") is when the rule applies, and a promise in the sentence of a boundary
+    ("if we take it one step at a time, I'll get this done faster") is the reason given for it, neither a vague promise; and a reply that hits back offers no
     escalation path, follow-up, empathy, thanks, apology, choice or boundary in earnest (said in sarcasm: "so sorry
     your majesty had to queue", "do you want help or do you just want to yell?", 说话客气点，不然我挂了)."""
     excuses = [(c.start, stops.sentence_end(c.end)) for c in out if c.category == "cancelled_apology"]
@@ -708,7 +709,7 @@ def _one_verdict(out: list[Match], stops: Stops, dropped: list[NearMiss] | None)
     jibes = _Cover((m.start, m.end) for m in out if m.category == "retaliation")
     hits_back = any(x.category == "retaliation" for x in out)
     promised = _Cover((stops.sentence_start(m.start), stops.sentence_end(m.end)) for m in out
-                      if m.category == "over_promise" or m.category == "explain_rule" and m.tag != "named"
+                      if (m.category in ("over_promise", "boundary") or m.category == "explain_rule" and m.tag != "named")
                       and not excused.overlaps((m.start, m.start + 1)))  # a rule given as an excuse states none
     kept = [m for m in out if not (
         (m.category == "explain_rule" and excused.overlaps((m.start, m.start + 1)))
@@ -716,6 +717,17 @@ def _one_verdict(out: list[Match], stops: Stops, dropped: list[NearMiss] | None)
         or (m.category == "vague_promise" and promised.overlaps((m.start, m.end)))
         or (m.category in HIT_BACK_CANCELS and hits_back))]
     _tell(dropped, out, kept, "another verdict says what this was")
+    return kept
+
+
+def _vouched(out: list[Match], resolution: list[Match], stops: Stops,
+             dropped: list[NearMiss] | None) -> list[Match]:
+    """An assurance (over_promise tag `assurance`: "you have my word", "one hundred percent") vouching for a concrete
+    action with a time in its sentence is that commitment ("you have my word the block is lifted before we finish
+    this call"), no over-promise; an outcome promised beside the time still is one ("a full refund today")."""
+    committed = _Cover((stops.sentence_start(m.start), stops.sentence_end(m.end)) for m in resolution if m.tag == "commitment")
+    kept = [m for m in out if not (m.category == "over_promise" and m.tag == "assurance" and committed.overlaps((m.start, m.end)))]
+    _tell(dropped, out, kept, "an assurance of a commitment with a time")
     return kept
 
 

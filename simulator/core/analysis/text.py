@@ -59,11 +59,18 @@ _ILL_VERB = re.compile(r"\bill (?=(send|call|get|have|make|check|book|arrange|ri
                        r"do|give|take|see|let|keep|follow|ask|update|transfer|refund|come|note|raise|escalate|phone)\b)")
 
 
+# recognised text drops the apostrophe of "I'd" / "you'd" ("id be just as cross"): given back before a verb ("your id" stays)
+_D_VERB = re.compile(r"(?<!your )(?<!my )(?<!the )(?<!photo )(?<!an )\b(i|you|they|we)d (?=(be|like|love|feel|say|suggest|recommend|ask|need|want|prefer|rather|have|get|hate|think|do|"
+                     r"never|just|really|also|probably|definitely|better)\b)")
+# "8 a.m. is the first slot": the dots of a clock time end no sentence when the sentence goes on (a lower-case word)
+_CLOCK_DOTS = re.compile(r"\b([ap])\.m\.(?=(?-i: [a-z0-9]))", re.IGNORECASE)
+
+
 def normalise_en(text: str) -> str:
-    """Lower case, straight apostrophes, single spaces, contractions written out."""
+    """Lower case, straight apostrophes, single spaces, contractions written out, "a.m." inside a sentence as "am"."""
     text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
-    text = _SPACES.sub(" ", text).strip().lower()
-    text = _ILL_VERB.sub("i will ", text)
+    text = _CLOCK_DOTS.sub(r"\1m", _SPACES.sub(" ", text).strip()).lower()
+    text = _D_VERB.sub(r"\1'd ", _ILL_VERB.sub("i will ", text))
     return _SHORT_FORMS.sub(lambda m: _FULL[m.group()], text)
 
 
