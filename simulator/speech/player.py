@@ -3,6 +3,12 @@
 A separate output stream (not a duplex Stream) because duplex streams and playrec fail silently on
 PulseAudio, and 48 kHz because 16 kHz output underruns while an input stream is open. The callback only
 copies queued samples out and notes what was played; on_played runs on the Player's own thread.
+
+A line can be pre-rolled: written into the stream ahead of time, so that its first sample reaches the speaker at
+a chosen moment (the end of the trainee's silence) instead of one output latency after it is known to be due.
+Until confirm() it is tentative: what the callback wrote of it is not reported as played, and if it is not
+confirmed PREROLL_MARGIN s before it is due, the stream is aborted (PortAudio drops the audio queued ahead of the
+speaker) and started again, so none of it is heard.
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ START_TIMEOUT = 5.0
 # silent mid-sentence. bench/bench_turn_taking.py plays a tone on a 2-core machine kept busy by three spinning
 # processes: 0.03-0.1 s underran (2-6 times in 20 s), 0.15 s and 0.2 s did not. Every reply starts this late.
 OUTPUT_LATENCY = 0.15
+# A pre-rolled line not confirmed this long before its first sample is due is dropped. Measured on PulseAudio
+# (ALSA plugin): an abort 10 ms before a tone was due dropped all of it (0.17 s of it already written), one 30 ms
+# after let 50 ms be heard; the stream ran again 5 ms after the restart, its blocks on time.
+PREROLL_MARGIN = 0.03
 
 
 CLAUSE_PAUSE = 0.12  # seconds of near-silence inside a rendered line that end a clause (espeak-ng: 0.2+ at a comma)
@@ -57,11 +67,13 @@ def _louder(samples: np.ndarray, gain: float) -> np.ndarray:
 
 @dataclass
 class _Clip:
-    """One queued line: the samples at the output rate, a 16 kHz copy for on_played, and the read position."""
+    """One queued line: the samples at the output rate, a 16 kHz copy for on_played, the read position and, for
+    a pre-rolled line, the call time its first sample is due at the speaker (None: as soon as it is queued)."""
 
     audio: np.ndarray
     played_copy: np.ndarray
     position: int = 0
+    at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,16 @@ class _Played:
     clip: _Clip
     start: int
     stop: int
+
+
+@dataclass
+class _Tentative:
+    """A pre-rolled line not yet confirmed: the blocks written of it are held back from on_played."""
+
+    clip: _Clip
+    held: list[_Played]
+    timer: threading.Timer | None = None
+    audible_until: float = 0.0
 
 
 class Player:
@@ -97,6 +119,11 @@ class Player:
         self._stopping = False
         self.error: str | None = None  # set when the output device fails mid-call
         self.underflows = 0
+        self._tentative: _Tentative | None = None
+        self._restart_lock = threading.Lock()
+        self._restarting = False
+        self._sd = None
+        self.preroll_aborts = 0   # pre-rolled lines dropped after some of them had been written into the stream
 
     def start(self) -> None:
         """Open the output stream; starts the clock if the call has not started yet. Raises AudioUnavailable."""
@@ -114,6 +141,7 @@ class Player:
             stream.start()
         except (sd.PortAudioError, ValueError) as exc:
             raise open_failed("speaker", exc) from exc
+        self._sd = sd
         self._stream = stream
         self._worker = threading.Thread(target=self._report_played, name="player-on-played", daemon=True)
         self._worker.start()
@@ -131,8 +159,16 @@ class Player:
         if stream is None:
             return
         self._stopping = True
-        stream.stop()
-        stream.close()
+        with self._lock:
+            tentative, self._tentative = self._tentative, None
+        if tentative is not None and tentative.timer is not None:
+            tentative.timer.cancel()
+        with self._restart_lock:
+            if tentative is not None and tentative.clip.position:
+                stream.abort()             # stop() would play out the queue, with the unconfirmed line in it
+            else:
+                stream.stop()
+            stream.close()
         self.stop_playback()
         self._played.put(None)
         if self._worker is not None:
@@ -156,7 +192,10 @@ class Player:
         return _Clip(resample(samples, sample_rate, self.sample_rate), resample(samples, sample_rate, PLAYED_RATE))
 
     def play_prepared(self, clip: _Clip) -> float:
-        """Queue a prepared line after whatever is already queued; returns the call time at which it will start."""
+        """Queue a prepared line after whatever is already queued; returns the call time at which it will start.
+        A line pre-rolled and not confirmed is dropped first."""
+        self.drop_preroll()
+        clip.position, clip.at = 0, None
         with self._lock:
             start = max(self._queued_until, self._next_block_at, self._clock.now() + self._fallback_latency)
             self._queued_until = start + clip.audio.size / self.sample_rate
@@ -164,10 +203,86 @@ class Player:
         return start
 
     def stop_playback(self) -> None:
-        """Cut the current and queued lines (the persona was interrupted)."""
+        """Cut the current and queued lines (the persona was interrupted), and a pre-rolled one."""
         with self._lock:
             self._clips.clear()
             self._queued_until = 0.0
+        self.drop_preroll()
+
+    def preroll(self, clip: _Clip, at: float) -> float | None:
+        """Write a prepared line into the stream ahead of time, so that its first sample is heard at call time
+        `at` (or as soon after as the stream allows), before it is known whether it will be said. Nothing of it
+        is heard or reported as played unless confirm() comes PREROLL_MARGIN s before it is due. Returns the
+        call time it is due at; None when the speaker is busy (a line still sounding, or another pre-roll)."""
+        with self._lock:
+            now = self._clock.now()
+            if self._clips or self._tentative is not None or self._stream is None or now < self._audible_until:
+                return None
+            earliest = self._next_block_at if self._next_block_at > now else now + self._fallback_latency
+            clip.position, clip.at = 0, max(at, earliest)
+            tentative = self._tentative = _Tentative(clip, [])
+            tentative.timer = threading.Timer(max(0.0, clip.at - PREROLL_MARGIN - now), self._expire, (tentative,))
+            tentative.timer.daemon = True
+            tentative.timer.start()
+            return clip.at
+
+    def confirm(self, clip: _Clip) -> float | None:
+        """The pre-rolled `clip` is to be said: from now on it is a queued line, reported as it is played (the
+        part already written, too). Returns the call time it starts at; None when it is not the line pre-rolled
+        or was dropped (too late): queue it with play_prepared()."""
+        with self._lock:
+            tentative = self._tentative
+            if tentative is None or tentative.clip is not clip or clip.at is None:
+                return None
+            self._tentative = None
+            if tentative.timer is not None:
+                tentative.timer.cancel()
+            for played in tentative.held:
+                self._played.put(played)
+            if clip.position < clip.audio.size:
+                self._clips.append(clip)
+            self._audible_until = max(self._audible_until, tentative.audible_until)
+            self._queued_until = clip.at + clip.audio.size / self.sample_rate
+            return clip.at
+
+    def drop_preroll(self) -> None:
+        """Drop the pre-rolled line (the trainee spoke on); if any of it is already in the stream, the stream is
+        aborted, so none of it is heard, and started again."""
+        self._drop(None)
+
+    def _expire(self, tentative: _Tentative) -> None:
+        """The guard: a pre-rolled line not confirmed in time is dropped before it is due."""
+        self._drop(tentative)
+
+    def _drop(self, only: _Tentative | None) -> None:
+        with self._lock:
+            tentative = self._tentative
+            if tentative is None or (only is not None and tentative is not only):
+                return
+            self._tentative = None
+            written, tentative.clip.position = tentative.clip.position, 0
+        if tentative.timer is not None:
+            tentative.timer.cancel()
+        if written:
+            self._restart()
+
+    def _restart(self) -> None:
+        """Abort the stream, which drops the audio queued ahead of the speaker, and start it again at once."""
+        with self._restart_lock:
+            stream, sd = self._stream, self._sd
+            if stream is None or sd is None:
+                return
+            self._restarting = True
+            try:
+                stream.abort()
+                with self._lock:
+                    self._next_block_at = 0.0
+                stream.start()
+                self.preroll_aborts += 1
+            except sd.PortAudioError:
+                self.error = Message("audio.speaker_stopped")
+            finally:
+                self._restarting = False
 
     def finish_clause(self, gain: float, pause: float = CLAUSE_PAUSE) -> float:
         """Play the current line only to the end of its clause (its next pause of `pause` s, else its end),
@@ -214,28 +329,51 @@ class Player:
         if self._frames_pulled >= self._flowing_after:
             self._flowing.set()
         out = outdata[:, 0]
+        out[:] = 0.0
         filled = 0
         with self._lock:
-            while filled < frames and self._clips:
+            while self._clips:
                 clip = self._clips[0]
-                n = min(frames - filled, clip.audio.size - clip.position)
-                out[filled:filled + n] = clip.audio[clip.position:clip.position + n]
-                self._played.put(_Played(block_at + filled / self.sample_rate, clip, clip.position, clip.position + n))
-                clip.position += n
-                filled += n
-                if clip.position >= clip.audio.size:
-                    self._clips.popleft()
+                written = clip.position
+                filled = self._copy(clip, out, filled, block_at, self._played.put)
+                if clip.position > written:
+                    self._audible_until = block_at + filled / self.sample_rate
+                if clip.position < clip.audio.size:
+                    break                            # the block is full, or the line is not due yet
+                self._clips.popleft()
+            tentative = self._tentative
+            if tentative is not None and not self._clips:
+                written = tentative.clip.position
+                filled = self._copy(tentative.clip, out, filled, block_at, tentative.held.append)
+                if tentative.clip.position > written:
+                    tentative.audible_until = block_at + filled / self.sample_rate
             self._next_block_at = block_at + frames / self.sample_rate
-            if filled:
-                self._audible_until = block_at + filled / self.sample_rate
-        out[filled:] = 0.0
+
+    def _copy(self, clip: _Clip, out: np.ndarray, filled: int, block_at: float,
+              report: Callable[[_Played], None]) -> int:
+        """Copy what fits of `clip` into `out` from index `filled` (not before the line is due, if it has a time
+        and has not started); returns the index after its last sample copied (`filled` if none was)."""
+        first = filled
+        if clip.position == 0 and clip.at is not None:
+            first = max(first, int(round((clip.at - block_at) * self.sample_rate)))
+        n = min(out.size - first, clip.audio.size - clip.position)
+        if n <= 0:
+            return filled
+        out[first:first + n] = clip.audio[clip.position:clip.position + n]
+        report(_Played(block_at + first / self.sample_rate, clip, clip.position, clip.position + n))
+        clip.position += n
+        return first + n
 
     def _finished(self) -> None:
-        if not self._stopping:
+        if not (self._stopping or self._restarting):
             self.error = Message("audio.speaker_stopped")
-            self.stop_playback()
             with self._lock:
+                self._clips.clear()
+                self._queued_until = 0.0
+                tentative, self._tentative = self._tentative, None
                 self._audible_until = 0.0   # nothing more leaves a device that is gone
+            if tentative is not None and tentative.timer is not None:
+                tentative.timer.cancel()
 
     def _report_played(self) -> None:
         ratio = PLAYED_RATE / self.sample_rate
