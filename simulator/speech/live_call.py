@@ -51,9 +51,9 @@ TICK = 0.1   # seconds between the dialogue thread's checks of silences and mono
 RECOGNISER_WAIT = 5.0   # seconds a turn the cap closed waits for the recogniser's words before it is answered as is
 FINISH_GAIN = 1.6   # about 4 dB: a customer who finishes the clause it was talked over in raises its voice
 # The answer prepared during the end-of-turn silence is pre-rolled to start this long after the silence's end (audio
-# time): by then the frame at the end has been judged silent, delivered and answered (median 0.01 s, the block and the
-# dialogue thread), and the Player still has PREROLL_MARGIN (0.03 s) to drop it when the trainee spoke on.
-PREROLL_AFTER = 0.06
+# time): by then the frame at the end has been judged silent, delivered and answered (0.01-0.04 s: the 20 ms block, its
+# delivery, the dialogue thread), and the Player still has PREROLL_MARGIN (0.03 s) to drop it when the trainee spoke on.
+PREROLL_AFTER = 0.08
 
 
 class CallListener(Protocol):

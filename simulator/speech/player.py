@@ -8,11 +8,14 @@ A line can be pre-rolled: written into the stream ahead of time, so that its fir
 a chosen moment (the end of the trainee's silence) instead of one output latency after it is known to be due.
 Until confirm() it is tentative: what the callback wrote of it is not reported as played, and if it is not
 confirmed PREROLL_MARGIN s before it is due, the stream is aborted (PortAudio drops the audio queued ahead of the
-speaker) and started again, so none of it is heard.
+speaker), so none of it is heard. A second stream, open and playing silence, takes over at once: a restarted
+stream is now and then held by PulseAudio for ~2 s (1 of ~14 restarts in bench/bench_turn_taking.py), which would
+delay the next line that long. The aborted one is started again and becomes the spare.
 """
 
 from __future__ import annotations
 
+import functools
 import queue
 import threading
 from collections import deque
@@ -85,6 +88,16 @@ class _Played:
 
 
 @dataclass
+class _Output:
+    """One of the Player's two output streams and what its callback last saw."""
+
+    flowing: threading.Event
+    stream: object | None = None
+    pulled: int = 0               # frames pulled since it was (re)started
+    next_block_at: float = 0.0    # call time at which its next callback's block reaches the speaker
+
+
+@dataclass
 class _Tentative:
     """A pre-rolled line not yet confirmed: the blocks written of it are held back from on_played."""
 
@@ -107,14 +120,12 @@ class Player:
         self._clips: deque[_Clip] = deque()
         self._lock = threading.Lock()
         self._queued_until = 0.0  # call time at which the queued audio ends
-        self._next_block_at = 0.0  # call time at which the next callback's block reaches the speaker
         self._audible_until = 0.0
         self._fallback_latency = 0.0
         self._played: queue.SimpleQueue[_Played | None] = queue.SimpleQueue()
         self._worker: threading.Thread | None = None
-        self._stream = None
-        self._frames_pulled = 0
-        self._flowing = threading.Event()
+        self._outputs: list[_Output] = []   # the active stream (carries the call) and the spare (silence)
+        self._active = 0
         self._flowing_after = 0
         self._stopping = False
         self.error: str | None = None  # set when the output device fails mid-call
@@ -128,21 +139,24 @@ class Player:
     def start(self) -> None:
         """Open the output stream; starts the clock if the call has not started yet. Raises AudioUnavailable."""
         sd = device_for_call("output", self.device, self._clock)
+        self._stopping = False
+        self.error = None
+        self._active = 0
+        self._outputs = [_Output(threading.Event()), _Output(threading.Event())]
         try:
-            stream = sd.OutputStream(samplerate=self.sample_rate, device=self.device, channels=1,
-                                     latency=self.latency, dtype="float32", callback=self._callback,
-                                     finished_callback=self._finished)
-            self._fallback_latency = stream.latency
-            self._frames_pulled = 0
-            self._stopping = False
-            self.error = None
-            self._flowing.clear()
-            self._flowing_after = int((stream.latency + FLOWING_SECONDS) * self.sample_rate)
-            stream.start()
+            for index, output in enumerate(self._outputs):
+                stream = sd.OutputStream(samplerate=self.sample_rate, device=self.device, channels=1,
+                                         latency=self.latency, dtype="float32",
+                                         callback=functools.partial(self._callback, index),
+                                         finished_callback=self._finished)
+                self._fallback_latency = stream.latency
+                self._flowing_after = int((stream.latency + FLOWING_SECONDS) * self.sample_rate)
+                output.stream = stream
+                stream.start()
         except (sd.PortAudioError, ValueError) as exc:
+            self._close_outputs()
             raise open_failed("speaker", exc) from exc
         self._sd = sd
-        self._stream = stream
         self._worker = threading.Thread(target=self._report_played, name="player-on-played", daemon=True)
         self._worker.start()
         self._wait_until_flowing()
@@ -150,30 +164,40 @@ class Player:
     def _wait_until_flowing(self) -> None:
         """PulseAudio (through ALSA) may hold a new output stream for ~2 s after its first buffer fill; until it
         runs, the times reported for played blocks are wrong, so the call should not start before."""
-        if not self._flowing.wait(START_TIMEOUT):
+        deadline = self._clock.now() + START_TIMEOUT
+        if not all(o.flowing.wait(max(0.0, deadline - self._clock.now())) for o in self._outputs):
             self.stop()
             raise AudioUnavailable(Message("audio.speaker_stalled"))
 
     def stop(self) -> None:
-        stream, self._stream = self._stream, None
-        if stream is None:
+        if not self._outputs:
             return
         self._stopping = True
         with self._lock:
             tentative, self._tentative = self._tentative, None
         if tentative is not None and tentative.timer is not None:
             tentative.timer.cancel()
-        with self._restart_lock:
-            if tentative is not None and tentative.clip.position:
-                stream.abort()             # stop() would play out the queue, with the unconfirmed line in it
-            else:
-                stream.stop()
-            stream.close()
+        self._close_outputs(drain=tentative is None or not tentative.clip.position)
         self.stop_playback()
         self._played.put(None)
         if self._worker is not None:
             self._worker.join()
             self._worker = None
+
+    def _close_outputs(self, drain: bool = False) -> None:
+        """Close both streams; `drain`: the active one plays out its queue first (not with an unconfirmed line in
+        it; the spare holds only silence)."""
+        with self._restart_lock:
+            outputs, self._outputs = self._outputs, []
+            for index, output in enumerate(outputs):
+                stream = output.stream
+                if stream is None:
+                    continue
+                if drain and index == self._active:
+                    stream.stop()
+                else:
+                    stream.abort()
+                stream.close()
 
     def __enter__(self) -> Player:
         self.start()
@@ -197,7 +221,7 @@ class Player:
         self.drop_preroll()
         clip.position, clip.at = 0, None
         with self._lock:
-            start = max(self._queued_until, self._next_block_at, self._clock.now() + self._fallback_latency)
+            start = max(self._queued_until, self._next_block(), self._clock.now() + self._fallback_latency)
             self._queued_until = start + clip.audio.size / self.sample_rate
             self._clips.append(clip)
         return start
@@ -216,10 +240,11 @@ class Player:
         call time it is due at; None when the speaker is busy (a line still sounding, or another pre-roll)."""
         with self._lock:
             now = self._clock.now()
-            if self._clips or self._tentative is not None or self._stream is None or now < self._audible_until:
+            spare = self._outputs[1 - self._active] if self._outputs else None
+            if self._clips or self._tentative is not None or now < self._audible_until or spare is None or \
+                    not spare.flowing.is_set():
                 return None
-            earliest = self._next_block_at if self._next_block_at > now else now + self._fallback_latency
-            clip.position, clip.at = 0, max(at, earliest)
+            clip.position, clip.at = 0, max(at, self._earliest())
             tentative = self._tentative = _Tentative(clip, [])
             tentative.timer = threading.Timer(max(0.0, clip.at - PREROLL_MARGIN - now), self._expire, (tentative,))
             tentative.timer.daemon = True
@@ -267,22 +292,35 @@ class Player:
             self._restart()
 
     def _restart(self) -> None:
-        """Abort the stream, which drops the audio queued ahead of the speaker, and start it again at once."""
+        """The spare stream carries the call from now on; the active one is aborted, which drops the audio
+        queued in it ahead of the speaker, and started again as the spare."""
         with self._restart_lock:
-            stream, sd = self._stream, self._sd
-            if stream is None or sd is None:
+            if not self._outputs or self._sd is None:
                 return
+            with self._lock:
+                old = self._outputs[self._active]
+                if self._outputs[1 - self._active].flowing.is_set():
+                    self._active = 1 - self._active
+                old.flowing.clear()
+                old.pulled, old.next_block_at = 0, 0.0
             self._restarting = True
             try:
-                stream.abort()
-                with self._lock:
-                    self._next_block_at = 0.0
-                stream.start()
+                old.stream.abort()  # type: ignore[attr-defined]
+                old.stream.start()  # type: ignore[attr-defined]
                 self.preroll_aborts += 1
-            except sd.PortAudioError:
+            except self._sd.PortAudioError:
                 self.error = Message("audio.speaker_stopped")
             finally:
                 self._restarting = False
+
+    def _next_block(self) -> float:
+        """Call time at which the active stream's next block reaches the speaker (0 before its first block)."""
+        return self._outputs[self._active].next_block_at if self._outputs else 0.0
+
+    def _earliest(self) -> float:
+        """The earliest call time a sample queued now can reach the speaker."""
+        now, next_block = self._clock.now(), self._next_block()
+        return next_block if next_block > now else now + self._fallback_latency
 
     def finish_clause(self, gain: float, pause: float = CLAUSE_PAUSE) -> float:
         """Play the current line only to the end of its clause (its next pause of `pause` s, else its end),
@@ -302,8 +340,7 @@ class Player:
             clip.played_copy = np.concatenate([clip.played_copy[:copy_at], _louder(clip.played_copy[copy_at:copy_cut], gain)])
             while len(self._clips) > 1:
                 self._clips.pop()
-            now = self._clock.now()
-            start = self._next_block_at if self._next_block_at > now else now + self._fallback_latency
+            start = self._earliest()
             self._queued_until = start + (cut - clip.position) / self.sample_rate
             return self._queued_until
 
@@ -318,20 +355,26 @@ class Player:
         with self._lock:
             return bool(self._clips) or self._clock.now() < self._audible_until
 
-    def _callback(self, outdata: np.ndarray, frames: int, time_info, status) -> None:
+    def _callback(self, index: int, outdata: np.ndarray, frames: int, time_info, status) -> None:
         lead = time_info.outputBufferDacTime - time_info.currentTime
         if time_info.outputBufferDacTime <= 0 or not 0 <= lead < 2.0:
             lead = self._fallback_latency
         block_at = self._clock.now() + lead
-        if status.output_underflow:
-            self.underflows += 1
-        self._frames_pulled += frames
-        if self._frames_pulled >= self._flowing_after:
-            self._flowing.set()
         out = outdata[:, 0]
         out[:] = 0.0
         filled = 0
         with self._lock:
+            if index >= len(self._outputs):
+                return
+            output = self._outputs[index]
+            output.pulled += frames
+            if output.pulled >= self._flowing_after:
+                output.flowing.set()
+            output.next_block_at = block_at + frames / self.sample_rate
+            if index != self._active:
+                return                               # the spare: silence, ready to take over
+            if status.output_underflow:
+                self.underflows += 1
             while self._clips:
                 clip = self._clips[0]
                 written = clip.position
@@ -347,7 +390,6 @@ class Player:
                 filled = self._copy(tentative.clip, out, filled, block_at, tentative.held.append)
                 if tentative.clip.position > written:
                     tentative.audible_until = block_at + filled / self.sample_rate
-            self._next_block_at = block_at + frames / self.sample_rate
 
     def _copy(self, clip: _Clip, out: np.ndarray, filled: int, block_at: float,
               report: Callable[[_Played], None]) -> int:
