@@ -639,7 +639,8 @@ class LiveCall:
         if self.player is None or prepared is None or prepared.clip is None or prepared.due is not None:
             return
         silence = turn_silence(" ".join(pending.texts), self.session.persona.language, pending.rising, settings)
-        prepared.due = self.player.preroll(prepared.clip, pending.last_voice + silence + PREROLL_AFTER)  # type: ignore[arg-type]
+        due = pending.last_voice + silence + PREROLL_AFTER
+        prepared.due = self.player.preroll(prepared.clip, due)  # type: ignore[arg-type]
 
     def _drop_prepared(self) -> None:
         """The answer prepared in the silence is stale (the trainee spoke on): thrown away, unheard."""

@@ -1,4 +1,4 @@
-"""The persona's voice: its own sounddevice OutputStream at 48 kHz, open for the whole call.
+"""The persona's voice: sounddevice OutputStreams at 48 kHz (one carrying the call, one spare), open for the whole call.
 
 A separate output stream (not a duplex Stream) because duplex streams and playrec fail silently on
 PulseAudio, and 48 kHz because 16 kHz output underruns while an input stream is open. The callback only
