@@ -271,8 +271,8 @@ class Player:
             return clip.at
 
     def drop_preroll(self) -> None:
-        """Drop the pre-rolled line (the trainee spoke on); if any of it is already in the stream, the stream is
-        aborted, so none of it is heard, and started again."""
+        """Drop the pre-rolled line (the trainee spoke on); if any of it is already in the stream, that stream is
+        aborted, so none of it is heard, and the spare one carries on."""
         self._drop(None)
 
     def _expire(self, tentative: _Tentative) -> None:
