@@ -49,6 +49,7 @@ PAUSED = [("고객님,", "제가 확인해 보겠습니다."), ("확인해 보�
           ("주문 번호는,", "일 이 삼 사 입니다."), ("잠시만요,", "지금 조회하고 있습니다."), ("제가 보기에는,", "배송이 늦어졌습니다.")]
 PAUSES = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 LEARNT: list[float] = []  # each call's longest pause the trainee went on after (SpeakerPauses)
+SPEAKER: list[tuple[int, int]] = []  # each call's speaker underflows and pre-rolled answers aborted after writing
 MICROPHONE: dict = {"blocksize": CALL_BLOCKSIZE}     # as the app opens a call's microphone (--mic-block to try others)
 
 
@@ -118,8 +119,9 @@ def _run_call(server: PulseServer, folder: Path, wavs: list[Path], model: Path, 
     answer awaited. Returns the trainee turns each wav made, the call's recording and its turn ends."""
     clock, heard = CallClock(), _Heard()
     recording = folder / f"call-{time.monotonic_ns()}.flac"
+    player = Player(clock)
     call = LiveCall(CallSession(_persona(), seed=7), SpeechRenderer(folder / "tts"), heard,
-                    LiveCallOptions(recording=recording, **options), clock=clock, player=Player(clock),
+                    LiveCallOptions(recording=recording, **options), clock=clock, player=player,
                     microphone=Microphone(clock, **MICROPHONE), model_path=model)
     turns: list[int] = []
     call.start()
@@ -139,6 +141,7 @@ def _run_call(server: PulseServer, folder: Path, wavs: list[Path], model: Path, 
     finally:
         path = call.stop()
     LEARNT.append(call.pauses.longest)
+    SPEAKER.append((player.underflows, player.preroll_aborts))
     return turns, path or recording, call.turn_ends
 
 
@@ -146,16 +149,18 @@ def _run_call(server: PulseServer, folder: Path, wavs: list[Path], model: Path, 
 class Budget:
     """Where one reply gap went (seconds): speech end in the microphone signal -> VAD offset -> silence judged
     complete (audio time) -> decided (the block's delivery, the recogniser's words, the dialogue thread) ->
-    the customer's answer queued to start -> its first loud sample."""
+    the answer handed to the speaker -> the customer's answer queued to start -> its first loud sample."""
 
     gap: float
     vad: float
     silence: float
     delivery: float
+    answering: float
     speaker: float
     lead_in: float
     words: float          # the recogniser's words up to the offset came in this long after the offset
     prepared: bool
+    prerolled: bool
 
 
 def _budgets(recording: Path, ends: list[TurnEnd]) -> list[Budget]:
@@ -171,9 +176,10 @@ def _budgets(recording: Path, ends: list[TurnEnd]) -> list[Budget]:
         first = [a for a, _ in customer if a > end.reply_start - 0.05]
         if not first or abs(signal_end - end.offset) > 0.5:
             continue
+        queued = end.decided if end.queued is None else end.queued
         out.append(Budget(first[0] - signal_end, end.offset - signal_end, end.audio - end.offset,
-                          end.decided - end.audio, end.reply_start - end.decided, first[0] - end.reply_start,
-                          end.words_at - end.offset, end.prepared))
+                          end.decided - end.audio, queued - end.decided, end.reply_start - queued,
+                          first[0] - end.reply_start, end.words_at - end.offset, end.prepared, end.prerolled))
     return out
 
 
@@ -290,10 +296,15 @@ def run(quick: bool = False, parts: tuple[str, ...] = PARTS, **options: float) -
             Row("  of which: speech end in the signal -> VAD offset (median)", stage("vad"), "s"),
             Row("  offset -> end-of-turn silence judged complete, audio time (median)", stage("silence"), "s"),
             Row("  -> decided: block delivery, recogniser words, dialogue thread (median)", stage("delivery"), "s"),
-            Row("  -> the answer's start at the speaker (median)", stage("speaker"), "s"),
+            Row("  -> the answer handed to the speaker (median)", stage("answering"), "s"),
+            Row("  -> the answer's start at the speaker (median; below 0 when pre-rolled)", stage("speaker"), "s"),
             Row("  -> its first loud sample (median)", stage("lead_in"), "s"),
             Row("recogniser's words up to the offset, in after the offset (median)", stage("words"), "s"),
             Row(f"answers prepared during the silence (of {len(budgets)})", sum(b.prepared for b in budgets), "turns"),
+            Row(f"answers pre-rolled into the speaker's stream (of {len(budgets)})", sum(b.prerolled for b in budgets),
+                "turns"),
+            Row("speaker underflows in that call", SPEAKER[0][0], "count"),
+            Row("pre-rolled answers dropped from the stream (trainee spoke on)", SPEAKER[0][1], "count"),
             Row("longest pause the trainee went on after, learnt in that call", LEARNT[0], "s"),
         ]
     if cut_pauses is not None:

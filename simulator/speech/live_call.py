@@ -50,6 +50,10 @@ RECENT_SECONDS = 1.0   # audio kept on the listening thread for the pitch before
 TICK = 0.1   # seconds between the dialogue thread's checks of silences and monologues
 RECOGNISER_WAIT = 5.0   # seconds a turn the cap closed waits for the recogniser's words before it is answered as is
 FINISH_GAIN = 1.6   # about 4 dB: a customer who finishes the clause it was talked over in raises its voice
+# The answer prepared during the end-of-turn silence is pre-rolled to start this long after the silence's end (audio
+# time): by then the frame at the end has been judged silent, delivered and answered (0.01-0.04 s: the 20 ms block, its
+# delivery, the dialogue thread), and the Player still has PREROLL_MARGIN (0.03 s) to drop it when the trainee spoke on.
+PREROLL_AFTER = 0.08
 
 
 class CallListener(Protocol):
@@ -106,15 +110,17 @@ class _Closed:
 class TurnEnd:
     """When a turn ended on silence, stage by stage (call times), for the reply-gap budget in bench/: the voice
     offset; the audio time the silence was judged complete at; when the recogniser's words up to the offset were
-    in; when the dialogue thread decided; when the customer's answer starts at the speaker and whether it was
-    the one prepared during the silence."""
+    in; when the dialogue thread decided; when the answer was handed to the speaker; when it starts there,
+    whether it was the one prepared during the silence and whether it had been pre-rolled into the stream."""
 
     offset: float
     audio: float
     words_at: float
     decided: float
+    queued: float | None = None
     reply_start: float | None = None
     prepared: bool = False
+    prerolled: bool = False
 
 
 @dataclass
@@ -126,6 +132,7 @@ class _Prepared:
     line: CustomerLine
     clip: object | None          # the Player's prepared clip (None: no speaker)
     duration: float
+    due: float | None = None     # pre-rolled into the speaker's stream to start at this call time
 
 
 class LiveCall:
@@ -159,7 +166,9 @@ class LiveCall:
         self._words_until = float("-inf")      # dialogue thread: the voice offset the recogniser's words reach
         self._words_at = float("-inf")         # dialogue thread: the call time those words came in
         self._prepared: _Prepared | None = None
+        self._queued_at = float("-inf")        # dialogue thread: when the latest line was handed to the speaker
         self.prepared_used = 0                 # answers that were ready when the turn ended ...
+        self.prerolled_used = 0                # ... of them, already pre-rolled into the speaker's stream ...
         self.prepared_dropped = 0              # ... and answers thrown away because the trainee spoke on
         self._closed_until = float("-inf")     # dialogue thread: the voice offset of the last turn ended on silence
         self.late_words: list[RecognizedWords] = []   # words that came after their turn was answered
@@ -459,9 +468,7 @@ class LiveCall:
             if self.session.is_listening_cue(cue):
                 self._pending = None        # a 嗯 near the end of the line, then the reply: two things
                 self.listener.trainee_turn(self.session.listening_cue(cue))
-        if self._prepared is not None:        # the trainee speaks on: the answer prepared in the silence is stale
-            self._prepared = None
-            self.prepared_dropped += 1
+        self._drop_prepared()                 # the trainee speaks on
         pending, settings = self._pending, self.options.end_of_turn()
         if pending is not None and pending.texts and not pending.speaking and pending.onset is not None and \
                 turn_silence(" ".join(pending.texts), self.session.persona.language, pending.rising,
@@ -575,6 +582,7 @@ class LiveCall:
             self._answer_timed(end, self._finish_turn)
         elif pending.texts and not self._words_behind(pending):
             self._prepare(pending)
+            self._preroll(pending, settings)
 
     def _words_behind(self, pending: _Pending) -> bool:
         """The recogniser has not yet given the words up to the turn's voice offset (without voice activity, the
@@ -590,11 +598,12 @@ class LiveCall:
 
     def _answer_timed(self, end: TurnEnd, answer: Callable[[], None]) -> None:
         """Answer the turn, noting on `end` when the customer's answer starts and whether it was prepared."""
-        turns, used = len(self.session.timeline.turns), self.prepared_used
+        turns, used, prerolled = len(self.session.timeline.turns), self.prepared_used, self.prerolled_used
         answer()
         line = self.session.timeline.last("customer")
         if len(self.session.timeline.turns) > turns and line is not None:
             end.reply_start, end.prepared = line.start, self.prepared_used > used
+            end.queued, end.prerolled = self._queued_at, self.prerolled_used > prerolled
 
     def _prepare(self, pending: _Pending) -> None:
         """While the silence runs: assess the words so far on a copy of the session, pick the customer's answer
@@ -602,6 +611,9 @@ class LiveCall:
         key = self._prepared_key(pending)
         if self._prepared is not None and self._prepared.key == key:
             return
+        if self._prepared is not None and self._prepared.due is not None and self.player is not None:
+            self.player.drop_preroll()             # an answer to the turn as it stood before
+        self._prepared = None
         reading = self.meter_tap.reading() if self.meter_tap is not None else None
         measured = turn_events(reading, self.session.thresholds, self.session.persona.language) if reading else frozenset()
         reply = self._reply_of(pending, measured)
@@ -618,6 +630,25 @@ class LiveCall:
             samples, rate = load_audio(rendered.path)
             clip = self.player.prepare(samples, rate)
         self._prepared = _Prepared(key, line, clip, rendered.duration)
+
+    def _preroll(self, pending: _Pending, settings: EndOfTurnSettings) -> None:
+        """Write the prepared answer into the speaker's stream ahead of time, to start PREROLL_AFTER s after the
+        silence that would end the turn as it stands: the speaker's queue (~0.2 s) then runs during the silence,
+        not after it. The Player drops it unheard unless the turn's end confirms it in time."""
+        prepared = self._prepared
+        if self.player is None or prepared is None or prepared.clip is None or prepared.due is not None:
+            return
+        silence = turn_silence(" ".join(pending.texts), self.session.persona.language, pending.rising, settings)
+        due = pending.last_voice + silence + PREROLL_AFTER
+        prepared.due = self.player.preroll(prepared.clip, due)  # type: ignore[arg-type]
+
+    def _drop_prepared(self) -> None:
+        """The answer prepared in the silence is stale (the trainee spoke on): thrown away, unheard."""
+        if self._prepared is not None:
+            self._prepared = None
+            self.prepared_dropped += 1
+        if self.player is not None:
+            self.player.drop_preroll()
 
     def _prepared_key(self, pending: _Pending) -> tuple:
         return (tuple(pending.texts), round(pending.last_voice, 3), len(self.session.timeline.turns),
@@ -742,9 +773,12 @@ class LiveCall:
             duration = prepared.duration
             start = max([self.clock.now()] + [t.end for t in self.session.timeline.turns])
             if self.player is not None and prepared.clip is not None:
-                start = self.player.play_prepared(prepared.clip)  # type: ignore[arg-type]
+                due = self.player.confirm(prepared.clip)  # type: ignore[arg-type]
+                self.prerolled_used += due is not None
+                start = due if due is not None else self.player.play_prepared(prepared.clip)  # type: ignore[arg-type]
         else:
             start, duration = self._render_and_play(line)
+        self._queued_at = self.clock.now()
         self.session.customer_spoke(line, start, start + duration)
         self.markers.customer_spoke(start + duration)
         self.listener.customer_line(line, start, start + duration)
