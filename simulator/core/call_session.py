@@ -6,8 +6,9 @@ dialogue logic is the same with or without audio and is testable from data alone
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import Callable, Iterable
 
 from simulator.core.analysis.assess import assess_turn
 from simulator.core.analysis.phrases import was_transferred
@@ -82,6 +83,21 @@ class CallSession:
         if self.engine.ending is not None:  # kept with the call: the analysis judges it knowing how it ended
             self.timeline.extra[ENDING_KEY] = self.engine.ending.kind
         return assessment, line
+
+    def rehearsal(self) -> CallSession:
+        """A copy to try an answer on (the answer prepared during the trainee's silence) without touching the
+        call; the persona and thresholds are shared, not copied, as nothing changes them."""
+        return copy.deepcopy(self, {id(self.persona): self.persona, id(self.thresholds): self.thresholds})
+
+    def warm_up(self) -> Callable[[], None]:
+        """A throwaway reply assessed on a copy taken now, to run on any thread while the call opens: the first
+        real reply would otherwise pay for loading and compiling the phrase lists (0.3-0.5 s), so its answer
+        would not be ready when the trainee's silence ends."""
+        rehearsal, text = self.rehearsal(), min(self.persona.all_lines())
+
+        def assess() -> None:
+            rehearsal.trainee_replied(TraineeReply(text, 0.0, 1.0))
+        return assess
 
     def is_listening_cue(self, reply: TraineeReply) -> bool:
         """Spoken while a customer line is under way and short enough to be a backchannel (嗯, 对, "right"):

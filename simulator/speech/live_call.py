@@ -18,7 +18,6 @@ the timeline's extra["pauses"] for review.
 
 from __future__ import annotations
 
-import copy
 import queue
 import threading
 from collections import deque
@@ -192,6 +191,7 @@ class LiveCall:
         whoever shows the call announces it first, so the opening line never arrives before the call."""
         self.clock.start()
         self._prefetch_band(band_of(self.session.mood))
+        self._spawn(self.session.warm_up(), "warm-up")
         if self.player is not None:
             if self.recorder is not None:
                 self.player.on_played = self.recorder.add_customer
@@ -619,8 +619,7 @@ class LiveCall:
         reply = self._reply_of(pending, measured)
         if self.session.is_listening_cue(reply) or reply.end - reply.start > self.session.persona.mood.monologue_seconds:
             return                                 # no answer, or the customer cuts in first
-        shared = {id(self.session.persona): self.session.persona, id(self.session.thresholds): self.session.thresholds}
-        _, line = copy.deepcopy(self.session, shared).trainee_replied(reply)
+        _, line = self.session.rehearsal().trainee_replied(reply)
         try:
             rendered = self.renderer.render(line.text, self.session.persona.voice.for_band(line.band))
         except RuntimeError:

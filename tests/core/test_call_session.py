@@ -123,3 +123,20 @@ def test_typed_replies_never_interrupt_and_are_scored_on_words_only() -> None:
     card = analyze_call(session.timeline, language="zh", persona_type="angry_threatening").scorecard
     assert {"pauses", "interruptions"} <= set(card.not_measured)
     assert "empathy" in card.criteria
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_warm_up_loads_what_the_first_reply_needs_and_leaves_the_call_as_it_was(language: str) -> None:
+    from simulator.core.analysis import phrases
+    persona = load_persona(default_personas_dir() / language / "angry_threatening.toml")
+    session = CallSession(persona, seed=3)
+    line = session.opening()
+    session.customer_spoke(line, 0.0, 3.0)
+    before = (session.timeline.to_json(), session.mood, session.engine.turns, len(session.assessments))
+    warm_up = session.warm_up()
+    phrases._load.cache_clear()
+    warm_up()
+    assert phrases._load.cache_info().currsize == 1           # the call's language's lists, loaded by the warm-up
+    assert (session.timeline.to_json(), session.mood, session.engine.turns, len(session.assessments)) == before
+    session.trainee_replied(TraineeReply("好的" if language == "zh" else "okay", 4.0, 5.0))
+    assert phrases._load.cache_info().misses == 1             # the first real reply loads nothing again
