@@ -537,6 +537,7 @@ def _cancelled(apologies: list[Match], lists: PhraseLists, said: Said) -> tuple[
     contrast = match_patterns(said, cat, lists, cat.tagged("contrast"))
     leads = [m.start for m in match_patterns(said, cat, lists, cat.tagged("leads_on"))]
     within = int(cat.options.get("lead_within", 4))
+    committed = _commitment_after(said, lists) if cat.options.get("leads_on_commitment") else None
     starts = [c.start for c in contrast]  # in order, one match per stretch: bisect to the first that follows
     sincere, cancelled = [], []
     for a in apologies:
@@ -549,13 +550,27 @@ def _cancelled(apologies: list[Match], lists: PhraseLists, said: Said) -> tuple[
                 break
         if c is not None:
             j = bisect_left(leads, c.end)
-            if j < len(leads) and leads[j] <= c.end + within:
+            if j < len(leads) and leads[j] <= c.end + within or committed is not None and committed(c):
                 c = None
         if c is None:
             sincere.append(a)
         else:
             cancelled.append(Match("cancelled_apology", "cancelled", text[a.start:c.end], a.start, c.end, f"{a.phrase}{GAP}{c.phrase}"))
     return sincere, cancelled
+
+
+def _commitment_after(said: Said, lists: PhraseLists):
+    """Whether a contrast leads into a commitment: an action and a time both in the clause after it
+    (很抱歉让您白请了一天假，不过今天下午两点前师傅一定到). Asked only of apologies followed by a contrast."""
+    cat = lists["resolution"]
+    stops = Stops(said.text)
+    actions = [m.start for m in match_patterns(said, cat, lists, cat.tagged("actions"))]
+    times = [m.start for m in match_patterns(said, cat, lists, cat.tagged("times"))]
+
+    def committed(contrast: Match) -> bool:
+        end = stops.clause(contrast.end)[1]
+        return any(contrast.end <= a < end for a in actions) and any(contrast.end <= t < end for t in times)
+    return committed
 
 
 class _Times:
@@ -658,6 +673,10 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
         out = _said_back(out, said, lists, stops, dropped)
         arguing = [m for m in out if m.category in ARGUING]
         again = restated(text, context.customer, context.key_words, language, lists, arguing)
+        if again is not None and again.tag == "shared":  # a rule inside the customer's own words said back is their point
+            kept = [m for m in out if not (m.category == "explain_rule" and _overlaps((m.start, m.end), (again.start, again.end)))]
+            _tell(dropped, out, kept, "the customer's own words said back")
+            out = kept
         out += [again] if again else []
     out.sort(key=lambda m: (m.start, m.category))
     return norm, out
