@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from simulator.core.analysis.clauses import CLAUSE_MARK, SENTENCE_END, Stops
 from simulator.core.analysis.shared_run import SuffixAutomaton, shared_suffix_lengths
@@ -528,15 +528,18 @@ def _one_sentence(text: str, start: int, end: int) -> bool:
     return SENTENCE_END.search(text, start, max(start, end)) is None
 
 
-def _cancelled(apologies: list[Match], lists: PhraseLists, said: Said) -> tuple[list[Match], list[Match]]:
+def _cancelled(apologies: list[Match], lists: PhraseLists, said: Said, actions: list[Match],
+               times: list[Match]) -> tuple[list[Match], list[Match]]:
     """Split apologies into sincere ones and those cancelled by a contrast in the same sentence that excuses
     or refuses. A contrast that leads straight into an action or a request (不过需要您在家 / "but I'll send
-    someone today") does not take the apology back."""
+    someone today") does not take the apology back, nor (option `leads_on_commitment`) one whose clause holds
+    an action and a time (很抱歉让您白请了一天假，不过今天下午两点前师傅一定到)."""
     text = said.text
     cat = lists["cancelled_apology"]
     contrast = match_patterns(said, cat, lists, cat.tagged("contrast"))
     leads = [m.start for m in match_patterns(said, cat, lists, cat.tagged("leads_on"))]
     within = int(cat.options.get("lead_within", 4))
+    committed = _commitment_after(Stops(text), actions, times) if apologies and cat.options.get("leads_on_commitment") else None
     starts = [c.start for c in contrast]  # in order, one match per stretch: bisect to the first that follows
     sincere, cancelled = [], []
     for a in apologies:
@@ -549,13 +552,27 @@ def _cancelled(apologies: list[Match], lists: PhraseLists, said: Said) -> tuple[
                 break
         if c is not None:
             j = bisect_left(leads, c.end)
-            if j < len(leads) and leads[j] <= c.end + within:
+            if j < len(leads) and leads[j] <= c.end + within or committed is not None and committed(c):
                 c = None
         if c is None:
             sincere.append(a)
         else:
             cancelled.append(Match("cancelled_apology", "cancelled", text[a.start:c.end], a.start, c.end, f"{a.phrase}{GAP}{c.phrase}"))
     return sincere, cancelled
+
+
+def _commitment_after(stops: Stops, actions: list[Match], times: list[Match]) -> Callable[[Match], bool]:
+    """Whether the clause after a contrast holds both an action and a time (both lists in text order)."""
+    action_starts, time_starts = [m.start for m in actions], [m.start for m in times]
+
+    def first_in(starts: list[int], start: int, end: int) -> bool:
+        i = bisect_left(starts, start)
+        return i < len(starts) and starts[i] < end
+
+    def committed(contrast: Match) -> bool:
+        end = stops.clause(contrast.end)[1]
+        return first_in(action_starts, contrast.end, end) and first_in(time_starts, contrast.end, end)
+    return committed
 
 
 class _Times:
@@ -580,11 +597,10 @@ class _Times:
         return None
 
 
-def _resolution(said: Said, lists: PhraseLists, times: _Times) -> list[Match]:
+def _resolution(said: Said, lists: PhraseLists, times: _Times, actions: list[Match]) -> list[Match]:
     """A commitment (action and time close together in one sentence, either order) and clear steps (two step words)."""
     text = said.text
     cat = lists["resolution"]
-    actions = match_patterns(said, cat, lists, cat.tagged("actions"))
     out = []
     for a in actions:
         t = times.first_with(a, text, lists.gap)
@@ -622,12 +638,15 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
             out += _explained(said, category, lists, dropped)
         elif name not in DERIVED:
             out += match_patterns(said, category, lists, dropped=dropped)
+    res = lists["resolution"]
+    actions = match_patterns(said, res, lists, res.tagged("actions"))
+    time_matches = match_patterns(said, res, lists, res.tagged("times"))
     apologies = [m for m in out if m.category == "apology"]
-    sincere, cancelled = _cancelled(apologies, lists, said)
+    sincere, cancelled = _cancelled(apologies, lists, said, actions, time_matches)
     out = [m for m in out if m.category != "apology"] + sincere + cancelled
     stops = Stops(norm)
     out = _one_verdict(out, stops, dropped)
-    times = _Times(match_patterns(said, lists["resolution"], lists, lists["resolution"].tagged("times")))
+    times = _Times(time_matches)
     kept = [m for m in out if m.tag not in ("with_time", "or_vague")
             or times.first_with(m, norm, lists.gap, clause=True) is not None]
     _tell(dropped, out, kept, "no time in the same sentence")
@@ -637,7 +656,7 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
                       if m.category == "explain_rule" and m.tag != "named" or m.category == "over_promise")
         kept += [replace(m, category="vague_promise", tag="untimed") for m in out
                  if m.tag == "or_vague" and m not in timed and not rule.overlaps((m.start, m.end))]
-    resolution = _resolution(said, lists, times)
+    resolution = _resolution(said, lists, times, actions)
     out = _vouched(kept, resolution, stops, dropped)
     if any(m.tag == "commitment" for m in resolution):
         kept = [m for m in out if m.category != "vague_promise"]
@@ -658,6 +677,10 @@ def match_text(text: str, language: str, lists: PhraseLists | None = None,
         out = _said_back(out, said, lists, stops, dropped)
         arguing = [m for m in out if m.category in ARGUING]
         again = restated(text, context.customer, context.key_words, language, lists, arguing)
+        if again is not None and again.tag == "shared":  # a rule inside the customer's own words said back is their point
+            kept = [m for m in out if not (m.category == "explain_rule" and _overlaps((m.start, m.end), (again.start, again.end)))]
+            _tell(dropped, out, kept, "the customer's own words said back")
+            out = kept
         out += [again] if again else []
     out.sort(key=lambda m: (m.start, m.category))
     return norm, out
