@@ -89,15 +89,21 @@ def test_a_confirmed_preroll_is_heard_when_it_was_due(pulse, tmp_path: Path) -> 
     assert reported[0][0] == pytest.approx(due, abs=0.005)
 
 
+def waiting_preroll(listened, ahead: float):
+    """An 880 Hz line pre-rolled 0.4 s ahead, waited on until `ahead` s before it is due."""
+    clip = listened.player.prepare(tone(880.0, 0.4, RATE, 0.3), RATE)
+    due = listened.player.preroll(clip, listened.clock.now() + 0.4)
+    assert due is not None
+    listened.wait_until(due - ahead)
+    return clip, due
+
+
 @pytest.mark.parametrize("how", ["dropped", "never confirmed"])
 def test_a_preroll_not_confirmed_is_never_heard_nor_reported_and_the_speaker_goes_on(pulse, tmp_path: Path,
                                                                                       how: str) -> None:
     with Listened(pulse, tmp_path) as listened:
         player = listened.player
-        clip = player.prepare(tone(880.0, 0.4, RATE, 0.3), RATE)
-        due = player.preroll(clip, listened.clock.now() + 0.4)
-        assert due is not None
-        listened.wait_until(due - 0.08)
+        clip, due = waiting_preroll(listened, 0.08)
         assert clip.position > 0                        # some of it is in the stream, ahead of the speaker
         if how == "dropped":
             player.drop_preroll()
@@ -120,10 +126,7 @@ def test_a_line_queued_while_a_preroll_waits_replaces_it(pulse, tmp_path: Path) 
     dropped unheard and the new line plays from its first sample."""
     with Listened(pulse, tmp_path) as listened:
         player = listened.player
-        clip = player.prepare(tone(880.0, 0.4, RATE, 0.3), RATE)
-        due = player.preroll(clip, listened.clock.now() + 0.4)
-        assert due is not None
-        listened.wait_until(due - 0.1)
+        clip, due = waiting_preroll(listened, 0.1)
         other = tone(550.0, 0.3, RATE, 0.3)
         start = player.play(other, RATE)
     heard = listened.heard()
