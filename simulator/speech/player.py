@@ -106,6 +106,11 @@ class _Tentative:
     timer: threading.Timer | None = None
     audible_until: float = 0.0
 
+    def cancel_guard(self) -> None:
+        """It was confirmed, dropped or the speaker is gone: its guard timer has nothing left to drop."""
+        if self.timer is not None:
+            self.timer.cancel()
+
 
 class Player:
     """Queues persona lines for playback and reports when each block actually reaches the speaker."""
@@ -175,8 +180,8 @@ class Player:
         self._stopping = True
         with self._lock:
             tentative, self._tentative = self._tentative, None
-        if tentative is not None and tentative.timer is not None:
-            tentative.timer.cancel()
+        if tentative is not None:
+            tentative.cancel_guard()
         self._close_outputs(drain=tentative is None or not tentative.clip.position)
         self.stop_playback()
         self._played.put(None)
@@ -260,8 +265,7 @@ class Player:
             if tentative is None or tentative.clip is not clip or clip.at is None:
                 return None
             self._tentative = None
-            if tentative.timer is not None:
-                tentative.timer.cancel()
+            tentative.cancel_guard()
             for played in tentative.held:
                 self._played.put(played)
             if clip.position < clip.audio.size:
@@ -286,8 +290,7 @@ class Player:
                 return
             self._tentative = None
             written, tentative.clip.position = tentative.clip.position, 0
-        if tentative.timer is not None:
-            tentative.timer.cancel()
+        tentative.cancel_guard()
         if written:
             self._restart()
 
@@ -414,8 +417,8 @@ class Player:
                 self._queued_until = 0.0
                 tentative, self._tentative = self._tentative, None
                 self._audible_until = 0.0   # nothing more leaves a device that is gone
-            if tentative is not None and tentative.timer is not None:
-                tentative.timer.cancel()
+            if tentative is not None:
+                tentative.cancel_guard()
 
     def _report_played(self) -> None:
         ratio = PLAYED_RATE / self.sample_rate
